@@ -1,0 +1,130 @@
+/*
+ * Diagnostics in SystemTap's layout.  A located message looks like
+ *
+ *   parse error: expected ';'
+ *           saw: identifier 'x' at foo.stp:3:5
+ *        source:     x = 1
+ *                    ^
+ *
+ * followed, for tokens that came out of a macro, by one "in expansion of
+ * macro" paragraph per level.  A message identical to one already shown is
+ * counted but not printed unless -v was given.
+ */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/parse.h"
+
+void diag_init(struct diag *d, FILE *out, int verbose)
+{
+	memset(d, 0, sizeof(*d));
+	d->out = out;
+	d->verbose = verbose;
+}
+
+void diag_fini(struct diag *d)
+{
+	vec_foreach(&d->seen, i) free(d->seen.items[i]);
+	vec_fini(&d->seen);
+}
+
+/* True when this message was shown before (and so should be suppressed). */
+static bool is_duplicate(struct diag *d, const char *msg)
+{
+	vec_foreach(&d->seen, i) if (strcmp(d->seen.items[i], msg) == 0) return true;
+	vec_push(&d->seen, xstrdup(msg));
+	return false;
+}
+
+/* Print the source line of loc and a caret under its column. */
+static void print_source_line(struct strbuf *sb, const struct srcloc *loc)
+{
+	const char *text = loc->src->text;
+	const char *end = text + loc->src->len;
+	const char *p = text;
+	for (int line = 1; line < loc->line && p < end; p++)
+		if (*p == '\n')
+			line++;
+	const char *eol = p;
+	while (eol < end && *eol != '\n')
+		eol++;
+	sb_puts(sb, "     source: ");
+	sb_putn(sb, p, (size_t)(eol - p));
+	sb_puts(sb, "\n             ");
+	for (int i = 1; i < loc->col && p + i - 1 < eol; i++)
+		sb_putc(sb, p[i - 1] == '\t' ? '\t' : ' ');
+	sb_puts(sb, "^\n");
+}
+
+static void describe_location(struct strbuf *sb, const struct token *tok)
+{
+	char desc[256];
+	token_describe(tok, desc, sizeof(desc));
+	if (tok->type == TOK_EOF) {
+		sb_printf(sb, "%s EOF\n", tok->loc.src ? tok->loc.src->name : "<input>");
+		return;
+	}
+	sb_printf(sb, "%s at %s:%d:%d\n", desc, tok->loc.src->name, tok->loc.line, tok->loc.col);
+	print_source_line(sb, &tok->loc);
+}
+
+void diag_token_error(struct diag *d, const char *kind, const char *label, const struct token *tok,
+		      const char *fmt, ...)
+{
+	struct strbuf head, sb;
+	sb_init(&head);
+	sb_init(&sb);
+	va_list ap;
+	va_start(ap, fmt);
+	sb_printf(&head, "%s error: ", kind);
+	sb_vprintf(&head, fmt, ap);
+	va_end(ap);
+	d->errors++;
+	if (!d->out)
+		goto out;
+	/* The original keys "saw" errors on the message alone and "at" errors on
+	 * the message and the token, so one bad %( ... %) reports each piece once. */
+	char desc[256] = "";
+	if (label[0] == ' ')
+		token_describe(tok, desc, sizeof(desc));
+	sb_printf(&sb, "%s\n%s", sb_str(&head), desc);
+	bool dup = !d->verbose && is_duplicate(d, sb_str(&sb));
+	sb.len = 0;
+	if (dup) {
+		d->suppressed++;
+		goto out;
+	}
+	sb_printf(&sb, "%s\n%11s: ", sb_str(&head), label);
+	describe_location(&sb, tok);
+	for (const struct token *m = tok->chain; m; m = m->chain) {
+		sb_puts(&sb, "\tin expansion of macro: ");
+		describe_location(&sb, m);
+	}
+	sb_putc(&sb, '\n');
+	fputs(sb_str(&sb), d->out);
+out:
+	sb_fini(&head);
+	sb_fini(&sb);
+}
+
+void diag_plain(struct diag *d, const char *fmt, ...)
+{
+	d->errors++;
+	if (!d->out)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(d->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', d->out);
+}
+
+void diag_summary(struct diag *d, const char *what)
+{
+	if (!d->out || d->errors == 0)
+		return;
+	fprintf(d->out, "%d %s error%s.\n", d->errors, what, d->errors == 1 ? "" : "s");
+}

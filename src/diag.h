@@ -1,0 +1,45 @@
+/*
+ * Every user-facing error and warning goes through here, in SystemTap's words
+ * and layout: the message, the token it is about with its location, the
+ * source line with a caret, and the macro expansions that led there.
+ * Repeated messages are counted and suppressed unless -v is given, as the
+ * original does.
+ */
+#ifndef STAP_DIAG_H
+#define STAP_DIAG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util/util.h"
+
+struct token;
+
+struct diag {
+	FILE *out;      /* NULL: count only (fuzzing) */
+	int verbose;    /* -v: show suppressed duplicates */
+	int errors;     /* every error, shown or not */
+	int warnings;
+	int suppressed; /* duplicates not shown */
+	struct vec seen; /* heap strings: messages already shown */
+};
+
+void diag_init(struct diag *d, FILE *out, int verbose);
+void diag_fini(struct diag *d);
+
+/* "KIND error: MSG" then "LABEL: TOKEN at FILE:L:C" and the source line. */
+void diag_token_error(struct diag *d, const char *kind, const char *label, const struct token *tok,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* "parse error: MSG", "saw:" the token (the unexpected one). */
+#define diag_parse_error(d, tok, ...) diag_token_error(d, "parse", "saw", tok, __VA_ARGS__)
+/* "parse error: MSG", "at:" the token (the offending one). */
+#define diag_parse_error_at(d, tok, ...) diag_token_error(d, "parse", " at", tok, __VA_ARGS__)
+
+/* A message with no location: "KIND: MSG". */
+void diag_plain(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "N parse errors." / "Number of similar error messages suppressed" footer. */
+void diag_summary(struct diag *d, const char *what);
+
+#endif

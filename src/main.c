@@ -1,0 +1,377 @@
+/*
+ * stap: the command line, then the passes in order, stopping after -pN.
+ *
+ *   1 parse      script text -> struct program     (src/parse)
+ *   2 elaborate  tapsets, probe points, types       (later)
+ *   3 translate  C for the BPF and host targets     (later)
+ *   4 compile    clang / cc -> module               (later)
+ *   5 run        load, attach, print                (later)
+ *
+ * Options are SystemTap's; the ones whose pass does not exist yet are
+ * accepted and answered with a clear "not implemented yet".
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "parse/parse.h"
+#include "session.h"
+
+#define STAP_VERSION     "5.1"
+#define STAP_EBPF_VERSION "0.1"
+
+enum {
+	OPT_RUNTIME = 256,
+	OPT_DUMP_FUNCTIONS,
+	OPT_DUMP_PROBE_TYPES,
+	OPT_SUPPRESS_HANDLER_ERRORS,
+	OPT_VERSION,
+	OPT_HELP,
+};
+
+static const struct option long_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"runtime", required_argument, NULL, OPT_RUNTIME},
+	{"dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS},
+	{"dump-probe-types", no_argument, NULL, OPT_DUMP_PROBE_TYPES},
+	{"suppress-handler-errors", no_argument, NULL, OPT_SUPPRESS_HANDLER_ERRORS},
+	{NULL, 0, NULL, 0},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Systemtap translator/driver (version " STAP_VERSION "/stap-on-ebpf " STAP_EBPF_VERSION ")\n"
+		"Usage: stap [options] FILE                    Run script in file.\n"
+		"   or: stap [options] -                       Run script on stdin.\n"
+		"   or: stap [options] -e SCRIPT               Run given script.\n"
+		"   or: stap [options] -l PROBE                List matching probes.\n"
+		"   or: stap [options] -L PROBE                List matching probes and local variables.\n"
+		"   or: stap [options] --dump-functions        List available functions.\n"
+		"   or: stap [options] --dump-probe-types      List available probe types.\n"
+		"[options] any of:\n"
+		"   -h --help  show help\n"
+		"   -V --version  show version\n"
+		"   -p NUM     stop after pass NUM 1-5, instead of 5\n"
+		"              (parse, elaborate, translate, compile, run)\n"
+		"   -v         add verbosity to all passes\n"
+		"   -k         keep temporary directory\n"
+		"   -u         unoptimized translation\n"
+		"   -w         suppress warnings\n"
+		"   -g         guru mode\n"
+		"   -s NUM     buffer size in megabytes\n"
+		"   -I DIR     look in DIR for additional .stp script files, in addition to tapset/\n"
+		"   -D NM=VAL  emit macro definition into generated C code\n"
+		"   -G VAR=VAL set global variable to value\n"
+		"   -o FILE    send script output to file, instead of stdout\n"
+		"   -c CMD     start the probes, run CMD, and exit when it finishes\n"
+		"   -x PID     sets target() to PID\n"
+		"   -m MODULE  set probe module name\n"
+		"   -t         collect probe timing information\n"
+		"   -T TIME    terminate the script after TIME seconds\n"
+		"   --runtime=MODE\n"
+		"              set the pass-5 runtime mode: kernel or bpf\n"
+		"   --suppress-handler-errors\n"
+		"              catch all runtime errors, quietly skip probe handlers\n");
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, fmt, arg);
+	fputs("Try '--help' for more information. [man stap]\n", stderr);
+	return 1;
+}
+
+static bool parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_options(struct session *s, int argc, char **argv)
+{
+	long n;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hVvp:ke:c:x:o:D:I:guwtT:G:s:l:L:m:", long_options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("Systemtap translator/driver (version " STAP_VERSION
+			       "/stap-on-ebpf " STAP_EBPF_VERSION ")\n"
+			       "This is free software; see the source for copying conditions.\n"
+			       "enabled features: BPF\n");
+			return 0;
+		case 'v':
+			s->verbose++;
+			break;
+		case 'p':
+			if (!parse_long(optarg, 1, 5, &n))
+				return usage_error("Invalid pass number (should be 1-5).\n%s", "");
+			s->last_pass = (int)n;
+			break;
+		case 'k':
+			s->keep_tmpdir = true;
+			break;
+		case 'e':
+			s->script_text = optarg;
+			break;
+		case 'c':
+			s->target_cmd = optarg;
+			break;
+		case 'x':
+			if (!parse_long(optarg, 1, 0x7fffffffL, &n))
+				return usage_error("Invalid target process ID number '%s'.\n", optarg);
+			s->target_pid = n;
+			break;
+		case 'o':
+			s->output_file = optarg;
+			break;
+		case 'D':
+			vec_push(&s->defines, optarg);
+			break;
+		case 'I':
+			vec_push(&s->include_dirs, optarg);
+			break;
+		case 'g':
+			s->guru = true;
+			break;
+		case 'u':
+			s->unoptimized = true;
+			break;
+		case 'w':
+			s->suppress_warnings = true;
+			break;
+		case 't':
+			s->timing = true;
+			break;
+		case 'T':
+			if (!parse_long(optarg, 1, 0x7fffffffL, &n))
+				return usage_error("Invalid timeout '%s'.\n", optarg);
+			s->timeout_secs = n;
+			break;
+		case 'G':
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return usage_error("Invalid -G argument '%s': expected VAR=VALUE.\n",
+						   optarg);
+			vec_push(&s->global_inits, optarg);
+			break;
+		case 's':
+			if (!parse_long(optarg, 1, 4095, &n))
+				return usage_error("Invalid buffer size '%s' (should be 1-4095).\n",
+						   optarg);
+			s->buffer_mb = n;
+			break;
+		case 'l':
+		case 'L':
+			s->list_probes = optarg;
+			s->list_with_vars = c == 'L';
+			break;
+		case 'm':
+			s->module_name = optarg;
+			break;
+		case OPT_RUNTIME:
+			if (strcmp(optarg, "kernel") != 0 && strcmp(optarg, "bpf") != 0)
+				return usage_error("Invalid runtime mode '%s' (should be kernel or bpf).\n",
+						   optarg);
+			s->runtime = optarg;
+			break;
+		case OPT_DUMP_FUNCTIONS:
+			s->dump_functions = true;
+			break;
+		case OPT_DUMP_PROBE_TYPES:
+			s->dump_probe_types = true;
+			break;
+		case OPT_SUPPRESS_HANDLER_ERRORS:
+			s->suppress_handler_errors = true;
+			break;
+		default:
+			if (optopt && optopt < 256 && strchr("pecxoDIGTslLm", optopt))
+				fprintf(stderr, "stap: option requires an argument -- '%c'\n", optopt);
+			else if (optopt)
+				fprintf(stderr, "stap: invalid option -- '%c'\n", optopt);
+			else
+				fprintf(stderr, "stap: unrecognized option '%s'\n", argv[optind - 1]);
+			return usage_error("%s", "");
+		}
+	}
+	if (s->list_probes || s->dump_functions || s->dump_probe_types) {
+		s->script_text = "";
+		s->argc = argc - optind;
+		s->argv = argv + optind;
+		return -1;
+	}
+	if (!s->script_text) {
+		if (optind >= argc) {
+			fputs("A script must be specified.\n", stderr);
+			return usage_error("%s", "");
+		}
+		s->script_file = argv[optind++];
+	}
+	s->argc = argc - optind;
+	s->argv = argv + optind;
+	return -1;
+}
+
+static double elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+/* "using 1234virt/567res/89shr/1000data kb, in 10usr/2sys/13real ms." as the original. */
+static void print_pass_usage(const struct timespec *start, const struct rusage *ru0)
+{
+	long virt = 0, res = 0, shr = 0, data = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		long pages = sysconf(_SC_PAGESIZE) / 1024;
+		long text = 0, lib = 0, dt = 0;
+		if (fscanf(f, "%ld %ld %ld %ld %ld %ld", &virt, &res, &shr, &text, &lib, &dt) == 6) {
+			virt *= pages;
+			res *= pages;
+			shr *= pages;
+			data = dt * pages;
+		}
+		fclose(f);
+	}
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	long usr = (ru.ru_utime.tv_sec - ru0->ru_utime.tv_sec) * 1000 +
+		   (ru.ru_utime.tv_usec - ru0->ru_utime.tv_usec) / 1000;
+	long sys = (ru.ru_stime.tv_sec - ru0->ru_stime.tv_sec) * 1000 +
+		   (ru.ru_stime.tv_usec - ru0->ru_stime.tv_usec) / 1000;
+	fprintf(stderr, "using %ldvirt/%ldres/%ldshr/%lddata kb, in %ldusr/%ldsys/%ldreal ms.\n",
+		virt, res, shr, data, usr, sys, (long)elapsed_ms(start));
+}
+
+static void init_pp_env(struct pp_env *env, const struct session *s, struct utsname *u)
+{
+	static char kernel_v[sizeof(u->release)];
+	memset(env, 0, sizeof(*env));
+	if (uname(u) != 0)
+		memset(u, 0, sizeof(*u));
+	/* kernel_v is the release without its "-extra" suffix */
+	snprintf(kernel_v, sizeof(kernel_v), "%s", u->release);
+	kernel_v[strcspn(kernel_v, "-")] = '\0';
+	env->kernel_v = kernel_v;
+	env->kernel_vr = u->release;
+	env->arch = strcmp(u->machine, "aarch64") == 0 ? "arm64" : u->machine;
+	env->runtime = s->runtime ? s->runtime : "kernel";
+	env->systemtap_v = STAP_VERSION;
+	env->privilege = "stapdev";
+}
+
+/* Pass 1.  Returns the program, or NULL after reporting the errors. */
+static struct program *run_pass1(struct session *s, struct arena *arena, struct diag *diag,
+				 struct source *src)
+{
+	struct utsname u;
+	struct pp_env env;
+	init_pp_env(&env, s, &u);
+	if (s->script_text) {
+		src->name = "<input>";
+		src->text = arena_strdup(arena, s->script_text);
+		src->len = strlen(s->script_text);
+	} else {
+		size_t len;
+		char *text = read_file(s->script_file, &len);
+		if (!text) {
+			fprintf(stderr, "Input file '%s' is missing.\n",
+				strcmp(s->script_file, "-") == 0 ? "<stdin>" : s->script_file);
+			return NULL;
+		}
+		src->name = strcmp(s->script_file, "-") == 0 ? "<input>" : s->script_file;
+		src->text = arena_strndup(arena, text, len);
+		src->len = len;
+		free(text);
+	}
+	struct parse_opts opts = {
+		.privileged = s->guru,
+		.argc = s->argc,
+		.argv = s->argv,
+		.env = &env,
+	};
+	struct program *prog = parse_script(arena, src, &opts, diag);
+	return diag->errors ? NULL : prog;
+}
+
+int main(int argc, char **argv)
+{
+	struct session s = {.last_pass = 5};
+	int rc = parse_options(&s, argc, argv);
+	if (rc >= 0) {
+		vec_fini(&s.defines);
+		vec_fini(&s.include_dirs);
+		vec_fini(&s.global_inits);
+		return rc;
+	}
+
+	struct arena arena;
+	arena_init(&arena);
+	struct diag diag;
+	diag_init(&diag, stderr, s.verbose);
+	struct source src = {0};
+	struct timespec start;
+	struct rusage ru0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	getrusage(RUSAGE_SELF, &ru0);
+
+	rc = 1;
+	if (s.list_probes || s.dump_functions || s.dump_probe_types) {
+		fprintf(stderr, "stap: %s is not implemented yet\n",
+			s.list_probes ? (s.list_with_vars ? "-L" : "-l")
+				      : s.dump_functions ? "--dump-functions" : "--dump-probe-types");
+		goto out;
+	}
+	struct program *prog = run_pass1(&s, &arena, &diag, &src);
+	if (!prog) {
+		if (diag.errors) {
+			diag_summary(&diag, "parse");
+			fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
+			if (diag.suppressed)
+				fprintf(stderr,
+					"Number of similar error messages suppressed: %d.\n"
+					"Rerun with -v to see them.\n",
+					diag.suppressed);
+		}
+		goto out;
+	}
+	if (s.verbose) {
+		fprintf(stderr, "Pass 1: parsed user script and 0 library scripts ");
+		print_pass_usage(&start, &ru0);
+	}
+	if (s.last_pass == 1) {
+		ast_print(stdout, prog);
+		rc = fflush(stdout) == 0 ? 0 : 1;
+		goto out;
+	}
+	fprintf(stderr, "stap: pass 2 (elaboration) is not implemented yet; use -p1\n");
+out:
+	diag_fini(&diag);
+	arena_fini(&arena);
+	vec_fini(&s.defines);
+	vec_fini(&s.include_dirs);
+	vec_fini(&s.global_inits);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/*
+ * What the files of pass 1 share among themselves: the lexer, the
+ * preprocessor that sits between it and the parser, and the parser state
+ * they both raise errors through.  Errors longjmp back to the declaration
+ * loop, which reports them and skips to the next declaration, as the
+ * original's parse_error exceptions do; everything is allocated in the arena
+ * so nothing leaks when a half-built node is abandoned.
+ */
+#ifndef STAP_PARSE_INTERNAL_H
+#define STAP_PARSE_INTERNAL_H
+
+#include <setjmp.h>
+#include <stdnoreturn.h>
+
+#include "parse.h"
+
+/* ---- lexer.c ---- */
+
+struct lexer;
+
+/* Lex src.  With fixed_loc, every token gets that location (text from $N). */
+struct lexer *lexer_new(struct arena *arena, const struct source *src,
+			const struct srcloc *fixed_loc);
+struct token *lexer_next(struct lexer *lx);
+bool token_is(const struct token *tok, enum tok_type type, const char *text);
+bool token_is_op(const struct token *tok, const char *text);
+bool token_is_kw(const struct token *tok, const char *text);
+struct token *token_copy(struct arena *arena, const struct token *tok);
+
+/* ---- preproc.c ---- */
+
+struct macro;
+struct cond_frame;
+
+struct expansion {
+	struct expansion *up;
+	struct vec toks; /* of struct token */
+	size_t pos;
+	const struct token *invocation; /* NULL for $N text */
+	int depth;
+};
+
+/* ---- parser state ---- */
+
+struct parser {
+	struct arena *arena;
+	struct diag *diag;
+	const struct parse_opts *opts;
+	const struct source *src;
+	struct lexer *lex;
+	jmp_buf *on_error;
+
+	/* preprocessor */
+	struct vec macros; /* of struct macro */
+	struct expansion *exp;
+	struct vec conds; /* of struct cond_frame: open %( ... %) */
+	const char *config_text; /* kernel config, read on first use */
+	bool config_read;
+
+	/* the parser's lookahead */
+	struct token *ahead[4];
+	int nahead;
+	const struct token *last; /* the token most recently consumed */
+
+	bool in_function;
+	int loop_depth;
+};
+
+/* Report a parse error about tok and unwind to the declaration loop. */
+noreturn void parse_fail(struct parser *p, const struct token *tok, const char *label,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The next token after preprocessing: conditionals, macros, $N and @N. */
+struct token *pp_next(struct parser *p);
+
+#endif

@@ -1,0 +1,1161 @@
+/*
+ * The recursive-descent parser for SystemTap's language.  Each function
+ * carries its grammar rule; precedence climbs from assignment down to
+ * values exactly as in the original, so that `stap -p1` prints the same
+ * parenthesisation.  An error unwinds (longjmp) to parse_script's
+ * declaration loop, which reports it and skips to the next "probe",
+ * "global", "function", "private" or embedded-code block.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../diag.h"
+#include "internal.h"
+
+noreturn void parse_fail(struct parser *p, const struct token *tok, const char *label,
+			 const char *fmt, ...)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	diag_token_error(p->diag, "parse", label, tok, "%s", sb_str(&sb));
+	sb_fini(&sb);
+	longjmp(*p->on_error, 1);
+}
+
+/* ---- token access ---- */
+
+static struct token *peek_n(struct parser *p, int n)
+{
+	while (p->nahead <= n) {
+		struct token *t = pp_next(p);
+		if (t->type == TOK_JUNK)
+			parse_fail(p, t, " at", "%s", t->junk_msg);
+		p->ahead[p->nahead++] = t;
+	}
+	return p->ahead[n];
+}
+
+static struct token *peek(struct parser *p)
+{
+	return peek_n(p, 0);
+}
+
+static struct token *next(struct parser *p)
+{
+	struct token *t = peek(p);
+	memmove(p->ahead, p->ahead + 1, (size_t)(p->nahead - 1) * sizeof(p->ahead[0]));
+	p->nahead--;
+	p->last = t;
+	return t;
+}
+
+/* An error about the next token; at the end of input the original says so instead. */
+static noreturn void fail_saw(struct parser *p, const char *fmt, ...)
+{
+	struct token *t = peek(p);
+	if (t->type == TOK_EOF)
+		parse_fail(p, t, "saw", "unexpected end-of-file");
+	struct strbuf sb;
+	sb_init(&sb);
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	char *msg = arena_strndup(p->arena, sb_str(&sb), sb.len);
+	sb_fini(&sb);
+	parse_fail(p, t, "saw", "%s", msg);
+}
+
+static bool peek_op(struct parser *p, const char *op)
+{
+	return token_is_op(peek(p), op);
+}
+
+static bool peek_kw(struct parser *p, const char *kw)
+{
+	return token_is_kw(peek(p), kw);
+}
+
+static bool accept_op(struct parser *p, const char *op)
+{
+	if (!peek_op(p, op))
+		return false;
+	next(p);
+	return true;
+}
+
+static struct token *expect_op(struct parser *p, const char *op)
+{
+	if (!peek_op(p, op))
+		fail_saw(p, "expected '%s'", op);
+	return next(p);
+}
+
+static struct token *expect_ident(struct parser *p)
+{
+	if (peek(p)->type != TOK_IDENT)
+		fail_saw(p, "expected identifier");
+	return next(p);
+}
+
+/* Two tokens with nothing between them (probe point names glue such pieces). */
+static bool is_adjacent(const struct token *a, const struct token *b)
+{
+	return a->loc.src == b->loc.src && a->loc.line == b->loc.line && !a->chain && !b->chain &&
+	       b->loc.col == a->loc.col + (int)strlen(a->text);
+}
+
+/* ---- node construction ---- */
+
+static struct expr *new_expr(struct parser *p, enum expr_kind kind, const struct token *tok)
+{
+	struct expr *e = arena_alloc(p->arena, sizeof(*e));
+	e->kind = kind;
+	e->tok = tok;
+	e->op = tok ? tok->text : NULL;
+	return e;
+}
+
+static struct stmt *new_stmt(struct parser *p, enum stmt_kind kind, const struct token *tok)
+{
+	struct stmt *s = arena_alloc(p->arena, sizeof(*s));
+	s->kind = kind;
+	s->tok = tok;
+	s->sort_key = -1;
+	return s;
+}
+
+static void push(struct parser *p, struct vec *v, void *item)
+{
+	vec_push_arena(p->arena, v, item);
+}
+
+static struct expr *parse_expression(struct parser *p);
+static struct stmt *parse_statement(struct parser *p);
+static struct stmt *parse_block(struct parser *p);
+
+/* ---- literals ---- */
+
+/* Convert a number token; negate for a leading '-' (which admits 2^63). */
+static long long number_value(struct parser *p, const struct token *tok, bool negate)
+{
+	const char *s = tok->text;
+	char *end;
+	errno = 0;
+	unsigned long long v;
+	bool decimal = !(s[0] == '0' && s[1] != '\0');
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		v = s[2] ? strtoull(s + 2, &end, 16) : (end = (char *)s + 1, 0);
+	else
+		v = strtoull(s, &end, decimal ? 10 : 8);
+	if (*end != '\0' || errno == ERANGE ||
+	    (decimal && v > (unsigned long long)LLONG_MAX + (negate ? 1 : 0)))
+		parse_fail(p, tok, "saw", "number invalid or out of range");
+	return negate ? (long long)(0 - v) : (long long)v;
+}
+
+/* Adjacent string literals join, as in C. */
+static struct expr *parse_string_literal(struct parser *p)
+{
+	struct token *t = next(p);
+	struct expr *e = new_expr(p, EXPR_STRING, t);
+	e->str = t->text;
+	if (peek(p)->type == TOK_STRING) {
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, t->text);
+		while (peek(p)->type == TOK_STRING)
+			sb_puts(&sb, next(p)->text);
+		e->str = arena_strndup(p->arena, sb_str(&sb), sb.len);
+		sb_fini(&sb);
+	}
+	return e;
+}
+
+/* literal = [ "-" ] number | string { string } */
+static struct expr *parse_literal(struct parser *p)
+{
+	struct token *t = peek(p);
+	if (t->type == TOK_STRING)
+		return parse_string_literal(p);
+	bool negate = false;
+	if (token_is_op(t, "-") && peek_n(p, 1)->type == TOK_NUMBER) {
+		next(p);
+		negate = true;
+		t = peek(p);
+	}
+	if (t->type != TOK_NUMBER)
+		fail_saw(p, "expected literal string or number");
+	next(p);
+	struct expr *e = new_expr(p, EXPR_NUMBER, t);
+	e->num = number_value(p, t, negate);
+	return e;
+}
+
+static struct expr *parse_literal_string(struct parser *p)
+{
+	if (peek(p)->type != TOK_STRING)
+		fail_saw(p, "expected literal string");
+	return parse_string_literal(p);
+}
+
+/* ---- expressions ---- */
+
+static const char *const print_functions[] = {
+	"print",  "println",  "printf",  "printd",  "printdln",  "sprint",
+	"sprintln", "sprintf", "sprintd", "sprintdln", NULL,
+};
+
+static bool is_print_function(const char *name)
+{
+	for (int i = 0; print_functions[i]; i++)
+		if (strcmp(name, print_functions[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_hist_op(const struct token *t)
+{
+	return token_is_op(t, "@hist_log") || token_is_op(t, "@hist_linear");
+}
+
+/* hist = ("@hist_log" | "@hist_linear") "(" expr { "," literal } ")" */
+static struct expr *parse_hist_op(struct parser *p)
+{
+	struct token *t = next(p);
+	struct expr *e = new_expr(p, EXPR_HIST, t);
+	expect_op(p, "(");
+	e->a = parse_expression(p);
+	if (strcmp(t->text, "@hist_linear") == 0) {
+		for (int i = 0; i < 3; i++) {
+			expect_op(p, ",");
+			struct expr *n = parse_literal(p);
+			if (n->kind != EXPR_NUMBER)
+				parse_fail(p, n->tok, "saw", "expected literal number");
+			push(p, &e->list, n);
+		}
+	}
+	expect_op(p, ")");
+	return e;
+}
+
+/* indexable = hist | ident */
+static struct expr *parse_indexable(struct parser *p)
+{
+	if (is_hist_op(peek(p)))
+		return parse_hist_op(p);
+	struct token *t = expect_ident(p);
+	struct expr *e = new_expr(p, EXPR_SYMBOL, t);
+	e->str = t->text;
+	return e;
+}
+
+/* Split "name$" / "name$$" into the name and its pretty-printing suffix. */
+static const char *split_pretty(struct parser *p, const char *s, const char **pretty)
+{
+	size_t len = strlen(s), word = strspn(s, "$"), trail = 0;
+	while (trail < len - word && s[len - 1 - trail] == '$')
+		trail++;
+	*pretty = NULL;
+	if (word == len || trail == 0 || trail > 2 || trail == len - word)
+		return s;
+	*pretty = trail == 1 ? "$" : "$$";
+	return arena_strndup(p->arena, s, len - trail);
+}
+
+static void push_component(struct parser *p, struct expr *e, enum comp_kind kind,
+			   const struct token *tok, const char *name)
+{
+	struct component *c = arena_alloc(p->arena, sizeof(*c));
+	c->kind = kind;
+	c->tok = tok;
+	c->name = name;
+	push(p, &e->comps, c);
+}
+
+/* components = { "->" (ident | keyword) | "[" expr "]" | "$" | "$$" } */
+static void parse_components(struct parser *p, struct expr *e)
+{
+	for (;;) {
+		struct token *t = peek(p);
+		if (token_is_op(t, "->")) {
+			next(p);
+			struct token *f = peek(p);
+			if (f->type != TOK_IDENT && f->type != TOK_KEYWORD)
+				fail_saw(p, "expected field name");
+			next(p);
+			const char *pretty;
+			const char *name = split_pretty(p, f->text, &pretty);
+			bool is_pretty = strcmp(name, "$") == 0 || strcmp(name, "$$") == 0;
+			push_component(p, e, is_pretty ? COMP_PRETTY : COMP_FIELD, f, name);
+			if (pretty)
+				push_component(p, e, COMP_PRETTY, f, pretty);
+		} else if (token_is_op(t, "[")) {
+			next(p);
+			push_component(p, e, COMP_EXPR, t, NULL);
+			struct component *c = e->comps.items[e->comps.len - 1];
+			c->index = parse_expression(p);
+			if (c->index->kind == EXPR_NUMBER) {
+				c->kind = COMP_INDEX;
+				c->num = c->index->num;
+			}
+			expect_op(p, "]");
+		} else if (t->type == TOK_IDENT && is_adjacent(p->last, t) &&
+			   (strcmp(t->text, "$") == 0 || strcmp(t->text, "$$") == 0)) {
+			next(p);
+			push_component(p, e, COMP_PRETTY, t, t->text);
+		} else {
+			return;
+		}
+	}
+}
+
+/* target = "$" name components; "$var$$" is "$var" with a pretty-printing suffix */
+static struct expr *parse_target_symbol(struct parser *p, bool addressof)
+{
+	struct token *t = next(p);
+	struct expr *e = new_expr(p, EXPR_TARGET, t);
+	const char *pretty;
+	e->str = split_pretty(p, t->text, &pretty);
+	e->addressof = addressof;
+	if (pretty)
+		push_component(p, e, COMP_PRETTY, t, pretty);
+	parse_components(p, e);
+	return e;
+}
+
+/* args = "(" [ expr { "," expr } ] ")" */
+static void parse_call_args(struct parser *p, struct expr *e)
+{
+	expect_op(p, "(");
+	if (accept_op(p, ")"))
+		return;
+	for (;;) {
+		push(p, &e->list, parse_expression(p));
+		if (accept_op(p, ")"))
+			return;
+		if (!accept_op(p, ","))
+			fail_saw(p, "expected ',' or ')'");
+	}
+}
+
+/* print_args = "(" arg { sep arg } ")"; an arg may be a bare histogram */
+static void parse_print_args(struct parser *p, struct expr *e)
+{
+	const char *name = e->str;
+	size_t min = strstr(name, "printd") ? 3 : 1;
+	expect_op(p, "(");
+	if (strstr(name, "ln") && accept_op(p, ")"))
+		return;
+	for (;;) {
+		struct expr *arg;
+		if (is_hist_op(peek(p))) {
+			arg = parse_hist_op(p);
+			if (peek_op(p, "[")) {
+				struct expr *idx = new_expr(p, EXPR_INDEX, next(p));
+				idx->a = arg;
+				do
+					push(p, &idx->list, parse_expression(p));
+				while (accept_op(p, ","));
+				expect_op(p, "]");
+				arg = idx;
+			}
+		} else {
+			arg = parse_expression(p);
+		}
+		push(p, &e->list, arg);
+		struct token *t = peek(p);
+		if (token_is_op(t, ")") && e->list.len >= min) {
+			next(p);
+			return;
+		}
+		if (!token_is_op(t, ",") && !token_is_op(t, ")"))
+			fail_saw(p, "expected one of ', )'");
+		next(p);
+	}
+}
+
+/* postfix = { "->" field | "[" expr "]" }: a value used as a typed pointer */
+static struct expr *parse_autocast(struct parser *p, struct expr *e)
+{
+	if (!peek_op(p, "->") && !peek_op(p, "["))
+		return e;
+	struct expr *a = new_expr(p, EXPR_AUTOCAST, peek(p));
+	a->a = e;
+	parse_components(p, a);
+	return a;
+}
+
+/* the @-operators: cast, var, defined, entry, perf, statistics */
+static struct expr *parse_at_operator(struct parser *p)
+{
+	struct token *t = peek(p);
+	const char *op = t->text;
+	struct expr *e;
+	if (strcmp(op, "@cast") == 0) {
+		next(p);
+		e = new_expr(p, EXPR_CAST, t);
+		expect_op(p, "(");
+		e->a = parse_expression(p);
+		expect_op(p, ",");
+		e->str = parse_literal_string(p)->str;
+		if (accept_op(p, ","))
+			e->module = parse_literal_string(p)->str;
+		expect_op(p, ")");
+		parse_components(p, e);
+		return e;
+	}
+	if (strcmp(op, "@var") == 0) {
+		next(p);
+		e = new_expr(p, EXPR_ATVAR, t);
+		expect_op(p, "(");
+		e->str = parse_literal_string(p)->str;
+		if (accept_op(p, ","))
+			e->module = parse_literal_string(p)->str;
+		expect_op(p, ")");
+		parse_components(p, e);
+		return e;
+	}
+	if (strcmp(op, "@defined") == 0 || strcmp(op, "@entry") == 0) {
+		next(p);
+		e = new_expr(p, op[1] == 'd' ? EXPR_DEFINED : EXPR_ENTRY, t);
+		expect_op(p, "(");
+		e->a = parse_expression(p);
+		expect_op(p, ")");
+		return e;
+	}
+	if (strcmp(op, "@perf") == 0) {
+		next(p);
+		e = new_expr(p, EXPR_PERF, t);
+		expect_op(p, "(");
+		e->str = parse_literal_string(p)->str;
+		expect_op(p, ")");
+		return e;
+	}
+	static const char *const stats[] = {"@count", "@sum", "@min", "@max",
+					    "@avg",   "@variance", NULL};
+	for (int i = 0; stats[i]; i++) {
+		if (strcmp(op, stats[i]) != 0)
+			continue;
+		next(p);
+		e = new_expr(p, EXPR_STAT, t);
+		e->str = op;
+		expect_op(p, "(");
+		e->a = parse_expression(p);
+		if (strcmp(op, "@variance") == 0 && accept_op(p, ",")) {
+			e->b = parse_literal(p);
+			if (e->b->kind != EXPR_NUMBER)
+				parse_fail(p, e->b->tok, "saw", "expected literal number");
+		}
+		expect_op(p, ")");
+		return e;
+	}
+	if (is_hist_op(t)) {
+		struct expr *h = parse_hist_op(p);
+		if (!peek_op(p, "["))
+			parse_fail(p, t, " at", "base histogram operator where expression expected");
+		e = new_expr(p, EXPR_INDEX, next(p));
+		e->a = h;
+		push(p, &e->list, parse_expression(p));
+		expect_op(p, "]");
+		return e;
+	}
+	parse_fail(p, t, "saw", "unknown operator %s", op);
+}
+
+/* value = literal | "(" expr ")" | "&"? target | at-operator | call | ident [ "[" exprs "]" ] */
+static struct expr *parse_value(struct parser *p)
+{
+	struct token *t = peek(p);
+	struct expr *e;
+	if (token_is_op(t, "(")) {
+		next(p);
+		e = parse_expression(p);
+		expect_op(p, ")");
+		return parse_autocast(p, e);
+	}
+	if (t->type == TOK_OPERATOR && t->text[0] == '@' && t->text[1])
+		return parse_autocast(p, parse_at_operator(p));
+	if (t->type == TOK_EMBEDDED) {
+		if (!p->opts->privileged)
+			parse_fail(p, t, "saw",
+				   "embedded expression code in unprivileged script; need stap -g");
+		next(p);
+		e = new_expr(p, EXPR_EMBEDDED, t);
+		e->str = t->text;
+		return e;
+	}
+	if (t->type == TOK_IDENT && t->text[0] == '$')
+		return parse_target_symbol(p, false);
+	if (t->type == TOK_IDENT) {
+		next(p);
+		if (peek_op(p, "(")) {
+			e = new_expr(p, is_print_function(t->text) ? EXPR_PRINT : EXPR_CALL, t);
+			e->str = t->text;
+			if (e->kind == EXPR_PRINT)
+				parse_print_args(p, e);
+			else
+				parse_call_args(p, e);
+			return parse_autocast(p, e);
+		}
+		e = new_expr(p, EXPR_SYMBOL, t);
+		e->str = t->text;
+		if (peek_op(p, "[")) {
+			struct expr *idx = new_expr(p, EXPR_INDEX, next(p));
+			idx->a = e;
+			do
+				push(p, &idx->list, parse_expression(p));
+			while (accept_op(p, ","));
+			expect_op(p, "]");
+			e = idx;
+		}
+		return parse_autocast(p, e);
+	}
+	return parse_literal(p);
+}
+
+/* crement = value [ "++" | "--" ] */
+static struct expr *parse_crement(struct parser *p)
+{
+	struct expr *e = parse_value(p);
+	if (peek_op(p, "++") || peek_op(p, "--")) {
+		struct expr *c = new_expr(p, EXPR_POSTINC, next(p));
+		c->a = e;
+		return c;
+	}
+	return e;
+}
+
+/* unary = ("+" | "-" | "!" | "~" | "&") unary | ("++" | "--") unary | crement */
+static struct expr *parse_unary(struct parser *p)
+{
+	struct token *t = peek(p);
+	if (token_is_op(t, "-") && peek_n(p, 1)->type == TOK_NUMBER &&
+	    strcmp(peek_n(p, 1)->text, "9223372036854775808") == 0) {
+		next(p);
+		struct expr *e = new_expr(p, EXPR_NUMBER, next(p));
+		e->num = LLONG_MIN;
+		return e;
+	}
+	if (token_is_op(t, "&") && peek_n(p, 1)->type == TOK_IDENT &&
+	    peek_n(p, 1)->text[0] == '$') {
+		next(p);
+		return parse_target_symbol(p, true);
+	}
+	if (token_is_op(t, "&") && (token_is_op(peek_n(p, 1), "@cast") ||
+				    token_is_op(peek_n(p, 1), "@var"))) {
+		next(p);
+		struct expr *e = parse_at_operator(p);
+		e->addressof = true;
+		return e;
+	}
+	if (token_is_op(t, "+") || token_is_op(t, "-") || token_is_op(t, "!") ||
+	    token_is_op(t, "~") || token_is_op(t, "&")) {
+		struct expr *e = new_expr(p, EXPR_UNARY, next(p));
+		e->a = parse_unary(p);
+		return e;
+	}
+	if (token_is_op(t, "++") || token_is_op(t, "--")) {
+		struct expr *e = new_expr(p, EXPR_PREINC, next(p));
+		e->a = parse_unary(p);
+		return e;
+	}
+	return parse_crement(p);
+}
+
+static bool peek_any_op(struct parser *p, const char *const *ops)
+{
+	for (int i = 0; ops[i]; i++)
+		if (peek_op(p, ops[i]))
+			return true;
+	return false;
+}
+
+typedef struct expr *(*parse_fn)(struct parser *p);
+
+/* A left-associative level: sub { op sub } */
+static struct expr *parse_left_assoc(struct parser *p, parse_fn sub, const char *const *ops,
+				     enum expr_kind kind)
+{
+	struct expr *e = sub(p);
+	while (peek_any_op(p, ops)) {
+		struct expr *b = new_expr(p, kind, next(p));
+		b->a = e;
+		b->b = sub(p);
+		e = b;
+	}
+	return e;
+}
+
+/* multiplicative = unary { ("*" | "/" | "%") unary } */
+static struct expr *parse_multiplicative(struct parser *p)
+{
+	static const char *const ops[] = {"*", "/", "%", NULL};
+	return parse_left_assoc(p, parse_unary, ops, EXPR_BINARY);
+}
+
+/* additive = multiplicative { ("+" | "-") multiplicative } */
+static struct expr *parse_additive(struct parser *p)
+{
+	static const char *const ops[] = {"+", "-", NULL};
+	return parse_left_assoc(p, parse_multiplicative, ops, EXPR_BINARY);
+}
+
+/* concatenation = additive { "." additive } */
+static struct expr *parse_concatenation(struct parser *p)
+{
+	static const char *const ops[] = {".", NULL};
+	return parse_left_assoc(p, parse_additive, ops, EXPR_CONCAT);
+}
+
+/* shift = concatenation { ("<<" | ">>") concatenation } */
+static struct expr *parse_shift(struct parser *p)
+{
+	static const char *const ops[] = {"<<", ">>", NULL};
+	return parse_left_assoc(p, parse_concatenation, ops, EXPR_BINARY);
+}
+
+/* comparison = shift { ("<" | ">" | "<=" | ">=" | "==" | "!=") shift | ("=~" | "!~") string } */
+static struct expr *parse_comparison(struct parser *p)
+{
+	static const char *const ops[] = {"<", ">", "<=", ">=", "==", "!=", NULL};
+	struct expr *e = parse_shift(p);
+	for (;;) {
+		if (peek_op(p, "=~") || peek_op(p, "!~")) {
+			struct expr *r = new_expr(p, EXPR_REGEX, next(p));
+			r->a = e;
+			r->b = parse_literal_string(p);
+			e = r;
+		} else if (peek_any_op(p, ops)) {
+			struct expr *c = new_expr(p, EXPR_COMPARE, next(p));
+			c->a = e;
+			c->b = parse_shift(p);
+			e = c;
+		} else {
+			return e;
+		}
+	}
+}
+
+/* array_in = comparison [ "in" indexable ] | "[" comparison { "," comparison } "]" "in" indexable */
+static struct expr *parse_array_in(struct parser *p)
+{
+	struct vec keys = {0};
+	bool bracketed = accept_op(p, "[");
+	for (;;) {
+		push(p, &keys, parse_comparison(p));
+		if (!bracketed)
+			break;
+		if (accept_op(p, "]"))
+			break;
+		if (!accept_op(p, ","))
+			fail_saw(p, "expected ',' or ']'");
+	}
+	if (peek_kw(p, "in")) {
+		struct expr *e = new_expr(p, EXPR_IN, next(p));
+		e->list = keys;
+		e->a = parse_indexable(p);
+		return e;
+	}
+	if (keys.len != 1)
+		fail_saw(p, "unexpected comma-separated expression list");
+	if (bracketed)
+		fail_saw(p, "expected 'in'");
+	return keys.items[0];
+}
+
+/* bit_and = array_in { "&" array_in } */
+static struct expr *parse_bit_and(struct parser *p)
+{
+	static const char *const ops[] = {"&", NULL};
+	return parse_left_assoc(p, parse_array_in, ops, EXPR_BINARY);
+}
+
+/* bit_xor = bit_and { "^" bit_and } */
+static struct expr *parse_bit_xor(struct parser *p)
+{
+	static const char *const ops[] = {"^", NULL};
+	return parse_left_assoc(p, parse_bit_and, ops, EXPR_BINARY);
+}
+
+/* bit_or = bit_xor { "|" bit_xor } */
+static struct expr *parse_bit_or(struct parser *p)
+{
+	static const char *const ops[] = {"|", NULL};
+	return parse_left_assoc(p, parse_bit_xor, ops, EXPR_BINARY);
+}
+
+/* logical_and = bit_or { "&&" bit_or } */
+static struct expr *parse_logical_and(struct parser *p)
+{
+	static const char *const ops[] = {"&&", NULL};
+	return parse_left_assoc(p, parse_bit_or, ops, EXPR_LOGICAL);
+}
+
+/* logical_or = logical_and { "||" logical_and } */
+static struct expr *parse_logical_or(struct parser *p)
+{
+	static const char *const ops[] = {"||", NULL};
+	return parse_left_assoc(p, parse_logical_and, ops, EXPR_LOGICAL);
+}
+
+/* ternary = logical_or [ "?" expr ":" expr ] */
+static struct expr *parse_ternary(struct parser *p)
+{
+	struct expr *e = parse_logical_or(p);
+	if (!peek_op(p, "?"))
+		return e;
+	struct expr *t = new_expr(p, EXPR_TERNARY, next(p));
+	t->a = e;
+	t->b = parse_expression(p);
+	expect_op(p, ":");
+	t->c = parse_expression(p);
+	return t;
+}
+
+/* assignment = ternary [ ("=" | "<<<" | "+=" | ... | ".=") assignment ] */
+static struct expr *parse_expression(struct parser *p)
+{
+	static const char *const ops[] = {"=",  "<<<", "+=", "-=", "*=", "/=", "%=",
+					  "<<=", ">>=", "&=", "^=", "|=", ".=", NULL};
+	struct expr *e = parse_ternary(p);
+	if (!peek_any_op(p, ops))
+		return e;
+	struct expr *a = new_expr(p, EXPR_ASSIGN, next(p));
+	a->a = e;
+	a->b = parse_expression(p);
+	return a;
+}
+
+/* ---- statements ---- */
+
+/* block = "{" { statement } "}" */
+static struct stmt *parse_block(struct parser *p)
+{
+	struct stmt *s = new_stmt(p, STMT_BLOCK, expect_op(p, "{"));
+	while (!accept_op(p, "}")) {
+		if (peek(p)->type == TOK_EOF)
+			parse_fail(p, peek(p), "saw", "expected statement");
+		push(p, &s->stmts, parse_statement(p));
+	}
+	return s;
+}
+
+/* if_stmt = "if" "(" expr ")" statement [ "else" statement ] */
+static struct stmt *parse_if(struct parser *p)
+{
+	struct stmt *s = new_stmt(p, STMT_IF, next(p));
+	expect_op(p, "(");
+	s->expr = parse_expression(p);
+	expect_op(p, ")");
+	s->body = parse_statement(p);
+	if (peek_kw(p, "else")) {
+		next(p);
+		s->other = parse_statement(p);
+	}
+	return s;
+}
+
+static struct stmt *parse_loop_body(struct parser *p)
+{
+	p->loop_depth++;
+	struct stmt *s = parse_statement(p);
+	p->loop_depth--;
+	return s;
+}
+
+/* for_stmt = "for" "(" [ expr ] ";" [ expr ] ";" [ expr ] ")" statement */
+static struct stmt *parse_for(struct parser *p)
+{
+	struct stmt *s = new_stmt(p, STMT_FOR, next(p));
+	expect_op(p, "(");
+	if (!peek_op(p, ";"))
+		s->init = parse_expression(p);
+	expect_op(p, ";");
+	if (!peek_op(p, ";")) {
+		s->expr = parse_expression(p);
+	} else {
+		s->expr = new_expr(p, EXPR_NUMBER, peek(p));
+		s->expr->num = 1;
+	}
+	expect_op(p, ";");
+	if (!peek_op(p, ")"))
+		s->step = parse_expression(p);
+	expect_op(p, ")");
+	s->body = parse_loop_body(p);
+	return s;
+}
+
+/* while_stmt = "while" "(" expr ")" statement */
+static struct stmt *parse_while(struct parser *p)
+{
+	struct stmt *s = new_stmt(p, STMT_FOR, next(p));
+	expect_op(p, "(");
+	s->expr = parse_expression(p);
+	expect_op(p, ")");
+	s->body = parse_loop_body(p);
+	return s;
+}
+
+/* A "+" or "-" sort marker after a foreach key or array; only one is allowed. */
+static void parse_sort_marker(struct parser *p, struct stmt *s, int key)
+{
+	if (!peek_op(p, "+") && !peek_op(p, "-"))
+		return;
+	struct token *t = next(p);
+	if (s->sort_key >= 0)
+		parse_fail(p, t, "saw", "multiple sort directives");
+	s->sort_key = key;
+	s->sort_dir = t->text[0];
+}
+
+static struct expr *parse_symbol(struct parser *p)
+{
+	struct token *t = expect_ident(p);
+	struct expr *e = new_expr(p, EXPR_SYMBOL, t);
+	e->str = t->text;
+	return e;
+}
+
+/* foreach = "foreach" "(" [ ident "=" ] keys "in" indexable [ "+" | "-" ] [ "limit" expr ] ")"
+ *           statement
+ * keys = ident [ "+" | "-" ] | "[" ident [ "+" | "-" ] { "," ident [ "+" | "-" ] } "]" */
+static struct stmt *parse_foreach(struct parser *p)
+{
+	struct stmt *s = new_stmt(p, STMT_FOREACH, next(p));
+	expect_op(p, "(");
+	if (peek(p)->type == TOK_IDENT && token_is_op(peek_n(p, 1), "=")) {
+		s->value = parse_symbol(p);
+		next(p);
+	}
+	if (accept_op(p, "[")) {
+		for (;;) {
+			push(p, &s->keys, parse_symbol(p));
+			parse_sort_marker(p, s, (int)s->keys.len);
+			if (accept_op(p, "]"))
+				break;
+			if (!accept_op(p, ","))
+				fail_saw(p, "expected ',' or ']'");
+		}
+	} else {
+		push(p, &s->keys, parse_symbol(p));
+		parse_sort_marker(p, s, 1);
+	}
+	if (!peek_kw(p, "in"))
+		fail_saw(p, "expected 'in'");
+	next(p);
+	s->array = parse_indexable(p);
+	parse_sort_marker(p, s, 0);
+	if (peek_kw(p, "limit")) {
+		next(p);
+		s->limit = parse_expression(p);
+	}
+	expect_op(p, ")");
+	s->body = parse_loop_body(p);
+	return s;
+}
+
+/* try_stmt = "try" block "catch" [ "(" ident ")" ] block */
+static struct stmt *parse_try(struct parser *p)
+{
+	struct stmt *s = new_stmt(p, STMT_TRY, next(p));
+	s->body = parse_block(p);
+	if (!peek_kw(p, "catch"))
+		fail_saw(p, "expected 'catch'");
+	next(p);
+	if (accept_op(p, "(")) {
+		s->value = parse_symbol(p);
+		expect_op(p, ")");
+	}
+	s->other = parse_block(p);
+	return s;
+}
+
+/* statement = ";" | block | try_stmt | if_stmt | for_stmt | while_stmt | foreach
+ *           | ( "return" [ expr ] | "delete" expr | "break" | "continue" | "next" | expr ) [ ";" ] */
+static struct stmt *parse_statement(struct parser *p)
+{
+	struct token *t = peek(p);
+	struct stmt *s;
+	if (token_is_op(t, ";"))
+		return new_stmt(p, STMT_NULL, next(p));
+	if (token_is_op(t, "{"))
+		return parse_block(p);
+	if (token_is_kw(t, "try"))
+		return parse_try(p);
+	if (token_is_kw(t, "if"))
+		return parse_if(p);
+	if (token_is_kw(t, "for"))
+		return parse_for(p);
+	if (token_is_kw(t, "while"))
+		return parse_while(p);
+	if (token_is_kw(t, "foreach"))
+		return parse_foreach(p);
+	if (token_is_kw(t, "return")) {
+		if (!p->in_function)
+			parse_fail(p, t, "saw", "found 'return' not in function context");
+		s = new_stmt(p, STMT_RETURN, next(p));
+		if (!peek_op(p, ";") && !peek_op(p, "}"))
+			s->expr = parse_expression(p);
+	} else if (token_is_kw(t, "delete")) {
+		s = new_stmt(p, STMT_DELETE, next(p));
+		s->expr = parse_expression(p);
+	} else if (token_is_kw(t, "break")) {
+		s = new_stmt(p, STMT_BREAK, next(p));
+	} else if (token_is_kw(t, "continue")) {
+		s = new_stmt(p, STMT_CONTINUE, next(p));
+	} else if (token_is_kw(t, "next")) {
+		s = new_stmt(p, STMT_NEXT, next(p));
+	} else if (t->type == TOK_OPERATOR || t->type == TOK_IDENT || t->type == TOK_NUMBER ||
+		   t->type == TOK_STRING || t->type == TOK_EMBEDDED) {
+		s = new_stmt(p, STMT_EXPR, t);
+		s->expr = parse_expression(p);
+	} else {
+		parse_fail(p, t, "saw", "expected statement");
+	}
+	accept_op(p, ";");
+	return s;
+}
+
+/* ---- declarations ---- */
+
+/* global = "global" name { "," name } [ ";" ]
+ * name = ident [ "%" ] [ "[" number "]" ] [ "=" literal ] */
+static void parse_global(struct parser *p, struct program *prog, bool is_private)
+{
+	do {
+		struct token *t = expect_ident(p);
+		struct global *g = arena_alloc(p->arena, sizeof(*g));
+		g->tok = t;
+		g->name = t->text;
+		g->is_private = is_private;
+		if (peek_op(p, "%") && is_adjacent(t, peek(p))) {
+			next(p);
+			g->wrap = true;
+		}
+		if (accept_op(p, "[")) {
+			struct token *n = peek(p);
+			if (n->type != TOK_NUMBER)
+				fail_saw(p, "expected number");
+			next(p);
+			g->size = number_value(p, n, false);
+			if (g->size <= 0)
+				parse_fail(p, n, "saw", "array size out of range");
+			expect_op(p, "]");
+		}
+		if (peek_op(p, "=")) {
+			if (g->size || g->wrap)
+				fail_saw(p, "only scalar globals can be initialized");
+			next(p);
+			g->init = parse_literal(p);
+		}
+		push(p, &prog->globals, g);
+	} while (accept_op(p, ","));
+	accept_op(p, ";");
+}
+
+static const char *parse_type_suffix(struct parser *p)
+{
+	if (!accept_op(p, ":"))
+		return NULL;
+	struct token *t = peek(p);
+	if (!token_is_kw(t, "long") && !token_is_kw(t, "string"))
+		fail_saw(p, "expected 'long' or 'string'");
+	return next(p)->text;
+}
+
+/* function = "function" ident [ ":" type ] "(" [ param { "," param } ] ")" [ ":" literal ]
+ *            ( block | embedded )
+ * param = ident [ ":" type ] */
+static void parse_function(struct parser *p, struct program *prog, bool is_private)
+{
+	struct function *f = arena_alloc(p->arena, sizeof(*f));
+	f->tok = expect_ident(p);
+	f->name = f->tok->text;
+	f->is_private = is_private;
+	f->type = parse_type_suffix(p);
+	expect_op(p, "(");
+	if (!accept_op(p, ")")) {
+		for (;;) {
+			struct param *a = arena_alloc(p->arena, sizeof(*a));
+			a->tok = expect_ident(p);
+			a->name = a->tok->text;
+			a->type = parse_type_suffix(p);
+			push(p, &f->params, a);
+			if (accept_op(p, ")"))
+				break;
+			if (!accept_op(p, ","))
+				fail_saw(p, "expected ',' or ')'");
+		}
+	}
+	if (accept_op(p, ":"))
+		parse_literal(p);
+	struct token *t = peek(p);
+	if (t->type == TOK_EMBEDDED) {
+		if (!p->opts->privileged)
+			parse_fail(p, t, "saw", "embedded code in unprivileged script; need stap -g");
+		f->code = next(p);
+	} else {
+		p->in_function = true;
+		f->body = parse_block(p);
+		p->in_function = false;
+	}
+	push(p, &prog->functions, f);
+}
+
+/* point = comp { "." comp } [ "?" | "!" ]... [ "if" "(" expr ")" ]
+ * comp = name [ "(" literal ")" ]; name glues adjacent identifiers, numbers and "*" */
+static struct probe_point *parse_probe_point(struct parser *p)
+{
+	struct probe_point *pp = arena_alloc(p->arena, sizeof(*pp));
+	pp->tok = peek(p);
+	for (;;) {
+		struct token *t = peek(p);
+		if (!(t->type == TOK_IDENT || t->type == TOK_KEYWORD || token_is_op(t, "*")))
+			fail_saw(p, "expected identifier or '*'");
+		next(p);
+		struct pp_comp *c = arena_alloc(p->arena, sizeof(*c));
+		c->tok = t;
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, t->text);
+		const struct token *prev = t;
+		for (;;) {
+			struct token *u = peek(p);
+			if (!(u->type == TOK_IDENT || u->type == TOK_KEYWORD || u->type == TOK_NUMBER ||
+			      token_is_op(u, "*")) ||
+			    !is_adjacent(prev, u))
+				break;
+			sb_puts(&sb, u->text);
+			prev = next(p);
+		}
+		c->name = arena_strndup(p->arena, sb_str(&sb), sb.len);
+		sb_fini(&sb);
+		if (accept_op(p, "(")) {
+			c->arg = parse_literal(p);
+			expect_op(p, ")");
+		}
+		push(p, &pp->comps, c);
+		if (!accept_op(p, "."))
+			break;
+	}
+	for (;;) {
+		if (accept_op(p, "?"))
+			pp->optional = true;
+		else if (accept_op(p, "!"))
+			pp->sufficient = true;
+		else
+			break;
+	}
+	if (peek_kw(p, "if")) {
+		next(p);
+		expect_op(p, "(");
+		pp->cond = parse_expression(p);
+		expect_op(p, ")");
+	}
+	if (!peek_op(p, ",") && !peek_op(p, "{") && !peek_op(p, "=") && !peek_op(p, "+="))
+		fail_saw(p, "expected one of ', { } = +='");
+	return pp;
+}
+
+/* probe = "probe" point { "," point } block
+ *       | "probe" point ( "=" | "+=" ) point { "," point } block */
+static void parse_probe(struct parser *p, struct program *prog, const struct token *kw)
+{
+	struct probe *pr = arena_alloc(p->arena, sizeof(*pr));
+	pr->tok = kw;
+	push(p, &pr->points, parse_probe_point(p));
+	while (accept_op(p, ","))
+		push(p, &pr->points, parse_probe_point(p));
+	if (peek_op(p, "=") || peek_op(p, "+=")) {
+		if (pr->points.len != 1)
+			fail_saw(p, "expected probe point specifier");
+		pr->alias = pr->points.items[0];
+		pr->epilogue = next(p)->text[0] == '+';
+		pr->points = (struct vec){0};
+		do
+			push(p, &pr->points, parse_probe_point(p));
+		while (accept_op(p, ","));
+	}
+	pr->body = parse_block(p);
+	push(p, pr->alias ? &prog->aliases : &prog->probes, pr);
+}
+
+/* declaration = "probe" probe | "global" global | "function" function
+ *             | "private" ( "global" global | "function" function | global-names ) | embedded */
+static void parse_declaration(struct parser *p, struct program *prog)
+{
+	struct token *t = next(p);
+	if (token_is_kw(t, "probe")) {
+		parse_probe(p, prog, t);
+	} else if (token_is_kw(t, "global")) {
+		parse_global(p, prog, false);
+	} else if (token_is_kw(t, "function")) {
+		parse_function(p, prog, false);
+	} else if (token_is_kw(t, "private")) {
+		struct token *u = peek(p);
+		if (token_is_kw(u, "function")) {
+			next(p);
+			parse_function(p, prog, true);
+		} else if (token_is_kw(u, "global")) {
+			next(p);
+			parse_global(p, prog, true);
+		} else if (u->type == TOK_IDENT) {
+			parse_global(p, prog, true);
+		} else {
+			parse_fail(p, u, "saw", "expected 'function' or identifier");
+		}
+	} else if (t->type == TOK_EMBEDDED) {
+		if (!p->opts->privileged)
+			parse_fail(p, t, "saw", "embedded code in unprivileged script; need stap -g");
+		push(p, &prog->embeds, t);
+	} else {
+		parse_fail(p, t, "saw", "expected 'probe', 'global', 'private', 'function', or '%%{'");
+	}
+}
+
+static bool is_declaration_start(const struct token *t)
+{
+	return t->type == TOK_EOF || t->type == TOK_EMBEDDED || token_is_kw(t, "probe") ||
+	       token_is_kw(t, "global") || token_is_kw(t, "function") || token_is_kw(t, "private");
+}
+
+struct program *parse_script(struct arena *arena, const struct source *src,
+			     const struct parse_opts *opts, struct diag *diag)
+{
+	struct parser *p = arena_alloc(arena, sizeof(*p));
+	p->arena = arena;
+	p->diag = diag;
+	p->opts = opts;
+	p->src = src;
+	p->lex = lexer_new(arena, src, NULL);
+	struct program *prog = arena_alloc(arena, sizeof(*prog));
+	prog->src = src;
+	jmp_buf jb;
+	p->on_error = &jb;
+	volatile bool recovering = false;
+	if (setjmp(jb) != 0) {
+		recovering = true;
+		p->in_function = false;
+		p->loop_depth = 0;
+	}
+	for (;;) {
+		if (recovering) {
+			/* swallow tokens until a declaration can start */
+			while (!is_declaration_start(peek(p)))
+				next(p);
+			recovering = false;
+		}
+		if (peek(p)->type == TOK_EOF)
+			break;
+		parse_declaration(p, prog);
+	}
+	return prog;
+}
