@@ -313,7 +313,16 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 		.env = &env,
 	};
 	struct program *prog = parse_script(arena, src, &opts, diag);
-	return diag->errors ? NULL : prog;
+	if (!prog->has_declarations) {
+		fprintf(stderr, "Input file '%s' is empty%s.\n", src->name,
+			prog->has_tokens ? " after preprocessing" : "");
+		return NULL;
+	}
+	if (diag->errors) {
+		diag_summary(diag, "parse");
+		return NULL;
+	}
+	return prog;
 }
 
 int main(int argc, char **argv)
@@ -346,15 +355,12 @@ int main(int argc, char **argv)
 	}
 	struct program *prog = run_pass1(&s, &arena, &diag, &src);
 	if (!prog) {
-		if (diag.errors) {
-			diag_summary(&diag, "parse");
-			fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
-			if (diag.suppressed)
-				fprintf(stderr,
-					"Number of similar error messages suppressed: %d.\n"
-					"Rerun with -v to see them.\n",
-					diag.suppressed);
-		}
+		fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
+		if (diag.suppressed)
+			fprintf(stderr,
+				"Number of similar error messages suppressed: %d.\n"
+				"Rerun with -v to see them.\n",
+				diag.suppressed);
 		goto out;
 	}
 	if (s.verbose) {

@@ -62,6 +62,9 @@ struct parser {
 	int nahead;
 	const struct token *last; /* the token most recently consumed */
 
+	bool saw_tokens; /* any token but EOF reached the parser */
+	bool bad_define; /* a macro definition failed */
+	bool any_bad_define;
 	bool in_function;
 	int loop_depth;
 };

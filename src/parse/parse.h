@@ -190,6 +190,8 @@ struct probe {
 
 struct program {
 	const struct source *src;
+	bool has_tokens;       /* false: the input was empty or only comments */
+	bool has_declarations; /* false: nothing was left after preprocessing */
 	struct vec embeds;    /* of const struct token (TOK_EMBEDDED) */
 	struct vec globals;   /* of struct global */
 	struct vec aliases;   /* of struct probe */

@@ -37,6 +37,8 @@ static struct token *peek_n(struct parser *p, int n)
 		struct token *t = pp_next(p);
 		if (t->type == TOK_JUNK)
 			parse_fail(p, t, " at", "%s", t->junk_msg);
+		if (t->type != TOK_EOF)
+			p->saw_tokens = true;
 		p->ahead[p->nahead++] = t;
 	}
 	return p->ahead[n];
@@ -1138,11 +1140,13 @@ struct program *parse_script(struct arena *arena, const struct source *src,
 	p->lex = lexer_new(arena, src, NULL);
 	struct program *prog = arena_alloc(arena, sizeof(*prog));
 	prog->src = src;
+	prog->has_tokens = lexer_next(lexer_new(arena, src, NULL))->type != TOK_EOF;
 	jmp_buf jb;
 	p->on_error = &jb;
 	volatile bool recovering = false;
 	if (setjmp(jb) != 0) {
 		recovering = true;
+		p->any_bad_define |= p->bad_define;
 		p->in_function = false;
 		p->loop_depth = 0;
 	}
@@ -1157,5 +1161,6 @@ struct program *parse_script(struct arena *arena, const struct source *src,
 			break;
 		parse_declaration(p, prog);
 	}
+	prog->has_declarations = p->saw_tokens && !p->any_bad_define;
 	return prog;
 }

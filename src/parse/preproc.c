@@ -20,6 +20,7 @@
 #include <sys/utsname.h>
 #include <zlib.h>
 
+#include "../diag.h"
 #include "internal.h"
 
 struct macro {
@@ -276,34 +277,32 @@ static bool eval_term(struct parser *p)
 	if (l->type == TOK_JUNK)
 		parse_fail(p, l, " at", "%s", l->junk_msg);
 	if (l->type == TOK_EOF)
-		parse_fail(p, l, "saw", "incomplete preprocessor condition");
+		parse_fail(p, l, " at", "incomplete preprocessor condition");
 	if (token_is(l, TOK_IDENT, "defined")) {
 		struct token *t = cond_token(p, false);
 		if (!token_is_op(t, "("))
-			parse_fail(p, t, "saw", "expected '('");
+			parse_fail(p, t, " at", "expected '('");
 		struct token *a = cond_token(p, false);
 		int idx = arg_index(a);
 		if (idx <= 0)
-			parse_fail(p, a, "saw", "expected '$N' or '@N'");
+			parse_fail(p, a, " at", "expected '$N' or '@N'");
 		t = cond_token(p, false);
 		if (!token_is_op(t, ")"))
-			parse_fail(p, t, "saw", "expected ')'");
+			parse_fail(p, t, " at", "expected ')'");
 		return idx <= p->opts->argc;
 	}
 	struct token *op = cond_token(p, true);
+	struct token *r = cond_token(p, true);
+	if (op->type == TOK_EOF || r->type == TOK_EOF)
+		parse_fail(p, op->type == TOK_EOF ? op : r, " at", "incomplete preprocessor condition");
 	static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", NULL};
 	bool known_op = false;
 	for (int i = 0; ops[i]; i++)
 		known_op |= token_is_op(op, ops[i]);
-	struct token *r = cond_token(p, true);
-	if (op->type == TOK_EOF || r->type == TOK_EOF)
-		parse_fail(p, op->type == TOK_EOF ? op : r, "saw", "incomplete preprocessor condition");
-	if (!known_op)
-		parse_fail(p, op, "saw", "expected comparison operator");
 	const struct pp_env *env = p->opts->env;
-	const char *lhs = NULL;
-	bool versions = false;
 	if (l->type == TOK_IDENT) {
+		const char *lhs = NULL;
+		bool versions = false, config = false;
 		if (strcmp(l->text, "kernel_v") == 0 || strcmp(l->text, "kernel_vr") == 0) {
 			lhs = l->text[8] ? env->kernel_vr : env->kernel_v;
 			versions = true;
@@ -317,37 +316,44 @@ static bool eval_term(struct parser *p)
 		} else if (strcmp(l->text, "systemtap_privilege") == 0) {
 			lhs = env->privilege;
 		} else if (strncmp(l->text, "CONFIG_", 7) == 0) {
-			const char *v = config_value(p, l->text);
-			if (r->type == TOK_NUMBER) {
-				long long x = 0, y = 0;
-				if (!parse_number_text(r->text, &y))
-					parse_fail(p, r, "saw", "number invalid or out of range");
-				bool ok = parse_number_text(v, &x);
-				return ok && compare_result(x < y ? -1 : x > y, op->text);
-			}
-			lhs = v;
+			lhs = config_value(p, l->text);
+			config = true;
 		} else {
 			bad_condition(p, l);
 		}
+		if (!known_op)
+			parse_fail(p, op, " at", "expected comparison operator");
+		if (config && r->type == TOK_NUMBER) {
+			long long x = 0, y = 0;
+			if (!parse_number_text(r->text, &y))
+				parse_fail(p, r, " at", "number invalid or out of range");
+			bool ok = parse_number_text(lhs, &x);
+			return ok && compare_result(x < y ? -1 : x > y, op->text);
+		}
 		if (r->type != TOK_STRING)
-			parse_fail(p, r, "saw", "expected string literal");
+			parse_fail(p, r, " at", "expected string literal");
 		return compare_strings(lhs ? lhs : "", op->text, r->text, versions);
 	}
-	if (l->type == TOK_STRING && r->type == TOK_STRING)
+	if (l->type == TOK_STRING && r->type == TOK_STRING) {
+		if (!known_op)
+			parse_fail(p, op, " at", "expected comparison operator");
 		return compare_result(strcmp(l->text, r->text), op->text);
+	}
 	if (l->type == TOK_NUMBER && r->type == TOK_NUMBER) {
+		if (!known_op)
+			parse_fail(p, op, " at", "expected comparison operator");
 		long long x, y;
 		if (!parse_number_text(l->text, &x))
-			parse_fail(p, l, "saw", "number invalid or out of range");
+			parse_fail(p, l, " at", "number invalid or out of range");
 		if (!parse_number_text(r->text, &y))
-			parse_fail(p, r, "saw", "number invalid or out of range");
+			parse_fail(p, r, " at", "number invalid or out of range");
 		return compare_result(x < y ? -1 : x > y, op->text);
 	}
 	bad_condition(p, l);
 }
 
 /* cond = term { ("&&" | "||") term } "%?" */
-static bool eval_condition(struct parser *p)
+static bool eval_condition(struct parser *p, const struct token *open)
 {
 	bool result = false, and_result = true;
 	for (;;) {
@@ -361,7 +367,7 @@ static bool eval_condition(struct parser *p)
 		} else if (token_is_op(t, "%?")) {
 			return result || (and_result && r);
 		} else {
-			parse_fail(p, t, "saw", "expected '&&', '||' or '%%?'");
+			parse_fail(p, open, " at", "expected '%%?' marker for conditional");
 		}
 	}
 }
@@ -370,22 +376,28 @@ static bool eval_condition(struct parser *p)
 static struct token *skip_branch(struct parser *p, const struct token *open, bool stop_at_else)
 {
 	int depth = 0;
+	struct token *duplicate = NULL;
 	for (;;) {
 		struct token *t = raw_next(p);
 		if (t->type == TOK_EOF)
 			parse_fail(p, open, " at", "incomplete conditional at end of file");
-		if (token_is_op(t, "%("))
+		if (token_is_op(t, "%(")) {
 			depth++;
-		else if (token_is_op(t, "%)") && depth-- == 0)
+		} else if (token_is_op(t, "%)") && depth-- == 0) {
+			if (duplicate)
+				parse_fail(p, duplicate, " at", "invalid conditional - duplicate '%%:'");
 			return t;
-		else if (token_is_op(t, "%:") && depth == 0 && stop_at_else)
-			return t;
+		} else if (token_is_op(t, "%:") && depth == 0) {
+			if (stop_at_else)
+				return t;
+			duplicate = duplicate ? duplicate : t;
+		}
 	}
 }
 
 static void conditional(struct parser *p, struct token *open)
 {
-	bool taken = eval_condition(p);
+	bool taken = eval_condition(p, open);
 	if (!taken) {
 		struct token *end = skip_branch(p, open, true);
 		if (token_is_op(end, "%)"))
@@ -404,7 +416,7 @@ static struct macro *find_macro(struct parser *p, const char *name)
 	vec_foreach(&p->macros, i)
 	{
 		struct macro *m = p->macros.items[i];
-		if (strcmp(m->name->text + 1, name) == 0)
+		if (strcmp(m->name->text, name) == 0)
 			return m;
 	}
 	return NULL;
@@ -413,27 +425,36 @@ static struct macro *find_macro(struct parser *p, const char *name)
 /* define = "@define" NAME [ "(" [ ident { "," ident } ] ")" ] "%(" tokens "%)" */
 static void define_macro(struct parser *p, struct token *at)
 {
+	/* the original drops the whole input after a bad definition */
+	p->bad_define = true;
 	struct token *name = raw_next(p);
 	if (name->type != TOK_IDENT)
-		parse_fail(p, name, "saw", "expected identifier");
+		parse_fail(p, name, " at", "expected identifier");
+	struct macro *old = find_macro(p, name->text);
+	if (old) {
+		diag_token_error(p->diag, "parse", " at", name,
+				 "attempt to redefine macro '@%s' in the same file", name->text);
+		parse_fail(p, old->name, " at", "macro '@%s' first defined here", name->text);
+	}
 	struct macro *m = arena_alloc(p->arena, sizeof(*m));
 	struct token *t = raw_next(p);
-	if (token_is_op(t, "(")) {
+	bool has_params = token_is_op(t, "(");
+	if (has_params) {
 		t = raw_next(p);
 		while (!token_is_op(t, ")")) {
 			if (t->type != TOK_IDENT)
-				parse_fail(p, t, "saw", "expected identifier");
+				parse_fail(p, t, " at", "expected identifier");
 			vec_push_arena(p->arena, &m->params, t);
 			t = raw_next(p);
 			if (token_is_op(t, ","))
 				t = raw_next(p);
 			else if (!token_is_op(t, ")"))
-				parse_fail(p, t, "saw", "expected ',' or ')'");
+				parse_fail(p, t, " at", "expected ',' or ')'");
 		}
 		t = raw_next(p);
 	}
 	if (!token_is_op(t, "%("))
-		parse_fail(p, t, "saw", "expected '%%('");
+		parse_fail(p, t, " at", has_params ? "expected '%%('" : "expected '%%(' or '('");
 	int depth = 0;
 	for (;;) {
 		t = raw_next(p);
@@ -445,13 +466,9 @@ static void define_macro(struct parser *p, struct token *at)
 			break;
 		vec_push_arena(p->arena, &m->body, t);
 	}
-	struct token *n = token_copy(p->arena, name);
-	n->text = arena_printf(p->arena, "@%s", name->text);
-	m->name = n;
-	if (find_macro(p, name->text))
-		parse_fail(p, name, "saw", "attempt to redefine macro '@%s' in the same file",
-			   name->text);
+	m->name = name;
 	vec_push_arena(p->arena, &p->macros, m);
+	p->bad_define = false;
 }
 
 /* args = "(" tokens { "," tokens } ")", split at the top level of brackets */
@@ -459,8 +476,10 @@ static void read_macro_args(struct parser *p, struct macro *m, const struct toke
 			    struct vec *args)
 {
 	struct token *t = raw_next(p);
+	size_t want = m->params.len;
 	if (!token_is_op(t, "("))
-		parse_fail(p, t, "saw", "expected '('");
+		parse_fail(p, t, " at", "expected '(' in invocation of macro '%s' taking %zu parameter%s",
+			   use->text, want, want == 1 ? "" : "s");
 	struct vec *cur = arena_alloc(p->arena, sizeof(*cur));
 	int depth = 0;
 	for (;;) {
@@ -469,6 +488,9 @@ static void read_macro_args(struct parser *p, struct macro *m, const struct toke
 			parse_fail(p, use, " at", "could not find end of macro invocation");
 		if (depth == 0 && (token_is_op(t, ",") || token_is_op(t, ")"))) {
 			vec_push_arena(p->arena, args, cur);
+			if (args->len > want || (token_is_op(t, ",") && args->len == want))
+				parse_fail(p, t, " at", "too many parameters for macro '%s' (expected %zu)",
+					   use->text, want);
 			if (token_is_op(t, ")"))
 				break;
 			cur = arena_alloc(p->arena, sizeof(*cur));
@@ -480,9 +502,9 @@ static void read_macro_args(struct parser *p, struct macro *m, const struct toke
 			depth--;
 		vec_push_arena(p->arena, cur, t);
 	}
-	if (args->len != m->params.len)
-		parse_fail(p, use, " at", "invalid macro invocation, expected %zu arguments",
-			   m->params.len);
+	if (args->len < want)
+		parse_fail(p, t, " at", "too few parameters for macro '%s' (expected %zu)", use->text,
+			   want);
 }
 
 static void expand_macro(struct parser *p, struct macro *m, struct token *use)
@@ -533,8 +555,10 @@ struct token *pp_next(struct parser *p)
 			    strcmp(t->text, "%?") == 0) {
 				struct cond_frame *f =
 					p->conds.len ? p->conds.items[p->conds.len - 1] : NULL;
-				if (!f || strcmp(t->text, "%?") == 0 ||
-				    (f->in_else && strcmp(t->text, "%:") == 0))
+				if (f && f->in_else && strcmp(t->text, "%:") == 0)
+					parse_fail(p, t, " at",
+						   "invalid conditional - duplicate '%%:'");
+				if (!f || strcmp(t->text, "%?") == 0)
 					parse_fail(p, t, " at",
 						   "incomplete conditional - missing '%%('");
 				p->conds.len--;
