@@ -62,7 +62,7 @@ static void print_expr(FILE *out, const struct expr *e)
 		fputs(e->str, out);
 		break;
 	case EXPR_EMBEDDED:
-		fprintf(out, "%%{%s%%}", e->str);
+		fprintf(out, "%%{ %s %%}", e->str);
 		break;
 	case EXPR_TARGET:
 		fprintf(out, "%s%s", e->addressof ? "&" : "", e->str);
@@ -231,6 +231,8 @@ static void print_stmt(FILE *out, const struct stmt *s)
 		}
 		fputs("] in ", out);
 		print_expr(out, s->array);
+		if (s->sort_aggr)
+			fprintf(out, " %s", s->sort_aggr);
 		print_sort(out, s, 0);
 		if (s->limit) {
 			fputs(" limit ", out);

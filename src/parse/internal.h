@@ -65,6 +65,7 @@ struct parser {
 	bool saw_tokens; /* any token but EOF reached the parser */
 	bool bad_define; /* a macro definition failed */
 	bool any_bad_define;
+	bool no_skip; /* the error just reported needs no recovery skip */
 	bool in_function;
 	int loop_depth;
 };

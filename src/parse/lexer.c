@@ -161,7 +161,7 @@ static struct token *scan_embedded(struct lexer *lx, int line, int col)
 	if (lx->p >= lx->end) {
 		struct token *t = make_token(lx, TOK_JUNK, line, col);
 		t->text = "";
-		t->junk_msg = "Could not find matching '%}'";
+		t->junk_msg = "Could not find matching '%}' to close embedded function block";
 		return t;
 	}
 	struct token *t = make_token(lx, TOK_EMBEDDED, line, col);

@@ -135,6 +135,7 @@ struct stmt {
 	struct expr *array;          /* foreach: symbol or histogram */
 	int sort_key;                /* foreach: -1 unsorted, 0 by value, N by key N */
 	char sort_dir;               /* '+' or '-' */
+	const char *sort_aggr;       /* by value of a statistic: "@sum", ... */
 	struct expr *limit;          /* foreach limit */
 };
 
@@ -161,6 +162,7 @@ struct function {
 	bool is_private;
 	const char *type; /* return type or NULL */
 	struct vec params; /* of struct param */
+	long long priority; /* function f() : N */
 	struct stmt *body; /* NULL for embedded C */
 	const struct token *code;
 };

@@ -253,7 +253,9 @@ static struct expr *parse_indexable(struct parser *p)
 {
 	if (is_hist_op(peek(p)))
 		return parse_hist_op(p);
-	struct token *t = expect_ident(p);
+	if (peek(p)->type != TOK_IDENT)
+		fail_saw(p, "expected identifier or statistical operation");
+	struct token *t = next(p);
 	struct expr *e = new_expr(p, EXPR_SYMBOL, t);
 	e->str = t->text;
 	return e;
@@ -477,6 +479,8 @@ static struct expr *parse_value(struct parser *p)
 {
 	struct token *t = peek(p);
 	struct expr *e;
+	if (t->type == TOK_EOF)
+		parse_fail(p, t, "saw", "expected value");
 	if (token_is_op(t, "(")) {
 		next(p);
 		e = parse_expression(p);
@@ -491,6 +495,7 @@ static struct expr *parse_value(struct parser *p)
 				   "embedded expression code in unprivileged script; need stap -g");
 		next(p);
 		e = new_expr(p, EXPR_EMBEDDED, t);
+		/* printed with a space inside each brace, as the original does */
 		e->str = t->text;
 		return e;
 	}
@@ -854,6 +859,19 @@ static struct stmt *parse_foreach(struct parser *p)
 		fail_saw(p, "expected 'in'");
 	next(p);
 	s->array = parse_indexable(p);
+	if (peek(p)->type == TOK_OPERATOR && peek(p)->text[0] == '@') {
+		/* sort a statistics array by one of its aggregates */
+		static const char *const aggrs[] = {"@count", "@sum", "@min", "@max",
+						    "@avg",   "@variance", NULL};
+		struct token *a = next(p);
+		for (int i = 0; aggrs[i] && !s->sort_aggr; i++)
+			if (strcmp(a->text, aggrs[i]) == 0)
+				s->sort_aggr = aggrs[i];
+		if (!s->sort_aggr)
+			parse_fail(p, a, "saw", "expected statistical operation");
+		if (!peek_op(p, "+") && !peek_op(p, "-"))
+			fail_saw(p, "expected sort directive");
+	}
 	parse_sort_marker(p, s, 0);
 	if (peek_kw(p, "limit")) {
 		next(p);
@@ -934,6 +952,16 @@ static void parse_global(struct parser *p, struct program *prog, bool is_private
 {
 	do {
 		struct token *t = expect_ident(p);
+		vec_foreach(&prog->globals, i)
+		{
+			const struct global *other = prog->globals.items[i];
+			if (strcmp(other->name, t->text) != 0)
+				continue;
+			if (other->is_private != is_private)
+				parse_fail(p, t, "saw",
+					   "global versus private variable declaration conflict");
+			parse_fail(p, t, "saw", "duplicate global name");
+		}
 		struct global *g = arena_alloc(p->arena, sizeof(*g));
 		g->tok = t;
 		g->name = t->text;
@@ -943,14 +971,13 @@ static void parse_global(struct parser *p, struct program *prog, bool is_private
 			g->wrap = true;
 		}
 		if (accept_op(p, "[")) {
-			struct token *n = peek(p);
-			if (n->type != TOK_NUMBER)
-				fail_saw(p, "expected number");
-			next(p);
-			g->size = number_value(p, n, false);
-			if (g->size <= 0)
-				parse_fail(p, n, "saw", "array size out of range");
+			struct expr *n = parse_literal(p);
+			if (n->kind != EXPR_NUMBER)
+				fail_saw(p, "expected literal number");
 			expect_op(p, "]");
+			if (n->num <= 0 || n->num > INT_MAX)
+				fail_saw(p, "array size out of range");
+			g->size = n->num;
 		}
 		if (peek_op(p, "=")) {
 			if (g->size || g->wrap)
@@ -969,7 +996,7 @@ static const char *parse_type_suffix(struct parser *p)
 		return NULL;
 	struct token *t = peek(p);
 	if (!token_is_kw(t, "long") && !token_is_kw(t, "string"))
-		fail_saw(p, "expected 'long' or 'string'");
+		fail_saw(p, "expected 'string' or 'long'");
 	return next(p)->text;
 }
 
@@ -979,7 +1006,10 @@ static const char *parse_type_suffix(struct parser *p)
 static void parse_function(struct parser *p, struct program *prog, bool is_private)
 {
 	struct function *f = arena_alloc(p->arena, sizeof(*f));
-	f->tok = expect_ident(p);
+	/* a function may be named like a keyword, though it cannot be called */
+	if (peek(p)->type != TOK_KEYWORD && peek(p)->type != TOK_IDENT)
+		fail_saw(p, "expected identifier");
+	f->tok = next(p);
 	f->name = f->tok->text;
 	f->is_private = is_private;
 	f->type = parse_type_suffix(p);
@@ -989,6 +1019,12 @@ static void parse_function(struct parser *p, struct program *prog, bool is_priva
 			struct param *a = arena_alloc(p->arena, sizeof(*a));
 			a->tok = expect_ident(p);
 			a->name = a->tok->text;
+			vec_foreach(&f->params, k)
+			{
+				const struct param *other = f->params.items[k];
+				if (strcmp(other->name, a->name) == 0)
+					parse_fail(p, a->tok, "saw", "duplicate parameter names");
+			}
 			a->type = parse_type_suffix(p);
 			push(p, &f->params, a);
 			if (accept_op(p, ")"))
@@ -997,13 +1033,22 @@ static void parse_function(struct parser *p, struct program *prog, bool is_priva
 				fail_saw(p, "expected ',' or ')'");
 		}
 	}
-	if (accept_op(p, ":"))
-		parse_literal(p);
+	if (accept_op(p, ":")) {
+		/* a priority among same-named functions: a positive number */
+		struct expr *prio = parse_literal(p);
+		if (prio->kind != EXPR_NUMBER)
+			fail_saw(p, "expected literal number");
+		if (prio->num <= 0)
+			parse_fail(p, prio->tok, "saw", "specified priority must be > 0");
+		f->priority = prio->num;
+	}
 	struct token *t = peek(p);
 	if (t->type == TOK_EMBEDDED) {
-		if (!p->opts->privileged)
-			parse_fail(p, t, "saw", "embedded code in unprivileged script; need stap -g");
 		f->code = next(p);
+		if (!p->opts->privileged) {
+			p->no_skip = true;
+			parse_fail(p, t, "saw", "embedded code in unprivileged script; need stap -g");
+		}
 	} else {
 		p->in_function = true;
 		f->body = parse_block(p);
@@ -1115,8 +1160,10 @@ static void parse_declaration(struct parser *p, struct program *prog)
 			parse_fail(p, u, "saw", "expected 'function' or identifier");
 		}
 	} else if (t->type == TOK_EMBEDDED) {
-		if (!p->opts->privileged)
+		if (!p->opts->privileged) {
+			p->no_skip = true;
 			parse_fail(p, t, "saw", "embedded code in unprivileged script; need stap -g");
+		}
 		push(p, &prog->embeds, t);
 	} else {
 		parse_fail(p, t, "saw", "expected 'probe', 'global', 'private', 'function', or '%%{'");
@@ -1151,12 +1198,13 @@ struct program *parse_script(struct arena *arena, const struct source *src,
 		p->loop_depth = 0;
 	}
 	for (;;) {
-		if (recovering) {
+		if (recovering && !p->no_skip) {
 			/* swallow tokens until a declaration can start */
 			while (!is_declaration_start(peek(p)))
 				next(p);
-			recovering = false;
 		}
+		recovering = false;
+		p->no_skip = false;
 		if (peek(p)->type == TOK_EOF)
 			break;
 		parse_declaration(p, prog);

@@ -127,6 +127,9 @@ static struct token *substitute_arg(struct parser *p, struct token *tok, int idx
 	struct lexer *lx = lexer_new(p->arena, src, &tok->loc);
 	struct vec toks = {0};
 	for (struct token *a = lexer_next(lx); a->type != TOK_EOF; a = lexer_next(lx)) {
+		if (arg_index(a) >= 0)
+			return junk(p, tok,
+				    "invalid nested substitution of command line arguments");
 		a->chain = tok->chain;
 		vec_push_arena(p->arena, &toks, a);
 	}
@@ -271,13 +274,13 @@ static struct token *cond_token(struct parser *p, bool substitute)
 }
 
 /* term = "defined" "(" ARG ")" | LEFT OP RIGHT */
-static bool eval_term(struct parser *p)
+static bool eval_term(struct parser *p, const struct token *open)
 {
 	struct token *l = cond_token(p, true);
 	if (l->type == TOK_JUNK)
 		parse_fail(p, l, " at", "%s", l->junk_msg);
 	if (l->type == TOK_EOF)
-		parse_fail(p, l, " at", "incomplete preprocessor condition");
+		parse_fail(p, open, " at", "incomplete condition after '%%('");
 	if (token_is(l, TOK_IDENT, "defined")) {
 		struct token *t = cond_token(p, false);
 		if (!token_is_op(t, "("))
@@ -294,7 +297,7 @@ static bool eval_term(struct parser *p)
 	struct token *op = cond_token(p, true);
 	struct token *r = cond_token(p, true);
 	if (op->type == TOK_EOF || r->type == TOK_EOF)
-		parse_fail(p, op->type == TOK_EOF ? op : r, " at", "incomplete preprocessor condition");
+		parse_fail(p, open, " at", "incomplete condition after '%%('");
 	static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">=", NULL};
 	bool known_op = false;
 	for (int i = 0; ops[i]; i++)
@@ -357,7 +360,7 @@ static bool eval_condition(struct parser *p, const struct token *open)
 {
 	bool result = false, and_result = true;
 	for (;;) {
-		bool r = eval_term(p);
+		bool r = eval_term(p, open);
 		struct token *t = cond_token(p, true);
 		if (token_is_op(t, "&&")) {
 			and_result = and_result && r;
@@ -423,13 +426,15 @@ static struct macro *find_macro(struct parser *p, const char *name)
 }
 
 /* define = "@define" NAME [ "(" [ ident { "," ident } ] ")" ] "%(" tokens "%)" */
-static void define_macro(struct parser *p, struct token *at)
+static void define_macro(struct parser *p)
 {
 	/* the original drops the whole input after a bad definition */
 	p->bad_define = true;
 	struct token *name = raw_next(p);
 	if (name->type != TOK_IDENT)
 		parse_fail(p, name, " at", "expected identifier");
+	if (strcmp(name->text, "define") == 0)
+		parse_fail(p, name, " at", "attempt to redefine '@define'");
 	struct macro *old = find_macro(p, name->text);
 	if (old) {
 		diag_token_error(p->diag, "parse", " at", name,
@@ -459,7 +464,7 @@ static void define_macro(struct parser *p, struct token *at)
 	for (;;) {
 		t = raw_next(p);
 		if (t->type == TOK_EOF)
-			parse_fail(p, at, " at", "unterminated macro definition");
+			parse_fail(p, name, " at", "incomplete macro definition - missing '%%)'");
 		if (token_is_op(t, "%("))
 			depth++;
 		else if (token_is_op(t, "%)") && depth-- == 0)
@@ -526,7 +531,14 @@ static void expand_macro(struct parser *p, struct macro *m, struct token *use)
 				if (strcmp(param->text, t->text + 1) != 0)
 					continue;
 				struct vec *arg = args.items[k];
-				vec_foreach(arg, j) vec_push_arena(p->arena, &out, arg->items[j]);
+				struct token *ref = token_copy(p->arena, t);
+				ref->chain = use;
+				vec_foreach(arg, j)
+				{
+					struct token *c = token_copy(p->arena, arg->items[j]);
+					c->chain = ref;
+					vec_push_arena(p->arena, &out, c);
+				}
 				replaced = true;
 				break;
 			}
@@ -567,7 +579,9 @@ struct token *pp_next(struct parser *p)
 				continue;
 			}
 			if (strcmp(t->text, "@define") == 0) {
-				define_macro(p, t);
+				if (t->chain)
+					parse_fail(p, t, " at", "'@define' forbidden inside macro body");
+				define_macro(p);
 				continue;
 			}
 			if (t->text[0] == '@' && isalpha((unsigned char)t->text[1])) {
