@@ -25,7 +25,7 @@
 #include "parse/parse.h"
 #include "session.h"
 
-#define STAP_VERSION     "5.1"
+#define STAP_VERSION      "4.8"
 #define STAP_EBPF_VERSION "0.1"
 
 enum {
@@ -33,8 +33,8 @@ enum {
 	OPT_DUMP_FUNCTIONS,
 	OPT_DUMP_PROBE_TYPES,
 	OPT_SUPPRESS_HANDLER_ERRORS,
-	OPT_VERSION,
-	OPT_HELP,
+	OPT_COMPATIBLE,
+	OPT_PRIVILEGE,
 };
 
 static const struct option long_options[] = {
@@ -44,6 +44,8 @@ static const struct option long_options[] = {
 	{"dump-functions", no_argument, NULL, OPT_DUMP_FUNCTIONS},
 	{"dump-probe-types", no_argument, NULL, OPT_DUMP_PROBE_TYPES},
 	{"suppress-handler-errors", no_argument, NULL, OPT_SUPPRESS_HANDLER_ERRORS},
+	{"compatible", required_argument, NULL, OPT_COMPATIBLE},
+	{"privilege", required_argument, NULL, OPT_PRIVILEGE},
 	{NULL, 0, NULL, 0},
 };
 
@@ -80,6 +82,10 @@ static void usage(FILE *out)
 		"   -T TIME    terminate the script after TIME seconds\n"
 		"   --runtime=MODE\n"
 		"              set the pass-5 runtime mode: kernel or bpf\n"
+		"   --compatible=VERSION\n"
+		"              suppress incompatible language/tapset changes beyond VERSION\n"
+		"   --privilege=PRIVILEGE_LEVEL\n"
+		"              check the script for constructs not allowed at the given privilege level\n"
 		"   --suppress-handler-errors\n"
 		"              catch all runtime errors, quietly skip probe handlers\n");
 }
@@ -200,6 +206,15 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case OPT_DUMP_PROBE_TYPES:
 			s->dump_probe_types = true;
 			break;
+		case OPT_COMPATIBLE:
+			s->compatible = optarg;
+			break;
+		case OPT_PRIVILEGE:
+			if (strcmp(optarg, "stapusr") != 0 && strcmp(optarg, "stapsys") != 0 &&
+			    strcmp(optarg, "stapdev") != 0)
+				return usage_error("Invalid argument '%s' for --privilege.\n", optarg);
+			s->privilege = optarg;
+			break;
 		case OPT_SUPPRESS_HANDLER_ERRORS:
 			s->suppress_handler_errors = true;
 			break;
@@ -278,8 +293,8 @@ static void init_pp_env(struct pp_env *env, const struct session *s, struct utsn
 	env->kernel_vr = u->release;
 	env->arch = strcmp(u->machine, "aarch64") == 0 ? "arm64" : u->machine;
 	env->runtime = s->runtime ? s->runtime : "kernel";
-	env->systemtap_v = STAP_VERSION;
-	env->privilege = "stapdev";
+	env->systemtap_v = s->compatible ? s->compatible : STAP_VERSION;
+	env->privilege = s->privilege ? s->privilege : "stapdev";
 }
 
 /* Pass 1.  Returns the program, or NULL after reporting the errors. */

@@ -24,6 +24,8 @@ struct session {
 	const char *output_file;  /* -o */
 	const char *module_name;  /* -m */
 	const char *runtime;      /* --runtime: "kernel" or "bpf" */
+	const char *compatible;   /* --compatible=VERSION */
+	const char *privilege;    /* --privilege=stapusr|stapsys|stapdev */
 	long timeout_secs;        /* -T */
 	long buffer_mb;           /* -s */
 	const char *list_probes;  /* -l */

@@ -305,14 +305,16 @@ static void print_point(FILE *out, const struct probe_point *pp)
 static void print_probe(FILE *out, const struct probe *pr)
 {
 	fputs("probe ", out);
-	if (pr->alias) {
-		print_point(out, pr->alias);
-		fputs(pr->epilogue ? " += " : " = ", out);
+	vec_foreach(&pr->aliases, i)
+	{
+		const struct alias_name *a = pr->aliases.items[i];
+		print_point(out, a->point);
+		fputs(a->epilogue ? " += " : " = ", out);
 	}
 	vec_foreach(&pr->points, i)
 	{
 		if (i)
-			fputs(pr->alias ? ", " : ",", out);
+			fputs(pr->aliases.len ? ", " : ",", out);
 		print_point(out, pr->points.items[i]);
 	}
 	print_stmt(out, pr->body);

@@ -181,13 +181,17 @@ struct probe_point {
 	struct expr *cond;
 };
 
+struct alias_name {
+	struct probe_point *point;
+	bool epilogue; /* defined with += */
+};
+
 struct probe {
 	const struct token *tok;
 	struct vec points;  /* of struct probe_point */
-	struct probe_point *alias; /* aliases: the name being defined */
-	bool epilogue;      /* += alias */
-	bool is_private;
+	struct vec aliases; /* of struct alias_name: the names an alias defines */
 	struct stmt *body;
+	struct stmt *epilogue_body; /* "probe a = b { prologue }, { epilogue }" */
 };
 
 struct program {

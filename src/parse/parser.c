@@ -1057,82 +1057,157 @@ static void parse_function(struct parser *p, struct program *prog, bool is_priva
 	push(p, &prog->functions, f);
 }
 
-/* point = comp { "." comp } [ "?" | "!" ]... [ "if" "(" expr ")" ]
- * comp = name [ "(" literal ")" ]; name glues adjacent identifiers, numbers and "*" */
-static struct probe_point *parse_probe_point(struct parser *p)
+/* comp = name [ "(" literal ")" ]; name glues adjacent identifiers, numbers and "*" */
+static struct pp_comp *parse_pp_comp(struct parser *p)
 {
-	struct probe_point *pp = arena_alloc(p->arena, sizeof(*pp));
-	pp->tok = peek(p);
+	struct token *t = peek(p);
+	if (!(t->type == TOK_IDENT || t->type == TOK_KEYWORD || token_is_op(t, "*")))
+		fail_saw(p, "expected identifier or '*'");
+	next(p);
+	struct pp_comp *c = arena_alloc(p->arena, sizeof(*c));
+	c->tok = t;
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, t->text);
+	const struct token *prev = t;
 	for (;;) {
-		struct token *t = peek(p);
-		if (!(t->type == TOK_IDENT || t->type == TOK_KEYWORD || token_is_op(t, "*")))
-			fail_saw(p, "expected identifier or '*'");
-		next(p);
-		struct pp_comp *c = arena_alloc(p->arena, sizeof(*c));
-		c->tok = t;
-		struct strbuf sb;
-		sb_init(&sb);
-		sb_puts(&sb, t->text);
-		const struct token *prev = t;
-		for (;;) {
-			struct token *u = peek(p);
-			if (!(u->type == TOK_IDENT || u->type == TOK_KEYWORD || u->type == TOK_NUMBER ||
-			      token_is_op(u, "*")) ||
-			    !is_adjacent(prev, u))
-				break;
-			sb_puts(&sb, u->text);
-			prev = next(p);
+		struct token *u = peek(p);
+		if (!(u->type == TOK_IDENT || u->type == TOK_KEYWORD || u->type == TOK_NUMBER ||
+		      token_is_op(u, "*")) ||
+		    !is_adjacent(prev, u))
+			break;
+		sb_puts(&sb, u->text);
+		prev = next(p);
+	}
+	c->name = arena_strndup(p->arena, sb_str(&sb), sb.len);
+	sb_fini(&sb);
+	if (accept_op(p, "(")) {
+		c->arg = parse_literal(p);
+		expect_op(p, ")");
+	}
+	return c;
+}
+
+static bool is_qualified(const struct probe_point *pp)
+{
+	return pp->optional || pp->sufficient || pp->cond;
+}
+
+/* points = piece { "." piece } [ "?" | "!" ] [ "if" "(" expr ")" ]
+ * piece = comp | "{" points { "," points } "}"
+ * Braces give alternatives; the result is every combination of them. */
+static struct vec parse_pp_sequence(struct parser *p)
+{
+	struct vec result = {0};
+	push(p, &result, arena_alloc(p->arena, sizeof(struct probe_point)));
+	((struct probe_point *)result.items[0])->tok = peek(p);
+	for (;;) {
+		struct vec alts = {0};
+		if (accept_op(p, "{")) {
+			do {
+				struct vec inner = parse_pp_sequence(p);
+				vec_foreach(&inner, i) push(p, &alts, inner.items[i]);
+			} while (accept_op(p, ","));
+			expect_op(p, "}");
+		} else {
+			struct probe_point *one = arena_alloc(p->arena, sizeof(*one));
+			one->tok = peek(p);
+			push(p, &one->comps, parse_pp_comp(p));
+			push(p, &alts, one);
 		}
-		c->name = arena_strndup(p->arena, sb_str(&sb), sb.len);
-		sb_fini(&sb);
-		if (accept_op(p, "(")) {
-			c->arg = parse_literal(p);
-			expect_op(p, ")");
+		struct vec product = {0};
+		vec_foreach(&result, i)
+		{
+			struct probe_point *head = result.items[i];
+			if (is_qualified(head))
+				parse_fail(p, head->tok, " at",
+					   "'?', '!' or condition must only be specified in suffix");
+			vec_foreach(&alts, k)
+			{
+				struct probe_point *tail = alts.items[k];
+				struct probe_point *pp = arena_alloc(p->arena, sizeof(*pp));
+				*pp = *tail;
+				pp->tok = head->comps.len ? head->tok : tail->tok;
+				pp->comps = (struct vec){0};
+				vec_foreach(&head->comps, j) push(p, &pp->comps, head->comps.items[j]);
+				vec_foreach(&tail->comps, j) push(p, &pp->comps, tail->comps.items[j]);
+				push(p, &product, pp);
+			}
 		}
-		push(p, &pp->comps, c);
+		result = product;
 		if (!accept_op(p, "."))
 			break;
 	}
-	for (;;) {
-		if (accept_op(p, "?"))
+	if (peek_op(p, "?") || peek_op(p, "!")) {
+		struct token *q = next(p);
+		vec_foreach(&result, i)
+		{
+			struct probe_point *pp = result.items[i];
+			if (pp->optional || pp->sufficient)
+				parse_fail(p, q, "saw", "'?' or '!' respecified");
 			pp->optional = true;
-		else if (accept_op(p, "!"))
-			pp->sufficient = true;
-		else
-			break;
+			pp->sufficient = q->text[0] == '!';
+		}
 	}
 	if (peek_kw(p, "if")) {
 		next(p);
 		expect_op(p, "(");
-		pp->cond = parse_expression(p);
-		expect_op(p, ")");
+		struct expr *cond = parse_expression(p);
+		struct token *close = expect_op(p, ")");
+		vec_foreach(&result, i)
+		{
+			struct probe_point *pp = result.items[i];
+			if (pp->cond)
+				parse_fail(p, close, "saw", "condition respecified");
+			pp->cond = cond;
+		}
 	}
-	if (!peek_op(p, ",") && !peek_op(p, "{") && !peek_op(p, "=") && !peek_op(p, "+="))
-		fail_saw(p, "expected one of ', { } = +='");
-	return pp;
+	return result;
 }
 
-/* probe = "probe" point { "," point } block
- *       | "probe" point ( "=" | "+=" ) point { "," point } block */
+/* A list of probe points: points { "," points }. */
+static struct vec parse_pp_list(struct parser *p)
+{
+	struct vec list = {0};
+	do {
+		struct vec seq = parse_pp_sequence(p);
+		if (!peek_op(p, ",") && !peek_op(p, "{") && !peek_op(p, "=") && !peek_op(p, "+="))
+			parse_fail(p, peek(p), "saw", "expected one of ', { } = +='");
+		vec_foreach(&seq, i) push(p, &list, seq.items[i]);
+	} while (accept_op(p, ","));
+	return list;
+}
+
+/* probe = "probe" points block
+ *       | "probe" { point ( "=" | "+=" ) } points block [ "," block ] */
 static void parse_probe(struct parser *p, struct program *prog, const struct token *kw)
 {
 	struct probe *pr = arena_alloc(p->arena, sizeof(*pr));
 	pr->tok = kw;
-	push(p, &pr->points, parse_probe_point(p));
-	while (accept_op(p, ","))
-		push(p, &pr->points, parse_probe_point(p));
-	if (peek_op(p, "=") || peek_op(p, "+=")) {
+	pr->points = parse_pp_list(p);
+	while (peek_op(p, "=") || peek_op(p, "+=")) {
 		if (pr->points.len != 1)
-			fail_saw(p, "expected probe point specifier");
-		pr->alias = pr->points.items[0];
-		pr->epilogue = next(p)->text[0] == '+';
-		pr->points = (struct vec){0};
-		do
-			push(p, &pr->points, parse_probe_point(p));
-		while (accept_op(p, ","));
+			parse_fail(p, peek(p), "saw", "expected probe point specifier");
+		struct probe_point *name = pr->points.items[0];
+		if (name->optional || name->sufficient)
+			parse_fail(p, ((struct pp_comp *)name->comps.items[0])->tok, " at",
+				   "probe point alias name cannot be optional nor sufficient");
+		struct alias_name *a = arena_alloc(p->arena, sizeof(*a));
+		a->point = name;
+		a->epilogue = next(p)->text[0] == '+';
+		push(p, &pr->aliases, a);
+		pr->points = parse_pp_list(p);
 	}
 	pr->body = parse_block(p);
-	push(p, pr->alias ? &prog->aliases : &prog->probes, pr);
+	if (pr->aliases.len && peek_op(p, ",")) {
+		struct alias_name *last = pr->aliases.items[pr->aliases.len - 1];
+		if (last->epilogue)
+			parse_fail(p, peek(p), "saw",
+				   "Combined prologue and epilogue cannot be defined with '+='");
+		next(p);
+		pr->epilogue_body = parse_block(p);
+	}
+	push(p, pr->aliases.len ? &prog->aliases : &prog->probes, pr);
 }
 
 /* declaration = "probe" probe | "global" global | "function" function

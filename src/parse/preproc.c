@@ -303,9 +303,17 @@ static bool eval_term(struct parser *p, const struct token *open)
 	for (int i = 0; ops[i]; i++)
 		known_op |= token_is_op(op, ops[i]);
 	const struct pp_env *env = p->opts->env;
+	if (token_is(l, TOK_IDENT, "guru_mode")) {
+		if (!token_is_op(op, "==") && !token_is_op(op, "!="))
+			parse_fail(p, op, " at", "expected '==' or '!='");
+		if (!token_is(r, TOK_NUMBER, "0") && !token_is(r, TOK_NUMBER, "1"))
+			parse_fail(p, op, " at", "expected 0 or 1");
+		bool on = p->opts->privileged;
+		return (on == (r->text[0] == '1')) == token_is_op(op, "==");
+	}
 	if (l->type == TOK_IDENT) {
 		const char *lhs = NULL;
-		bool versions = false, config = false;
+		bool versions = false, config = false, equality_only = false;
 		if (strcmp(l->text, "kernel_v") == 0 || strcmp(l->text, "kernel_vr") == 0) {
 			lhs = l->text[8] ? env->kernel_vr : env->kernel_v;
 			versions = true;
@@ -314,10 +322,13 @@ static bool eval_term(struct parser *p, const struct token *open)
 			versions = true;
 		} else if (strcmp(l->text, "arch") == 0) {
 			lhs = env->arch;
+			equality_only = true;
 		} else if (strcmp(l->text, "runtime") == 0) {
 			lhs = env->runtime;
+			equality_only = true;
 		} else if (strcmp(l->text, "systemtap_privilege") == 0) {
 			lhs = env->privilege;
+			equality_only = true;
 		} else if (strncmp(l->text, "CONFIG_", 7) == 0) {
 			lhs = config_value(p, l->text);
 			config = true;
@@ -326,25 +337,40 @@ static bool eval_term(struct parser *p, const struct token *open)
 		}
 		if (!known_op)
 			parse_fail(p, op, " at", "expected comparison operator");
+		bool equality = token_is_op(op, "==") || token_is_op(op, "!=");
+		if (equality_only && !equality)
+			parse_fail(p, op, " at", "expected '==' or '!='");
 		if (config && r->type == TOK_NUMBER) {
 			long long x = 0, y = 0;
 			if (!parse_number_text(r->text, &y))
 				parse_fail(p, r, " at", "number invalid or out of range");
-			bool ok = parse_number_text(lhs, &x);
-			return ok && compare_result(x < y ? -1 : x > y, op->text);
+			if (!parse_number_text(lhs, &x))
+				parse_fail(p, l, " at", "Config option value not a number");
+			return compare_result(x < y ? -1 : x > y, op->text);
 		}
+		if (config && r->type == TOK_IDENT && strncmp(r->text, "CONFIG_", 7) == 0)
+			return compare_result(strcmp(lhs, config_value(p, r->text)), op->text);
 		if (r->type != TOK_STRING)
-			parse_fail(p, r, " at", "expected string literal");
+			parse_fail(p, r, " at",
+				   config ? "expected string, number literal or other CONFIG_... as "
+					    "right side operand"
+					  : "expected string literal");
+		if (!equality && has_glob(r->text))
+			parse_fail(p, op, " at",
+				   "wildcard not allowed with order comparison operators");
 		return compare_strings(lhs ? lhs : "", op->text, r->text, versions);
 	}
-	if (l->type == TOK_STRING && r->type == TOK_STRING) {
+	if (l->type == TOK_STRING || l->type == TOK_NUMBER) {
 		if (!known_op)
 			parse_fail(p, op, " at", "expected comparison operator");
-		return compare_result(strcmp(l->text, r->text), op->text);
+		if (l->type == TOK_STRING && r->type != TOK_STRING)
+			parse_fail(p, r, " at", "expected string literal as right value");
+		if (l->type == TOK_NUMBER && r->type != TOK_NUMBER)
+			parse_fail(p, r, " at", "expected number literal as right value");
 	}
-	if (l->type == TOK_NUMBER && r->type == TOK_NUMBER) {
-		if (!known_op)
-			parse_fail(p, op, " at", "expected comparison operator");
+	if (l->type == TOK_STRING)
+		return compare_result(strcmp(l->text, r->text), op->text);
+	if (l->type == TOK_NUMBER) {
 		long long x, y;
 		if (!parse_number_text(l->text, &x))
 			parse_fail(p, l, " at", "number invalid or out of range");
