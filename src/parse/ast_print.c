@@ -53,7 +53,12 @@ static void print_expr(FILE *out, const struct expr *e)
 {
 	switch (e->kind) {
 	case EXPR_NUMBER:
-		fprintf(out, "%lld", e->num);
+		/* A negative value can only come from a literal that wrapped (2^63 and
+		 * up); print it unsigned so that it parses back to the same literal. */
+		fprintf(out, e->num < 0 ? "%llu" : "%lld", e->num);
+		break;
+	case EXPR_WILDCARD:
+		fputc('*', out);
 		break;
 	case EXPR_STRING:
 		fprintf(out, "\"%s\"", e->str);
@@ -165,6 +170,15 @@ static void print_expr(FILE *out, const struct expr *e)
 		fputc(')', out);
 		break;
 	}
+}
+
+/* A literal where a leading '-' belongs to it: initialisers, probe point arguments. */
+static void print_literal(FILE *out, const struct expr *e)
+{
+	if (e->kind == EXPR_NUMBER)
+		fprintf(out, "%lld", e->num);
+	else
+		print_expr(out, e);
 }
 
 static void print_sort(FILE *out, const struct stmt *s, int key)
@@ -287,7 +301,7 @@ static void print_point(FILE *out, const struct probe_point *pp)
 		fputs(c->name, out);
 		if (c->arg) {
 			fputc('(', out);
-			print_expr(out, c->arg);
+			print_literal(out, c->arg);
 			fputc(')', out);
 		}
 	}
@@ -339,7 +353,7 @@ void ast_print(FILE *out, const struct program *prog)
 			fprintf(out, "[%lld]", g->size);
 		if (g->init) {
 			fputs(" = ", out);
-			print_expr(out, g->init);
+			print_literal(out, g->init);
 		}
 		fputc('\n', out);
 	}

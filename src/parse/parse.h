@@ -76,6 +76,7 @@ enum expr_kind {
 	EXPR_STAT,     /* @str(a [, b]): count sum min max avg variance */
 	EXPR_HIST,     /* @hist_log(a), @hist_linear(a, list...) */
 	EXPR_EMBEDDED, /* %{ code %} used as a value (str) */
+	EXPR_WILDCARD, /* "*" as an array index: any key */
 };
 
 enum comp_kind {

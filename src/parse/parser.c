@@ -145,20 +145,18 @@ static struct stmt *parse_block(struct parser *p);
 
 /* ---- literals ---- */
 
-/* Convert a number token; negate for a leading '-' (which admits 2^63). */
+/* Convert a number token: decimal, 0x hex or 0 octal, up to 2^64-1 (wrapping negative). */
 static long long number_value(struct parser *p, const struct token *tok, bool negate)
 {
 	const char *s = tok->text;
-	char *end;
+	char *end = NULL;
 	errno = 0;
 	unsigned long long v;
-	bool decimal = !(s[0] == '0' && s[1] != '\0');
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		v = s[2] ? strtoull(s + 2, &end, 16) : (end = (char *)s + 1, 0);
 	else
-		v = strtoull(s, &end, decimal ? 10 : 8);
-	if (*end != '\0' || errno == ERANGE ||
-	    (decimal && v > (unsigned long long)LLONG_MAX + (negate ? 1 : 0)))
+		v = strtoull(s, &end, s[0] == '0' ? 8 : 10);
+	if (*end != '\0' || errno == ERANGE || s[2 * (s[0] == '0' && (s[1] | 32) == 'x')] == '-')
 		parse_fail(p, tok, "saw", "number invalid or out of range");
 	return negate ? (long long)(0 - v) : (long long)v;
 }
@@ -226,6 +224,32 @@ static bool is_print_function(const char *name)
 static bool is_hist_op(const struct token *t)
 {
 	return token_is_op(t, "@hist_log") || token_is_op(t, "@hist_linear");
+}
+
+/* index_list = ( expr | "*" ) { "," ( expr | "*" ) } "]"; "*" matches any key */
+static void parse_index_list(struct parser *p, struct vec *keys)
+{
+	for (;;) {
+		struct token *t = peek(p);
+		if (token_is_op(t, "*") &&
+		    (token_is_op(peek_n(p, 1), ",") || token_is_op(peek_n(p, 1), "]"))) {
+			push(p, keys, new_expr(p, EXPR_WILDCARD, next(p)));
+		} else {
+			push(p, keys, parse_expression(p));
+		}
+		if (accept_op(p, "]"))
+			return;
+		if (!accept_op(p, ","))
+			fail_saw(p, "expected one of '] ,'");
+	}
+}
+
+static struct expr *parse_index(struct parser *p, struct expr *base)
+{
+	struct expr *idx = new_expr(p, EXPR_INDEX, expect_op(p, "["));
+	idx->a = base;
+	parse_index_list(p, &idx->list);
+	return idx;
 }
 
 /* hist = ("@hist_log" | "@hist_linear") "(" expr { "," literal } ")" */
@@ -311,7 +335,7 @@ static void parse_components(struct parser *p, struct expr *e)
 				c->num = c->index->num;
 			}
 			expect_op(p, "]");
-		} else if (t->type == TOK_IDENT && is_adjacent(p->last, t) &&
+		} else if (t->type == TOK_IDENT &&
 			   (strcmp(t->text, "$") == 0 || strcmp(t->text, "$$") == 0)) {
 			next(p);
 			push_component(p, e, COMP_PRETTY, t, t->text);
@@ -362,15 +386,8 @@ static void parse_print_args(struct parser *p, struct expr *e)
 		struct expr *arg;
 		if (is_hist_op(peek(p))) {
 			arg = parse_hist_op(p);
-			if (peek_op(p, "[")) {
-				struct expr *idx = new_expr(p, EXPR_INDEX, next(p));
-				idx->a = arg;
-				do
-					push(p, &idx->list, parse_expression(p));
-				while (accept_op(p, ","));
-				expect_op(p, "]");
-				arg = idx;
-			}
+			if (peek_op(p, "["))
+				arg = parse_index(p, arg);
 		} else {
 			arg = parse_expression(p);
 		}
@@ -465,11 +482,7 @@ static struct expr *parse_at_operator(struct parser *p)
 		struct expr *h = parse_hist_op(p);
 		if (!peek_op(p, "["))
 			parse_fail(p, t, " at", "base histogram operator where expression expected");
-		e = new_expr(p, EXPR_INDEX, next(p));
-		e->a = h;
-		push(p, &e->list, parse_expression(p));
-		expect_op(p, "]");
-		return e;
+		return parse_index(p, h);
 	}
 	parse_fail(p, t, "saw", "unknown operator %s", op);
 }
@@ -514,15 +527,8 @@ static struct expr *parse_value(struct parser *p)
 		}
 		e = new_expr(p, EXPR_SYMBOL, t);
 		e->str = t->text;
-		if (peek_op(p, "[")) {
-			struct expr *idx = new_expr(p, EXPR_INDEX, next(p));
-			idx->a = e;
-			do
-				push(p, &idx->list, parse_expression(p));
-			while (accept_op(p, ","));
-			expect_op(p, "]");
-			e = idx;
-		}
+		if (peek_op(p, "["))
+			e = parse_index(p, e);
 		return parse_autocast(p, e);
 	}
 	return parse_literal(p);
@@ -544,34 +550,26 @@ static struct expr *parse_crement(struct parser *p)
 static struct expr *parse_unary(struct parser *p)
 {
 	struct token *t = peek(p);
-	if (token_is_op(t, "-") && peek_n(p, 1)->type == TOK_NUMBER &&
-	    strcmp(peek_n(p, 1)->text, "9223372036854775808") == 0) {
-		next(p);
-		struct expr *e = new_expr(p, EXPR_NUMBER, next(p));
-		e->num = LLONG_MIN;
-		return e;
-	}
-	if (token_is_op(t, "&") && peek_n(p, 1)->type == TOK_IDENT &&
-	    peek_n(p, 1)->text[0] == '$') {
-		next(p);
-		return parse_target_symbol(p, true);
-	}
-	if (token_is_op(t, "&") && (token_is_op(peek_n(p, 1), "@cast") ||
-				    token_is_op(peek_n(p, 1), "@var"))) {
-		next(p);
-		struct expr *e = parse_at_operator(p);
-		e->addressof = true;
+	if (token_is_op(t, "&")) {
+		/* the address of a target value, else a unary operator on a value */
+		struct expr *e = new_expr(p, EXPR_UNARY, next(p));
+		e->a = parse_crement(p);
+		if (e->a->kind == EXPR_TARGET || e->a->kind == EXPR_CAST ||
+		    e->a->kind == EXPR_ATVAR || e->a->kind == EXPR_AUTOCAST) {
+			e->a->addressof = true;
+			return e->a;
+		}
 		return e;
 	}
 	if (token_is_op(t, "+") || token_is_op(t, "-") || token_is_op(t, "!") ||
-	    token_is_op(t, "~") || token_is_op(t, "&")) {
+	    token_is_op(t, "~")) {
 		struct expr *e = new_expr(p, EXPR_UNARY, next(p));
 		e->a = parse_unary(p);
 		return e;
 	}
 	if (token_is_op(t, "++") || token_is_op(t, "--")) {
 		struct expr *e = new_expr(p, EXPR_PREINC, next(p));
-		e->a = parse_unary(p);
+		e->a = parse_value(p);
 		return e;
 	}
 	return parse_crement(p);
@@ -622,10 +620,10 @@ static struct expr *parse_concatenation(struct parser *p)
 	return parse_left_assoc(p, parse_additive, ops, EXPR_CONCAT);
 }
 
-/* shift = concatenation { ("<<" | ">>") concatenation } */
+/* shift = concatenation { ("<<" | ">>" | ">>>") concatenation } */
 static struct expr *parse_shift(struct parser *p)
 {
-	static const char *const ops[] = {"<<", ">>", NULL};
+	static const char *const ops[] = {"<<", ">>", ">>>", NULL};
 	return parse_left_assoc(p, parse_concatenation, ops, EXPR_BINARY);
 }
 
@@ -655,26 +653,19 @@ static struct expr *parse_comparison(struct parser *p)
 static struct expr *parse_array_in(struct parser *p)
 {
 	struct vec keys = {0};
-	bool bracketed = accept_op(p, "[");
-	for (;;) {
+	if (accept_op(p, "["))
+		parse_index_list(p, &keys);
+	else
 		push(p, &keys, parse_comparison(p));
-		if (!bracketed)
-			break;
-		if (accept_op(p, "]"))
-			break;
-		if (!accept_op(p, ","))
-			fail_saw(p, "expected ',' or ']'");
-	}
+	bool bracketed = keys.len != 1 || ((struct expr *)keys.items[0])->kind == EXPR_WILDCARD;
 	if (peek_kw(p, "in")) {
 		struct expr *e = new_expr(p, EXPR_IN, next(p));
 		e->list = keys;
 		e->a = parse_indexable(p);
 		return e;
 	}
-	if (keys.len != 1)
-		fail_saw(p, "unexpected comma-separated expression list");
 	if (bracketed)
-		fail_saw(p, "expected 'in'");
+		fail_saw(p, "unexpected comma-separated expression list");
 	return keys.items[0];
 }
 
@@ -723,7 +714,7 @@ static struct expr *parse_ternary(struct parser *p)
 	t->a = e;
 	t->b = parse_expression(p);
 	expect_op(p, ":");
-	t->c = parse_expression(p);
+	t->c = parse_ternary(p);
 	return t;
 }
 
@@ -731,7 +722,7 @@ static struct expr *parse_ternary(struct parser *p)
 static struct expr *parse_expression(struct parser *p)
 {
 	static const char *const ops[] = {"=",  "<<<", "+=", "-=", "*=", "/=", "%=",
-					  "<<=", ">>=", "&=", "^=", "|=", ".=", NULL};
+					  "<<=", ">>=", ">>>=", "&=", "^=", "|=", ".=", NULL};
 	struct expr *e = parse_ternary(p);
 	if (!peek_any_op(p, ops))
 		return e;
@@ -838,8 +829,13 @@ static struct stmt *parse_foreach(struct parser *p)
 {
 	struct stmt *s = new_stmt(p, STMT_FOREACH, next(p));
 	expect_op(p, "(");
-	if (peek(p)->type == TOK_IDENT && token_is_op(peek_n(p, 1), "=")) {
+	struct token *after = peek_n(p, 1);
+	if (peek(p)->type == TOK_IDENT &&
+	    (token_is_op(after, "=") ||
+	     ((token_is_op(after, "+") || token_is_op(after, "-")) &&
+	      token_is_op(peek_n(p, 2), "=")))) {
 		s->value = parse_symbol(p);
+		parse_sort_marker(p, s, 0);
 		next(p);
 	}
 	if (accept_op(p, "[")) {
@@ -859,6 +855,8 @@ static struct stmt *parse_foreach(struct parser *p)
 		fail_saw(p, "expected 'in'");
 	next(p);
 	s->array = parse_indexable(p);
+	if (peek_op(p, "["))
+		s->array = parse_index(p, s->array);
 	if (peek(p)->type == TOK_OPERATOR && peek(p)->text[0] == '@') {
 		/* sort a statistics array by one of its aggregates */
 		static const char *const aggrs[] = {"@count", "@sum", "@min", "@max",
