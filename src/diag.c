@@ -71,8 +71,8 @@ static void describe_location(struct strbuf *sb, const struct token *tok)
 	print_source_line(sb, &tok->loc);
 }
 
-void diag_token_error(struct diag *d, const char *kind, const char *label, const struct token *tok,
-		      const char *fmt, ...)
+void diag_token_error(struct diag *d, const char *key, const char *kind, const char *label,
+		      const struct token *tok, const char *fmt, ...)
 {
 	struct strbuf head, sb;
 	sb_init(&head);
@@ -85,15 +85,7 @@ void diag_token_error(struct diag *d, const char *kind, const char *label, const
 	d->errors++;
 	if (!d->out)
 		goto out;
-	/* The original keys "saw" errors on the message alone and "at" errors on
-	 * the message and the token, so one bad %( ... %) reports each piece once. */
-	char desc[256] = "";
-	if (label[0] == ' ')
-		token_describe(tok, desc, sizeof(desc));
-	sb_printf(&sb, "%s\n%s", sb_str(&head), desc);
-	bool dup = !d->verbose && is_duplicate(d, sb_str(&sb));
-	sb.len = 0;
-	if (dup) {
+	if (!d->verbose && is_duplicate(d, key ? key : sb_str(&head))) {
 		d->suppressed++;
 		goto out;
 	}

@@ -27,14 +27,11 @@ struct diag {
 void diag_init(struct diag *d, FILE *out, int verbose);
 void diag_fini(struct diag *d);
 
-/* "KIND error: MSG" then "LABEL: TOKEN at FILE:L:C" and the source line. */
-void diag_token_error(struct diag *d, const char *kind, const char *label, const struct token *tok,
-		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* "parse error: MSG", "saw:" the token (the unexpected one). */
-#define diag_parse_error(d, tok, ...) diag_token_error(d, "parse", "saw", tok, __VA_ARGS__)
-/* "parse error: MSG", "at:" the token (the offending one). */
-#define diag_parse_error_at(d, tok, ...) diag_token_error(d, "parse", " at", tok, __VA_ARGS__)
+/* "KIND error: MSG" then "LABEL: TOKEN at FILE:L:C" and the source line.
+ * Errors with the same key (NULL: the message) are shown once unless -v. */
+void diag_token_error(struct diag *d, const char *key, const char *kind, const char *label,
+		      const struct token *tok, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* A message with no location: "KIND: MSG". */
 void diag_plain(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

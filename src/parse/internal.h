@@ -70,9 +70,16 @@ struct parser {
 	int loop_depth;
 };
 
-/* Report a parse error about tok and unwind to the declaration loop. */
-noreturn void parse_fail(struct parser *p, const struct token *tok, const char *label,
-			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Report a parse error about tok and unwind to the declaration loop.  As in
+ * the original, repeats of an error raised at the same place in the parser
+ * are suppressed (without -v), so each call site is its own key. */
+noreturn void parse_fail_site(struct parser *p, const char *site, const struct token *tok,
+			      const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+#define PARSE_SITE_STR(x) #x
+#define PARSE_SITE(line)  PARSE_SITE_STR(line)
+#define parse_fail(p, tok, label, ...)                                                             \
+	parse_fail_site(p, __FILE__ ":" PARSE_SITE(__LINE__), tok, label, __VA_ARGS__)
 
 /* The next token after preprocessing: conditionals, macros, $N and @N. */
 struct token *pp_next(struct parser *p);

@@ -15,8 +15,8 @@
 #include "../diag.h"
 #include "internal.h"
 
-noreturn void parse_fail(struct parser *p, const struct token *tok, const char *label,
-			 const char *fmt, ...)
+noreturn void parse_fail_site(struct parser *p, const char *site, const struct token *tok,
+			      const char *label, const char *fmt, ...)
 {
 	struct strbuf sb;
 	sb_init(&sb);
@@ -24,7 +24,7 @@ noreturn void parse_fail(struct parser *p, const struct token *tok, const char *
 	va_start(ap, fmt);
 	sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
-	diag_token_error(p->diag, "parse", label, tok, "%s", sb_str(&sb));
+	diag_token_error(p->diag, site, "parse", label, tok, "%s", sb_str(&sb));
 	sb_fini(&sb);
 	longjmp(*p->on_error, 1);
 }
@@ -59,11 +59,14 @@ static struct token *next(struct parser *p)
 }
 
 /* An error about the next token; at the end of input the original says so instead. */
-static noreturn void fail_saw(struct parser *p, const char *fmt, ...)
+#define fail_saw(p, ...) fail_saw_site(p, __FILE__ ":" PARSE_SITE(__LINE__), __VA_ARGS__)
+static noreturn __attribute__((format(printf, 3, 4))) void fail_saw_site(struct parser *p,
+									  const char *site,
+									  const char *fmt, ...)
 {
 	struct token *t = peek(p);
 	if (t->type == TOK_EOF)
-		parse_fail(p, t, "saw", "unexpected end-of-file");
+		parse_fail_site(p, site, t, "saw", "unexpected end-of-file");
 	struct strbuf sb;
 	sb_init(&sb);
 	va_list ap;
@@ -72,7 +75,7 @@ static noreturn void fail_saw(struct parser *p, const char *fmt, ...)
 	va_end(ap);
 	char *msg = arena_strndup(p->arena, sb_str(&sb), sb.len);
 	sb_fini(&sb);
-	parse_fail(p, t, "saw", "%s", msg);
+	parse_fail_site(p, site, t, "saw", "%s", msg);
 }
 
 static bool peek_op(struct parser *p, const char *op)
@@ -93,10 +96,11 @@ static bool accept_op(struct parser *p, const char *op)
 	return true;
 }
 
-static struct token *expect_op(struct parser *p, const char *op)
+#define expect_op(p, op) expect_op_site(p, __FILE__ ":" PARSE_SITE(__LINE__), op)
+static struct token *expect_op_site(struct parser *p, const char *site, const char *op)
 {
 	if (!peek_op(p, op))
-		fail_saw(p, "expected '%s'", op);
+		fail_saw_site(p, site, "expected '%s'", op);
 	return next(p);
 }
 

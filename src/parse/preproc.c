@@ -463,7 +463,7 @@ static void define_macro(struct parser *p)
 		parse_fail(p, name, " at", "attempt to redefine '@define'");
 	struct macro *old = find_macro(p, name->text);
 	if (old) {
-		diag_token_error(p->diag, "parse", " at", name,
+		diag_token_error(p->diag, NULL, "parse", " at", name,
 				 "attempt to redefine macro '@%s' in the same file", name->text);
 		parse_fail(p, old->name, " at", "macro '@%s' first defined here", name->text);
 	}
@@ -596,9 +596,13 @@ struct token *pp_next(struct parser *p)
 				if (f && f->in_else && strcmp(t->text, "%:") == 0)
 					parse_fail(p, t, " at",
 						   "invalid conditional - duplicate '%%:'");
-				if (!f || strcmp(t->text, "%?") == 0)
-					parse_fail(p, t, " at",
-						   "incomplete conditional - missing '%%('");
+				/* one report site per marker, as the original has */
+				if (strcmp(t->text, "%?") == 0)
+					parse_fail(p, t, " at", "incomplete conditional - missing '%%('");
+				if (!f && strcmp(t->text, "%:") == 0)
+					parse_fail(p, t, " at", "incomplete conditional - missing '%%('");
+				if (!f)
+					parse_fail(p, t, " at", "incomplete conditional - missing '%%('");
 				p->conds.len--;
 				if (strcmp(t->text, "%:") == 0)
 					skip_branch(p, f->open, false);
