@@ -14,6 +14,7 @@
 
 #include "../diag.h"
 #include "internal.h"
+#include "printf_fmt.h"
 
 noreturn void parse_fail_site(struct parser *p, const char *site, const struct token *tok,
 			      const char *label, const char *fmt, ...)
@@ -99,16 +100,25 @@ static bool accept_op(struct parser *p, const char *op)
 #define expect_op(p, op) expect_op_site(p, __FILE__ ":" PARSE_SITE(__LINE__), op)
 static struct token *expect_op_site(struct parser *p, const char *site, const char *op)
 {
-	if (!peek_op(p, op))
-		fail_saw_site(p, site, "expected '%s'", op);
-	return next(p);
+	struct token *t = peek(p);
+	if (t->type == TOK_EOF)
+		parse_fail_site(p, site, t, "saw", "unexpected end-of-file");
+	next(p);
+	if (!token_is_op(t, op))
+		parse_fail_site(p, site, t, "saw", "expected '%s'", op);
+	return t;
 }
 
-static struct token *expect_ident(struct parser *p)
+#define expect_ident(p) expect_ident_site(p, __FILE__ ":" PARSE_SITE(__LINE__))
+static struct token *expect_ident_site(struct parser *p, const char *site)
 {
-	if (peek(p)->type != TOK_IDENT)
-		fail_saw(p, "expected identifier");
-	return next(p);
+	struct token *t = peek(p);
+	if (t->type == TOK_EOF)
+		parse_fail_site(p, site, t, "saw", "unexpected end-of-file");
+	next(p);
+	if (t->type != TOK_IDENT)
+		parse_fail_site(p, site, t, "saw", "expected identifier");
+	return t;
 }
 
 /* Two tokens with nothing between them (probe point names glue such pieces). */
@@ -200,6 +210,8 @@ static struct expr *parse_literal(struct parser *p)
 	next(p);
 	struct expr *e = new_expr(p, EXPR_NUMBER, t);
 	e->num = number_value(p, t, negate);
+	if (negate && e->num > 0)
+		parse_fail(p, t, "saw", "number invalid or out of range");
 	return e;
 }
 
@@ -210,7 +222,28 @@ static struct expr *parse_literal_string(struct parser *p)
 	return parse_string_literal(p);
 }
 
+/* The name argument of @cast, @var, @perf: a literal, not empty. */
+static const char *parse_name_string(struct parser *p)
+{
+	if (peek(p)->type != TOK_STRING)
+		fail_saw(p, "expected string");
+	const char *s = parse_string_literal(p)->str;
+	if (!*s)
+		fail_saw(p, "expected non-empty string");
+	return s;
+}
+
 /* ---- expressions ---- */
+
+/* printf formats are checked as they are parsed, as the original does. */
+static void check_format(struct parser *p, const struct expr *f)
+{
+	struct fmt fmt;
+	const char *err;
+	if (fmt_parse(f->str, &fmt, &err) != 0)
+		fail_saw(p, "%s", err);
+	fmt_free(&fmt);
+}
 
 static const char *const print_functions[] = {
 	"print",  "println",  "printf",  "printd",  "printdln",  "sprint",
@@ -266,10 +299,9 @@ static struct expr *parse_hist_op(struct parser *p)
 	if (strcmp(t->text, "@hist_linear") == 0) {
 		for (int i = 0; i < 3; i++) {
 			expect_op(p, ",");
-			struct expr *n = parse_literal(p);
-			if (n->kind != EXPR_NUMBER)
-				parse_fail(p, n->tok, "saw", "expected literal number");
-			push(p, &e->list, n);
+			if (peek(p)->type != TOK_NUMBER && !token_is_op(peek(p), "-"))
+				fail_saw(p, "expected number");
+			push(p, &e->list, parse_literal(p));
 		}
 	}
 	expect_op(p, ")");
@@ -374,28 +406,47 @@ static void parse_call_args(struct parser *p, struct expr *e)
 		if (accept_op(p, ")"))
 			return;
 		if (!accept_op(p, ","))
-			fail_saw(p, "expected ',' or ')'");
+			fail_saw(p, "expected one of ') ,'");
 	}
 }
 
-/* print_args = "(" arg { sep arg } ")"; an arg may be a bare histogram */
+/* print_args = "(" [ format ] arg { "," arg } ")"
+ * printf and sprintf take a literal format first, the printd family a literal
+ * delimiter; print and sprint may print a whole histogram. */
 static void parse_print_args(struct parser *p, struct expr *e)
 {
 	const char *name = e->str;
-	size_t min = strstr(name, "printd") ? 3 : 1;
+	bool delimited = strstr(name, "printd") != NULL;
+	bool formatted = name[strlen(name) - 1] == 'f';
+	size_t min = delimited ? 3 : 1;
 	expect_op(p, "(");
 	if (strstr(name, "ln") && accept_op(p, ")"))
 		return;
-	for (;;) {
-		struct expr *arg;
-		if (is_hist_op(peek(p))) {
-			arg = parse_hist_op(p);
-			if (peek_op(p, "["))
-				arg = parse_index(p, arg);
-		} else {
-			arg = parse_expression(p);
+	if (delimited || formatted) {
+		if (peek(p)->type != TOK_STRING)
+			fail_saw(p, "expected literal string");
+		struct expr *f = parse_string_literal(p);
+		push(p, &e->list, f);
+		if (formatted)
+			check_format(p, f);
+		if (accept_op(p, ")") && e->list.len >= min)
+			return;
+		if (!p->last || !token_is_op(p->last, ")"))
+			expect_op(p, ",");
+	} else if (is_hist_op(peek(p))) {
+		struct expr *h = parse_hist_op(p);
+		if (!peek_op(p, "[")) {
+			push(p, &e->list, h);
+			expect_op(p, ")");
+			return;
 		}
-		push(p, &e->list, arg);
+		push(p, &e->list, parse_index(p, h));
+		if (accept_op(p, ")"))
+			return;
+		expect_op(p, ",");
+	}
+	for (;;) {
+		push(p, &e->list, parse_expression(p));
 		struct token *t = peek(p);
 		if (token_is_op(t, ")") && e->list.len >= min) {
 			next(p);
@@ -430,9 +481,9 @@ static struct expr *parse_at_operator(struct parser *p)
 		expect_op(p, "(");
 		e->a = parse_expression(p);
 		expect_op(p, ",");
-		e->str = parse_literal_string(p)->str;
+		e->str = parse_name_string(p);
 		if (accept_op(p, ","))
-			e->module = parse_literal_string(p)->str;
+			e->module = parse_name_string(p);
 		expect_op(p, ")");
 		parse_components(p, e);
 		return e;
@@ -441,9 +492,9 @@ static struct expr *parse_at_operator(struct parser *p)
 		next(p);
 		e = new_expr(p, EXPR_ATVAR, t);
 		expect_op(p, "(");
-		e->str = parse_literal_string(p)->str;
+		e->str = parse_name_string(p);
 		if (accept_op(p, ","))
-			e->module = parse_literal_string(p)->str;
+			e->module = parse_name_string(p);
 		expect_op(p, ")");
 		parse_components(p, e);
 		return e;
@@ -456,11 +507,36 @@ static struct expr *parse_at_operator(struct parser *p)
 		expect_op(p, ")");
 		return e;
 	}
+	if (strcmp(op, "@const") == 0) {
+		/* a constant from kernel headers: embedded C, so guru mode only */
+		next(p);
+		if (!p->opts->privileged) {
+			p->no_skip = true;
+			parse_fail(p, t, "saw", "using @const operator not permitted; need stap -g");
+		}
+		expect_op(p, "(");
+		e = new_expr(p, EXPR_EMBEDDED, t);
+		e->str = arena_printf(p->arena, "/* pure */ /* unprivileged */ /* stable */ %s",
+				      parse_name_string(p));
+		expect_op(p, ")");
+		return e;
+	}
+	static const char *const at_functions[] = {"@kregister", "@uregister", "@kderef",
+						   "@uderef", NULL};
+	for (int i = 0; at_functions[i]; i++) {
+		if (strcmp(op, at_functions[i]) != 0)
+			continue;
+		next(p);
+		e = new_expr(p, EXPR_CALL, t);
+		e->str = op;
+		parse_call_args(p, e);
+		return e;
+	}
 	if (strcmp(op, "@perf") == 0) {
 		next(p);
 		e = new_expr(p, EXPR_PERF, t);
 		expect_op(p, "(");
-		e->str = parse_literal_string(p)->str;
+		e->str = parse_name_string(p);
 		expect_op(p, ")");
 		return e;
 	}

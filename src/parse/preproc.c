@@ -362,7 +362,7 @@ static bool eval_term(struct parser *p, const struct token *open)
 	}
 	if (l->type == TOK_STRING || l->type == TOK_NUMBER) {
 		if (!known_op)
-			parse_fail(p, op, " at", "expected comparison operator");
+			bad_condition(p, l);
 		if (l->type == TOK_STRING && r->type != TOK_STRING)
 			parse_fail(p, r, " at", "expected string literal as right value");
 		if (l->type == TOK_NUMBER && r->type != TOK_NUMBER)
