@@ -97,7 +97,8 @@ static bool accept_op(struct parser *p, const char *op)
 	return true;
 }
 
-#define expect_op(p, op) expect_op_site(p, __FILE__ ":" PARSE_SITE(__LINE__), op)
+#define expect_op(p, op)      expect_op_site(p, "expect_op", op)
+#define expect_op_here(p, op) expect_op_site(p, __FILE__ ":" PARSE_SITE(__LINE__), op)
 static struct token *expect_op_site(struct parser *p, const char *site, const char *op)
 {
 	struct token *t = peek(p);
@@ -109,7 +110,7 @@ static struct token *expect_op_site(struct parser *p, const char *site, const ch
 	return t;
 }
 
-#define expect_ident(p) expect_ident_site(p, __FILE__ ":" PARSE_SITE(__LINE__))
+#define expect_ident(p) expect_ident_site(p, "expect_ident")
 static struct token *expect_ident_site(struct parser *p, const char *site)
 {
 	struct token *t = peek(p);
@@ -349,11 +350,15 @@ static void parse_components(struct parser *p, struct expr *e)
 {
 	for (;;) {
 		struct token *t = peek(p);
+		const struct component *last =
+			e->comps.len ? e->comps.items[e->comps.len - 1] : NULL;
+		if (last && last->kind == COMP_PRETTY && (token_is_op(t, "->") || token_is_op(t, "[")))
+			fail_saw(p, "-> and [ are not accepted for a pretty-printing variable");
 		if (token_is_op(t, "->")) {
 			next(p);
 			struct token *f = peek(p);
 			if (f->type != TOK_IDENT && f->type != TOK_KEYWORD)
-				fail_saw(p, "expected field name");
+				fail_saw(p, "expected identifier or keyword");
 			next(p);
 			const char *pretty;
 			const char *name = split_pretty(p, f->text, &pretty);
@@ -536,7 +541,9 @@ static struct expr *parse_at_operator(struct parser *p)
 		next(p);
 		e = new_expr(p, EXPR_PERF, t);
 		expect_op(p, "(");
-		e->str = parse_name_string(p);
+		e->str = parse_literal_string(p)->str;
+		if (!*e->str)
+			fail_saw(p, "expected non-empty string");
 		expect_op(p, ")");
 		return e;
 	}
@@ -550,11 +557,15 @@ static struct expr *parse_at_operator(struct parser *p)
 		e->str = op;
 		expect_op(p, "(");
 		e->a = parse_expression(p);
-		if (strcmp(op, "@variance") == 0 && accept_op(p, ",")) {
+		bool variance = strcmp(op, "@variance") == 0;
+		if (variance && accept_op(p, ",")) {
 			e->b = parse_literal(p);
 			if (e->b->kind != EXPR_NUMBER)
 				parse_fail(p, e->b->tok, "saw", "expected literal number");
 		}
+		if (peek_op(p, ","))
+			parse_fail(p, peek(p), " at", variance ? "not more than 2 parameters allowed"
+							       : "not more than 1 parameter allowed");
 		expect_op(p, ")");
 		return e;
 	}
@@ -717,7 +728,7 @@ static struct expr *parse_comparison(struct parser *p)
 			struct expr *r = new_expr(p, EXPR_REGEX, next(p));
 			r->a = e;
 			r->b = parse_literal_string(p);
-			e = r;
+			return r;
 		} else if (peek_any_op(p, ops)) {
 			struct expr *c = new_expr(p, EXPR_COMPARE, next(p));
 			c->a = e;
@@ -856,17 +867,17 @@ static struct stmt *parse_for(struct parser *p)
 	expect_op(p, "(");
 	if (!peek_op(p, ";"))
 		s->init = parse_expression(p);
-	expect_op(p, ";");
+	expect_op_here(p, ";");
 	if (!peek_op(p, ";")) {
 		s->expr = parse_expression(p);
 	} else {
 		s->expr = new_expr(p, EXPR_NUMBER, peek(p));
 		s->expr->num = 1;
 	}
-	expect_op(p, ";");
+	expect_op_here(p, ";");
 	if (!peek_op(p, ")"))
 		s->step = parse_expression(p);
-	expect_op(p, ")");
+	expect_op_here(p, ")");
 	s->body = parse_loop_body(p);
 	return s;
 }
@@ -888,6 +899,8 @@ static void parse_sort_marker(struct parser *p, struct stmt *s, int key)
 	if (!peek_op(p, "+") && !peek_op(p, "-"))
 		return;
 	struct token *t = next(p);
+	if (s->sort_key >= 0 && key == 0)
+		parse_fail(p, t, "saw", "multiple sort directives");
 	if (s->sort_key >= 0)
 		parse_fail(p, t, "saw", "multiple sort directives");
 	s->sort_key = key;
@@ -1024,6 +1037,15 @@ static struct stmt *parse_statement(struct parser *p)
 
 /* ---- declarations ---- */
 
+/* Embedded C needs -g; the error does not skip ahead (the original's doesn't). */
+static void check_embedded_allowed(struct parser *p, const struct token *t)
+{
+	if (p->opts->privileged)
+		return;
+	p->no_skip = true;
+	parse_fail(p, t, "saw", "embedded code in unprivileged script; need stap -g");
+}
+
 /* global = "global" name { "," name } [ ";" ]
  * name = ident [ "%" ] [ "[" number "]" ] [ "=" literal ] */
 static void parse_global(struct parser *p, struct program *prog, bool is_private)
@@ -1068,13 +1090,14 @@ static void parse_global(struct parser *p, struct program *prog, bool is_private
 	accept_op(p, ";");
 }
 
-static const char *parse_type_suffix(struct parser *p)
+#define parse_type_suffix(p) parse_type_suffix_site(p, __FILE__ ":" PARSE_SITE(__LINE__))
+static const char *parse_type_suffix_site(struct parser *p, const char *site)
 {
 	if (!accept_op(p, ":"))
 		return NULL;
 	struct token *t = peek(p);
 	if (!token_is_kw(t, "long") && !token_is_kw(t, "string"))
-		fail_saw(p, "expected 'string' or 'long'");
+		fail_saw_site(p, site, "expected 'string' or 'long'");
 	return next(p)->text;
 }
 
@@ -1123,10 +1146,7 @@ static void parse_function(struct parser *p, struct program *prog, bool is_priva
 	struct token *t = peek(p);
 	if (t->type == TOK_EMBEDDED) {
 		f->code = next(p);
-		if (!p->opts->privileged) {
-			p->no_skip = true;
-			parse_fail(p, t, "saw", "embedded code in unprivileged script; need stap -g");
-		}
+		check_embedded_allowed(p, t);
 	} else {
 		p->in_function = true;
 		f->body = parse_block(p);
@@ -1313,10 +1333,7 @@ static void parse_declaration(struct parser *p, struct program *prog)
 			parse_fail(p, u, "saw", "expected 'function' or identifier");
 		}
 	} else if (t->type == TOK_EMBEDDED) {
-		if (!p->opts->privileged) {
-			p->no_skip = true;
-			parse_fail(p, t, "saw", "embedded code in unprivileged script; need stap -g");
-		}
+		check_embedded_allowed(p, t);
 		push(p, &prog->embeds, t);
 	} else {
 		parse_fail(p, t, "saw", "expected 'probe', 'global', 'private', 'function', or '%%{'");

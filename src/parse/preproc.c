@@ -452,13 +452,36 @@ static struct macro *find_macro(struct parser *p, const char *name)
 }
 
 /* define = "@define" NAME [ "(" [ ident { "," ident } ] ")" ] "%(" tokens "%)" */
+/* After a malformed definition header, drop the rest of the definition: up to
+ * and including its "%)", or up to the next "@define". */
+#define define_fail(p, tok, ...)                                                                   \
+	do {                                                                                       \
+		skip_definition(p);                                                                \
+		parse_fail(p, tok, " at", __VA_ARGS__);                                            \
+	} while (0)
+
+static void skip_definition(struct parser *p)
+{
+	for (;;) {
+		struct token *t = raw_next(p);
+		if (t->type == TOK_EOF || token_is_op(t, "%)"))
+			return;
+		if (token_is_op(t, "@define")) {
+			struct vec back = {0};
+			vec_push_arena(p->arena, &back, t);
+			push_expansion(p, &back, NULL);
+			return;
+		}
+	}
+}
+
 static void define_macro(struct parser *p)
 {
 	/* the original drops the whole input after a bad definition */
 	p->bad_define = true;
 	struct token *name = raw_next(p);
 	if (name->type != TOK_IDENT)
-		parse_fail(p, name, " at", "expected identifier");
+		define_fail(p, name, "expected identifier");
 	if (strcmp(name->text, "define") == 0)
 		parse_fail(p, name, " at", "attempt to redefine '@define'");
 	struct macro *old = find_macro(p, name->text);
@@ -474,18 +497,21 @@ static void define_macro(struct parser *p)
 		t = raw_next(p);
 		while (!token_is_op(t, ")")) {
 			if (t->type != TOK_IDENT)
-				parse_fail(p, t, " at", "expected identifier");
+				define_fail(p, t, "expected identifier");
 			vec_push_arena(p->arena, &m->params, t);
 			t = raw_next(p);
 			if (token_is_op(t, ","))
 				t = raw_next(p);
 			else if (!token_is_op(t, ")"))
-				parse_fail(p, t, " at", "expected ',' or ')'");
+				define_fail(p, t, "expected ',' or ')'");
 		}
 		t = raw_next(p);
 	}
-	if (!token_is_op(t, "%("))
-		parse_fail(p, t, " at", has_params ? "expected '%%('" : "expected '%%(' or '('");
+	if (!token_is_op(t, "%(")) {
+		if (has_params)
+			define_fail(p, t, "expected '%%('");
+		define_fail(p, t, "expected '%%(' or '('");
+	}
 	int depth = 0;
 	for (;;) {
 		t = raw_next(p);
