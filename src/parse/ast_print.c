@@ -10,6 +10,7 @@
 #include "parse.h"
 
 static void print_expr(FILE *out, const struct expr *e);
+static void print_literal(FILE *out, const struct expr *e);
 static void print_stmt(FILE *out, const struct stmt *s);
 
 static void print_list(FILE *out, const struct vec *list)
@@ -90,6 +91,8 @@ static void print_expr(FILE *out, const struct expr *e)
 		print_components(out, &e->comps);
 		break;
 	case EXPR_AUTOCAST:
+		if (e->addressof)
+			fputc('&', out);
 		print_paren(out, e->a);
 		print_components(out, &e->comps);
 		break;
@@ -165,7 +168,7 @@ static void print_expr(FILE *out, const struct expr *e)
 		vec_foreach(&e->list, i)
 		{
 			fputs(", ", out);
-			print_expr(out, e->list.items[i]);
+			print_literal(out, e->list.items[i]);
 		}
 		fputc(')', out);
 		break;

@@ -216,6 +216,13 @@ struct token *lexer_next(struct lexer *lx)
 		t->text = arena_strndup(lx->arena, start, (size_t)(lx->p - start));
 		return t;
 	}
+	if (c >= 0x80) {
+		/* a byte outside ASCII: no token of the language */
+		getc_(lx);
+		struct token *t = make_token(lx, TOK_JUNK, line, col);
+		t->text = arena_printf(lx->arena, "\\x%02x", c);
+		return t;
+	}
 	size_t len = 1;
 	for (int i = 0; operators[i]; i++) {
 		size_t n = strlen(operators[i]);

@@ -36,7 +36,7 @@ static struct token *peek_n(struct parser *p, int n)
 {
 	while (p->nahead <= n) {
 		struct token *t = pp_next(p);
-		if (t->type == TOK_JUNK)
+		if (t->type == TOK_JUNK && t->junk_msg)
 			parse_fail(p, t, " at", "%s", t->junk_msg);
 		if (t->type != TOK_EOF)
 			p->saw_tokens = true;
@@ -198,6 +198,8 @@ static struct expr *parse_string_literal(struct parser *p)
 static struct expr *parse_literal(struct parser *p)
 {
 	struct token *t = peek(p);
+	if (t->type == TOK_EOF && p->last)
+		parse_fail(p, p->last, "saw", "unexpected end-of-file");
 	if (t->type == TOK_STRING)
 		return parse_string_literal(p);
 	bool negate = false;
@@ -805,7 +807,9 @@ static struct expr *parse_ternary(struct parser *p)
 	t->a = e;
 	t->b = parse_expression(p);
 	expect_op(p, ":");
-	t->c = parse_ternary(p);
+	t->c = p->opts->env && pp_version_before(p->opts->env->systemtap_v, "4.0")
+		       ? parse_expression(p)
+		       : parse_ternary(p);
 	return t;
 }
 
@@ -841,9 +845,9 @@ static struct stmt *parse_block(struct parser *p)
 static struct stmt *parse_if(struct parser *p)
 {
 	struct stmt *s = new_stmt(p, STMT_IF, next(p));
-	expect_op(p, "(");
+	expect_op_here(p, "(");
 	s->expr = parse_expression(p);
-	expect_op(p, ")");
+	expect_op_here(p, ")");
 	s->body = parse_statement(p);
 	if (peek_kw(p, "else")) {
 		next(p);
@@ -886,9 +890,9 @@ static struct stmt *parse_for(struct parser *p)
 static struct stmt *parse_while(struct parser *p)
 {
 	struct stmt *s = new_stmt(p, STMT_FOR, next(p));
-	expect_op(p, "(");
+	expect_op_here(p, "(");
 	s->expr = parse_expression(p);
-	expect_op(p, ")");
+	expect_op_here(p, ")");
 	s->body = parse_loop_body(p);
 	return s;
 }
@@ -1075,12 +1079,17 @@ static void parse_global(struct parser *p, struct program *prog, bool is_private
 			if (n->kind != EXPR_NUMBER)
 				fail_saw(p, "expected literal number");
 			expect_op(p, "]");
-			if (n->num <= 0 || n->num > INT_MAX)
-				fail_saw(p, "array size out of range");
+			if (n->num <= 0 || n->num > INT_MAX) {
+				/* the original reports this one at the end of the input */
+				struct token *eof = token_copy(p->arena, peek(p));
+				eof->type = TOK_EOF;
+				eof->loc.src = p->src;
+				parse_fail(p, eof, "saw", "array size out of range");
+			}
 			g->size = n->num;
 		}
 		if (peek_op(p, "=")) {
-			if (g->size || g->wrap)
+			if (g->size)
 				fail_saw(p, "only scalar globals can be initialized");
 			next(p);
 			g->init = parse_literal(p);

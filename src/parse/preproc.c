@@ -210,6 +210,11 @@ static int version_compare(const char *a, const char *b)
 	return 0;
 }
 
+bool pp_version_before(const char *a, const char *b)
+{
+	return version_compare(a, b) < 0;
+}
+
 static bool compare_result(int cmp, const char *op)
 {
 	if (strcmp(op, "==") == 0)
@@ -361,8 +366,10 @@ static bool eval_term(struct parser *p, const struct token *open)
 		return compare_strings(lhs ? lhs : "", op->text, r->text, versions);
 	}
 	if (l->type == TOK_STRING || l->type == TOK_NUMBER) {
-		if (!known_op)
+		if (!known_op && l->type != r->type)
 			bad_condition(p, l);
+		if (!known_op)
+			parse_fail(p, op, " at", "expected comparison operator");
 		if (l->type == TOK_STRING && r->type != TOK_STRING)
 			parse_fail(p, r, " at", "expected string literal as right value");
 		if (l->type == TOK_NUMBER && r->type != TOK_NUMBER)

@@ -292,9 +292,10 @@ int fmt_parse(const char *raw, struct fmt *out, const char **err)
 		}
 		if (i + 1 == len) {
 			/*
-			 * The original steps past the end here and scans on
-			 * into memory that, in practice, holds the script's
-			 * own closing '"' after the '%': it always reports this.
+			 * The original treats a final '%' like "%%", steps two
+			 * past the end and scans on through whatever memory
+			 * follows; that has held the script's own '%"' in
+			 * every case we tried, so it reports this message.
 			 */
 			msg = err_conversion;
 			break;
