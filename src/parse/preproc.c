@@ -349,7 +349,8 @@ static bool eval_term(struct parser *p, const struct token *open)
 			long long x = 0, y = 0;
 			if (!parse_number_text(r->text, &y))
 				parse_fail(p, r, " at", "number invalid or out of range");
-			if (!parse_number_text(lhs, &x))
+			/* an unset option counts as 0 */
+			if (*lhs && !parse_number_text(lhs, &x))
 				parse_fail(p, l, " at", "Config option value not a number");
 			return compare_result(x < y ? -1 : x > y, op->text);
 		}
