@@ -68,7 +68,7 @@ static void print_expr(FILE *out, const struct expr *e)
 		fputs(e->str, out);
 		break;
 	case EXPR_EMBEDDED:
-		fprintf(out, "%%{ %s %%}", e->str);
+		fprintf(out, "%%{%s%%}", e->str);
 		break;
 	case EXPR_TARGET:
 		fprintf(out, "%s%s", e->addressof ? "&" : "", e->str);

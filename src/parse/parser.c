@@ -601,7 +601,6 @@ static struct expr *parse_value(struct parser *p)
 				   "embedded expression code in unprivileged script; need stap -g");
 		next(p);
 		e = new_expr(p, EXPR_EMBEDDED, t);
-		/* printed with a space inside each brace, as the original does */
 		e->str = t->text;
 		return e;
 	}
@@ -977,11 +976,20 @@ static struct stmt *parse_foreach(struct parser *p)
 	return s;
 }
 
+/* A block whose only statement is a block: the form -p1 prints try bodies in. */
+static struct stmt *parse_try_block(struct parser *p)
+{
+	struct stmt *b = parse_block(p);
+	if (b->stmts.len == 1 && ((struct stmt *)b->stmts.items[0])->kind == STMT_BLOCK)
+		return b->stmts.items[0];
+	return b;
+}
+
 /* try_stmt = "try" block "catch" [ "(" ident ")" ] block */
 static struct stmt *parse_try(struct parser *p)
 {
 	struct stmt *s = new_stmt(p, STMT_TRY, next(p));
-	s->body = parse_block(p);
+	s->body = parse_try_block(p);
 	if (!peek_kw(p, "catch"))
 		fail_saw(p, "expected 'catch'");
 	next(p);
@@ -989,13 +997,16 @@ static struct stmt *parse_try(struct parser *p)
 		s->value = parse_symbol(p);
 		expect_op(p, ")");
 	}
-	s->other = parse_block(p);
+	s->other = parse_try_block(p);
 	return s;
 }
 
-/* statement = ";" | block | try_stmt | if_stmt | for_stmt | while_stmt | foreach
- *           | ( "return" [ expr ] | "delete" expr | "break" | "continue" | "next" | expr ) [ ";" ] */
-static struct stmt *parse_statement(struct parser *p)
+/* statement = ( ";" | block | try_stmt | if_stmt | for_stmt | while_stmt | foreach
+ *             | "return" [ expr ] | "delete" expr | "break" | "continue" | "next" | expr ) [ ";" ]
+ * The original lets only simple statements swallow a following ";"; letting
+ * every statement do so keeps -p1 output (which ends each statement with
+ * ";") parsing back to the same tree. */
+static struct stmt *parse_statement_body(struct parser *p)
 {
 	struct token *t = peek(p);
 	struct stmt *s;
@@ -1035,6 +1046,17 @@ static struct stmt *parse_statement(struct parser *p)
 	} else {
 		parse_fail(p, t, "saw", "expected statement");
 	}
+	return s;
+}
+
+/* statement = ( ";" | block | try_stmt | if_stmt | for_stmt | while_stmt | foreach
+ *             | "return" [ expr ] | "delete" expr | "break" | "continue" | "next" | expr ) [ ";" ]
+ * The original lets only simple statements swallow a following ";"; letting
+ * every statement do so keeps -p1 output (which ends each statement with
+ * ";") parsing back to the same tree. */
+static struct stmt *parse_statement(struct parser *p)
+{
+	struct stmt *s = parse_statement_body(p);
 	accept_op(p, ";");
 	return s;
 }
