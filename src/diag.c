@@ -27,14 +27,17 @@ void diag_init(struct diag *d, FILE *out, int verbose)
 
 void diag_fini(struct diag *d)
 {
-	vec_foreach(&d->seen, i) free(d->seen.items[i]);
+	vec_foreach(&d->seen, i)
+		free(d->seen.items[i]);
 	vec_fini(&d->seen);
 }
 
 /* True when this message was shown before (and so should be suppressed). */
 static bool is_duplicate(struct diag *d, const char *msg)
 {
-	vec_foreach(&d->seen, i) if (strcmp(d->seen.items[i], msg) == 0) return true;
+	vec_foreach(&d->seen, i)
+		if (strcmp(d->seen.items[i], msg) == 0)
+			return true;
 	vec_push(&d->seen, xstrdup(msg));
 	return false;
 }

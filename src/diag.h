@@ -16,11 +16,11 @@
 struct token;
 
 struct diag {
-	FILE *out;      /* NULL: count only (fuzzing) */
-	int verbose;    /* -v: show suppressed duplicates */
-	int errors;     /* every error, shown or not */
+	FILE *out;   /* NULL: count only (fuzzing) */
+	int verbose; /* -v: show suppressed duplicates */
+	int errors;  /* every error, shown or not */
 	int warnings;
-	int suppressed; /* duplicates not shown */
+	int suppressed;  /* duplicates not shown */
 	struct vec seen; /* heap strings: messages already shown */
 };
 

@@ -51,43 +51,46 @@ static const struct option long_options[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Systemtap translator/driver (version " STAP_VERSION "/stap-on-ebpf " STAP_EBPF_VERSION ")\n"
-		"Usage: stap [options] FILE                    Run script in file.\n"
-		"   or: stap [options] -                       Run script on stdin.\n"
-		"   or: stap [options] -e SCRIPT               Run given script.\n"
-		"   or: stap [options] -l PROBE                List matching probes.\n"
-		"   or: stap [options] -L PROBE                List matching probes and local variables.\n"
-		"   or: stap [options] --dump-functions        List available functions.\n"
-		"   or: stap [options] --dump-probe-types      List available probe types.\n"
-		"[options] any of:\n"
-		"   -h --help  show help\n"
-		"   -V --version  show version\n"
-		"   -p NUM     stop after pass NUM 1-5, instead of 5\n"
-		"              (parse, elaborate, translate, compile, run)\n"
-		"   -v         add verbosity to all passes\n"
-		"   -k         keep temporary directory\n"
-		"   -u         unoptimized translation\n"
-		"   -w         suppress warnings\n"
-		"   -g         guru mode\n"
-		"   -s NUM     buffer size in megabytes\n"
-		"   -I DIR     look in DIR for additional .stp script files, in addition to tapset/\n"
-		"   -D NM=VAL  emit macro definition into generated C code\n"
-		"   -G VAR=VAL set global variable to value\n"
-		"   -o FILE    send script output to file, instead of stdout\n"
-		"   -c CMD     start the probes, run CMD, and exit when it finishes\n"
-		"   -x PID     sets target() to PID\n"
-		"   -m MODULE  set probe module name\n"
-		"   -t         collect probe timing information\n"
-		"   -T TIME    terminate the script after TIME seconds\n"
-		"   --runtime=MODE\n"
-		"              set the pass-5 runtime mode: kernel or bpf\n"
-		"   --compatible=VERSION\n"
-		"              suppress incompatible language/tapset changes beyond VERSION\n"
-		"   --privilege=PRIVILEGE_LEVEL\n"
-		"              check the script for constructs not allowed at the given privilege level\n"
-		"   --suppress-handler-errors\n"
-		"              catch all runtime errors, quietly skip probe handlers\n");
+	fprintf(out, "Systemtap translator/driver (version " STAP_VERSION
+		     "/stap-on-ebpf " STAP_EBPF_VERSION ")\n"
+		     "Usage: stap [options] FILE                    Run script in file.\n"
+		     "   or: stap [options] -                       Run script on stdin.\n"
+		     "   or: stap [options] -e SCRIPT               Run given script.\n"
+		     "   or: stap [options] -l PROBE                List matching probes.\n"
+		     "   or: stap [options] -L PROBE                List matching probes and local "
+		     "variables.\n"
+		     "   or: stap [options] --dump-functions        List available functions.\n"
+		     "   or: stap [options] --dump-probe-types      List available probe types.\n"
+		     "[options] any of:\n"
+		     "   -h --help  show help\n"
+		     "   -V --version  show version\n"
+		     "   -p NUM     stop after pass NUM 1-5, instead of 5\n"
+		     "              (parse, elaborate, translate, compile, run)\n"
+		     "   -v         add verbosity to all passes\n"
+		     "   -k         keep temporary directory\n"
+		     "   -u         unoptimized translation\n"
+		     "   -w         suppress warnings\n"
+		     "   -g         guru mode\n"
+		     "   -s NUM     buffer size in megabytes\n"
+		     "   -I DIR     look in DIR for additional .stp script files, in addition to "
+		     "tapset/\n"
+		     "   -D NM=VAL  emit macro definition into generated C code\n"
+		     "   -G VAR=VAL set global variable to value\n"
+		     "   -o FILE    send script output to file, instead of stdout\n"
+		     "   -c CMD     start the probes, run CMD, and exit when it finishes\n"
+		     "   -x PID     sets target() to PID\n"
+		     "   -m MODULE  set probe module name\n"
+		     "   -t         collect probe timing information\n"
+		     "   -T TIME    terminate the script after TIME seconds\n"
+		     "   --runtime=MODE\n"
+		     "              set the pass-5 runtime mode: kernel or bpf\n"
+		     "   --compatible=VERSION\n"
+		     "              suppress incompatible language/tapset changes beyond VERSION\n"
+		     "   --privilege=PRIVILEGE_LEVEL\n"
+		     "              check the script for constructs not allowed at the given "
+		     "privilege level\n"
+		     "   --suppress-handler-errors\n"
+		     "              catch all runtime errors, quietly skip probe handlers\n");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -145,7 +148,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		case 'x':
 			if (!parse_long(optarg, 1, 0x7fffffffL, &n))
-				return usage_error("Invalid target process ID number '%s'.\n", optarg);
+				return usage_error("Invalid target process ID number '%s'.\n",
+						   optarg);
 			s->target_pid = n;
 			break;
 		case 'o':
@@ -176,8 +180,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		case 'G':
 			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return usage_error("Invalid -G argument '%s': expected VAR=VALUE.\n",
-						   optarg);
+				return usage_error(
+					"Invalid -G argument '%s': expected VAR=VALUE.\n", optarg);
 			vec_push(&s->global_inits, optarg);
 			break;
 		case 's':
@@ -196,8 +200,9 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		case OPT_RUNTIME:
 			if (strcmp(optarg, "kernel") != 0 && strcmp(optarg, "bpf") != 0)
-				return usage_error("Invalid runtime mode '%s' (should be kernel or bpf).\n",
-						   optarg);
+				return usage_error(
+					"Invalid runtime mode '%s' (should be kernel or bpf).\n",
+					optarg);
 			s->runtime = optarg;
 			break;
 		case OPT_DUMP_FUNCTIONS:
@@ -212,7 +217,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case OPT_PRIVILEGE:
 			if (strcmp(optarg, "stapusr") != 0 && strcmp(optarg, "stapsys") != 0 &&
 			    strcmp(optarg, "stapdev") != 0)
-				return usage_error("Invalid argument '%s' for --privilege.\n", optarg);
+				return usage_error("Invalid argument '%s' for --privilege.\n",
+						   optarg);
 			s->privilege = optarg;
 			break;
 		case OPT_SUPPRESS_HANDLER_ERRORS:
@@ -220,11 +226,13 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		default:
 			if (optopt && optopt < 256 && strchr("pecxoDIGTslLm", optopt))
-				fprintf(stderr, "stap: option requires an argument -- '%c'\n", optopt);
+				fprintf(stderr, "stap: option requires an argument -- '%c'\n",
+					optopt);
 			else if (optopt)
 				fprintf(stderr, "stap: invalid option -- '%c'\n", optopt);
 			else
-				fprintf(stderr, "stap: unrecognized option '%s'\n", argv[optind - 1]);
+				fprintf(stderr, "stap: unrecognized option '%s'\n",
+					argv[optind - 1]);
 			return usage_error("%s", "");
 		}
 	}
@@ -262,7 +270,8 @@ static void print_pass_usage(const struct timespec *start, const struct rusage *
 	if (f) {
 		long pages = sysconf(_SC_PAGESIZE) / 1024;
 		long text = 0, lib = 0, dt = 0;
-		if (fscanf(f, "%ld %ld %ld %ld %ld %ld", &virt, &res, &shr, &text, &lib, &dt) == 6) {
+		if (fscanf(f, "%ld %ld %ld %ld %ld %ld", &virt, &res, &shr, &text, &lib, &dt) ==
+		    6) {
 			virt *= pages;
 			res *= pages;
 			shr *= pages;
@@ -364,8 +373,9 @@ int main(int argc, char **argv)
 	rc = 1;
 	if (s.list_probes || s.dump_functions || s.dump_probe_types) {
 		fprintf(stderr, "stap: %s is not implemented yet\n",
-			s.list_probes ? (s.list_with_vars ? "-L" : "-l")
-				      : s.dump_functions ? "--dump-functions" : "--dump-probe-types");
+			s.list_probes      ? (s.list_with_vars ? "-L" : "-l")
+			: s.dump_functions ? "--dump-functions"
+					   : "--dump-probe-types");
 		goto out;
 	}
 	struct program *prog = run_pass1(&s, &arena, &diag, &src);

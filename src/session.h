@@ -9,33 +9,33 @@
 #include "util/util.h"
 
 struct session {
-	const char *script_file;  /* path, "-" for stdin, NULL with -e */
-	const char *script_text;  /* -e */
-	int last_pass;            /* -p, 5 by default */
-	int verbose;              /* -v count */
-	bool keep_tmpdir;         /* -k */
-	bool guru;                /* -g */
-	bool unoptimized;         /* -u */
-	bool suppress_warnings;   /* -w */
-	bool timing;              /* -t */
+	const char *script_file;      /* path, "-" for stdin, NULL with -e */
+	const char *script_text;      /* -e */
+	int last_pass;                /* -p, 5 by default */
+	int verbose;                  /* -v count */
+	bool keep_tmpdir;             /* -k */
+	bool guru;                    /* -g */
+	bool unoptimized;             /* -u */
+	bool suppress_warnings;       /* -w */
+	bool timing;                  /* -t */
 	bool suppress_handler_errors; /* --suppress-handler-errors */
-	const char *target_cmd;   /* -c */
-	long target_pid;          /* -x, 0 when not given */
-	const char *output_file;  /* -o */
-	const char *module_name;  /* -m */
-	const char *runtime;      /* --runtime: "kernel" or "bpf" */
-	const char *compatible;   /* --compatible=VERSION */
-	const char *privilege;    /* --privilege=stapusr|stapsys|stapdev */
-	long timeout_secs;        /* -T */
-	long buffer_mb;           /* -s */
-	const char *list_probes;  /* -l */
-	bool list_with_vars;      /* -L */
-	bool dump_functions;      /* --dump-functions */
-	bool dump_probe_types;    /* --dump-probe-types */
-	struct vec defines;       /* -D NAME[=VAL] */
-	struct vec include_dirs;  /* -I DIR */
-	struct vec global_inits;  /* -G VAR=VAL */
-	int argc;                 /* script arguments */
+	const char *target_cmd;       /* -c */
+	long target_pid;              /* -x, 0 when not given */
+	const char *output_file;      /* -o */
+	const char *module_name;      /* -m */
+	const char *runtime;          /* --runtime: "kernel" or "bpf" */
+	const char *compatible;       /* --compatible=VERSION */
+	const char *privilege;        /* --privilege=stapusr|stapsys|stapdev */
+	long timeout_secs;            /* -T */
+	long buffer_mb;               /* -s */
+	const char *list_probes;      /* -l */
+	bool list_with_vars;          /* -L */
+	bool dump_functions;          /* --dump-functions */
+	bool dump_probe_types;        /* --dump-probe-types */
+	struct vec defines;           /* -D NAME[=VAL] */
+	struct vec include_dirs;      /* -I DIR */
+	struct vec global_inits;      /* -G VAR=VAL */
+	int argc;                     /* script arguments */
 	char **argv;
 };
 

@@ -15,8 +15,7 @@ static void print_stmt(FILE *out, const struct stmt *s);
 
 static void print_list(FILE *out, const struct vec *list)
 {
-	vec_foreach(list, i)
-	{
+	vec_foreach(list, i) {
 		if (i)
 			fputs(", ", out);
 		print_expr(out, list->items[i]);
@@ -32,8 +31,7 @@ static void print_paren(FILE *out, const struct expr *e)
 
 static void print_components(FILE *out, const struct vec *comps)
 {
-	vec_foreach(comps, i)
-	{
+	vec_foreach(comps, i) {
 		const struct component *c = comps->items[i];
 		switch (c->kind) {
 		case COMP_FIELD:
@@ -165,8 +163,7 @@ static void print_expr(FILE *out, const struct expr *e)
 	case EXPR_HIST:
 		fprintf(out, "%s(", e->op);
 		print_expr(out, e->a);
-		vec_foreach(&e->list, i)
-		{
+		vec_foreach(&e->list, i) {
 			fputs(", ", out);
 			print_literal(out, e->list.items[i]);
 		}
@@ -195,8 +192,7 @@ static void print_stmt(FILE *out, const struct stmt *s)
 	switch (s->kind) {
 	case STMT_BLOCK:
 		fputs("{\n", out);
-		vec_foreach(&s->stmts, i)
-		{
+		vec_foreach(&s->stmts, i) {
 			print_stmt(out, s->stmts.items[i]);
 			fputs(";\n", out);
 		}
@@ -239,8 +235,7 @@ static void print_stmt(FILE *out, const struct stmt *s)
 			fputs(" = ", out);
 		}
 		fputc('[', out);
-		vec_foreach(&s->keys, i)
-		{
+		vec_foreach(&s->keys, i) {
 			if (i)
 				fputs(", ", out);
 			print_expr(out, s->keys.items[i]);
@@ -296,8 +291,7 @@ static void print_stmt(FILE *out, const struct stmt *s)
 
 static void print_point(FILE *out, const struct probe_point *pp)
 {
-	vec_foreach(&pp->comps, i)
-	{
+	vec_foreach(&pp->comps, i) {
 		const struct pp_comp *c = pp->comps.items[i];
 		if (i)
 			fputc('.', out);
@@ -322,14 +316,12 @@ static void print_point(FILE *out, const struct probe_point *pp)
 static void print_probe(FILE *out, const struct probe *pr)
 {
 	fputs("probe ", out);
-	vec_foreach(&pr->aliases, i)
-	{
+	vec_foreach(&pr->aliases, i) {
 		const struct alias_name *a = pr->aliases.items[i];
 		print_point(out, a->point);
 		fputs(a->epilogue ? " += " : " = ", out);
 	}
-	vec_foreach(&pr->points, i)
-	{
+	vec_foreach(&pr->points, i) {
 		if (i)
 			fputs(pr->aliases.len ? ", " : ",", out);
 		print_point(out, pr->points.items[i]);
@@ -341,13 +333,11 @@ static void print_probe(FILE *out, const struct probe *pr)
 void ast_print(FILE *out, const struct program *prog)
 {
 	fprintf(out, "# parse tree dump\n# file %s\n", prog->src->name);
-	vec_foreach(&prog->embeds, i)
-	{
+	vec_foreach(&prog->embeds, i) {
 		const struct token *t = prog->embeds.items[i];
 		fprintf(out, "%%{%s%%}", t->text);
 	}
-	vec_foreach(&prog->globals, i)
-	{
+	vec_foreach(&prog->globals, i) {
 		const struct global *g = prog->globals.items[i];
 		fprintf(out, "global %s", g->name);
 		if (g->wrap)
@@ -360,14 +350,14 @@ void ast_print(FILE *out, const struct program *prog)
 		}
 		fputc('\n', out);
 	}
-	vec_foreach(&prog->aliases, i) print_probe(out, prog->aliases.items[i]);
-	vec_foreach(&prog->probes, i) print_probe(out, prog->probes.items[i]);
-	vec_foreach(&prog->functions, i)
-	{
+	vec_foreach(&prog->aliases, i)
+		print_probe(out, prog->aliases.items[i]);
+	vec_foreach(&prog->probes, i)
+		print_probe(out, prog->probes.items[i]);
+	vec_foreach(&prog->functions, i) {
 		const struct function *f = prog->functions.items[i];
 		fprintf(out, "function %s (", f->name);
-		vec_foreach(&f->params, k)
-		{
+		vec_foreach(&f->params, k) {
 			const struct param *a = f->params.items[k];
 			fprintf(out, "%s%s", k ? ", " : "", a->name);
 		}

@@ -53,7 +53,7 @@ struct parser {
 	/* preprocessor */
 	struct vec macros; /* of struct macro */
 	struct expansion *exp;
-	struct vec conds; /* of struct cond_frame: open %( ... %) */
+	struct vec conds;        /* of struct cond_frame: open %( ... %) */
 	const char *config_text; /* kernel config, read on first use */
 	bool config_read;
 

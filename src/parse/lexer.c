@@ -23,16 +23,16 @@ struct lexer {
 };
 
 static const char *const keywords[] = {
-	"probe",    "global", "function", "if",    "else",  "for",     "foreach",
-	"in",       "limit",  "return",   "delete", "while", "break",   "continue",
-	"next",     "string", "long",     "try",    "catch", "private", NULL,
+	"probe", "global", "function", "if",     "else",  "for",     "foreach",
+	"in",    "limit",  "return",   "delete", "while", "break",   "continue",
+	"next",  "string", "long",     "try",    "catch", "private", NULL,
 };
 
 /* Longest first, so the first match is the longest. */
 static const char *const operators[] = {
-	">>>=", "<<<", ">>>", "<<=", ">>=", "==", "!=", "<=", ">=", "&&", "||", "++", "--", "+=", "-=", "*=",
-	"/=",  "%=",  "&=",  "^=", "|=", ".=", "<<", ">>", "->", "=~", "!~", "%(", "%?", "%:",
-	"%)",  NULL,
+	">>>=", "<<<", ">>>", "<<=", ">>=", "==", "!=", "<=", ">=", "&&", "||",
+	"++",   "--",  "+=",  "-=",  "*=",  "/=", "%=", "&=", "^=", "|=", ".=",
+	"<<",   ">>",  "->",  "=~",  "!~",  "%(", "%?", "%:", "%)", NULL,
 };
 
 struct lexer *lexer_new(struct arena *arena, const struct source *src,
@@ -263,10 +263,10 @@ struct token *token_copy(struct arena *arena, const struct token *tok)
 void token_describe(const struct token *tok, char *buf, size_t size)
 {
 	static const char *const names[] = {
-		[TOK_IDENT] = "identifier", [TOK_KEYWORD] = "keyword",
-		[TOK_NUMBER] = "number",    [TOK_STRING] = "string",
+		[TOK_IDENT] = "identifier",  [TOK_KEYWORD] = "keyword",
+		[TOK_NUMBER] = "number",     [TOK_STRING] = "string",
 		[TOK_OPERATOR] = "operator", [TOK_EMBEDDED] = "embedded-code",
-		[TOK_JUNK] = "junk",        [TOK_EOF] = "end of input",
+		[TOK_JUNK] = "junk",         [TOK_EOF] = "end of input",
 	};
 	if (tok->type == TOK_KEYWORD || tok->type == TOK_EMBEDDED || tok->type == TOK_EOF)
 		snprintf(buf, size, "%s", names[tok->type]);

@@ -127,17 +127,17 @@ enum stmt_kind {
 struct stmt {
 	enum stmt_kind kind;
 	const struct token *tok;
-	struct expr *expr;           /* expr, return value, delete target, if/for condition */
-	struct stmt *body, *other;   /* then/else; loop body; try/catch */
-	struct expr *init, *step;    /* for */
-	struct vec stmts;            /* block */
-	struct vec keys;             /* foreach key variables (EXPR_SYMBOL) */
-	struct expr *value;          /* foreach value variable, try catch variable */
-	struct expr *array;          /* foreach: symbol or histogram */
-	int sort_key;                /* foreach: -1 unsorted, 0 by value, N by key N */
-	char sort_dir;               /* '+' or '-' */
-	const char *sort_aggr;       /* by value of a statistic: "@sum", ... */
-	struct expr *limit;          /* foreach limit */
+	struct expr *expr;         /* expr, return value, delete target, if/for condition */
+	struct stmt *body, *other; /* then/else; loop body; try/catch */
+	struct expr *init, *step;  /* for */
+	struct vec stmts;          /* block */
+	struct vec keys;           /* foreach key variables (EXPR_SYMBOL) */
+	struct expr *value;        /* foreach value variable, try catch variable */
+	struct expr *array;        /* foreach: symbol or histogram */
+	int sort_key;              /* foreach: -1 unsorted, 0 by value, N by key N */
+	char sort_dir;             /* '+' or '-' */
+	const char *sort_aggr;     /* by value of a statistic: "@sum", ... */
+	struct expr *limit;        /* foreach limit */
 };
 
 /* ---- declarations ---- */
@@ -146,7 +146,7 @@ struct global {
 	const struct token *tok;
 	const char *name;
 	bool is_private;
-	bool wrap;     /* a%: wrap around when full */
+	bool wrap;      /* a%: wrap around when full */
 	long long size; /* a[N]; 0 when not given */
 	struct expr *init;
 };
@@ -161,10 +161,10 @@ struct function {
 	const struct token *tok;
 	const char *name;
 	bool is_private;
-	const char *type; /* return type or NULL */
-	struct vec params; /* of struct param */
+	const char *type;   /* return type or NULL */
+	struct vec params;  /* of struct param */
 	long long priority; /* function f() : N */
-	struct stmt *body; /* NULL for embedded C */
+	struct stmt *body;  /* NULL for embedded C */
 	const struct token *code;
 };
 
@@ -199,11 +199,11 @@ struct program {
 	const struct source *src;
 	bool has_tokens;       /* false: the input was empty or only comments */
 	bool has_declarations; /* false: nothing was left after preprocessing */
-	struct vec embeds;    /* of const struct token (TOK_EMBEDDED) */
-	struct vec globals;   /* of struct global */
-	struct vec aliases;   /* of struct probe */
-	struct vec probes;    /* of struct probe */
-	struct vec functions; /* of struct function */
+	struct vec embeds;     /* of const struct token (TOK_EMBEDDED) */
+	struct vec globals;    /* of struct global */
+	struct vec aliases;    /* of struct probe */
+	struct vec probes;     /* of struct probe */
+	struct vec functions;  /* of struct function */
 };
 
 /* What the preprocessor conditions %( ... %) may ask about. */
@@ -213,14 +213,14 @@ struct pp_env {
 	const char *arch;      /* "x86_64" */
 	const char *runtime;   /* "bpf" */
 	const char *systemtap_v;
-	const char *privilege; /* "stapusr", "stapsys", "stapdev" */
+	const char *privilege;   /* "stapusr", "stapsys", "stapdev" */
 	const char *config_path; /* kernel config, NULL: find the running kernel's */
 };
 
 struct parse_opts {
 	bool privileged; /* -g, or a tapset file: embedded C allowed */
 	bool is_tapset;
-	int argc;        /* script arguments $1.. / @1.. */
+	int argc; /* script arguments $1.. / @1.. */
 	char **argv;
 	const struct pp_env *env;
 };

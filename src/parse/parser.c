@@ -61,9 +61,8 @@ static struct token *next(struct parser *p)
 
 /* An error about the next token; at the end of input the original says so instead. */
 #define fail_saw(p, ...) fail_saw_site(p, __FILE__ ":" PARSE_SITE(__LINE__), __VA_ARGS__)
-static noreturn __attribute__((format(printf, 3, 4))) void fail_saw_site(struct parser *p,
-									  const char *site,
-									  const char *fmt, ...)
+static noreturn __attribute__((format(printf, 3, 4))) void
+fail_saw_site(struct parser *p, const char *site, const char *fmt, ...)
 {
 	struct token *t = peek(p);
 	if (t->type == TOK_EOF)
@@ -249,7 +248,7 @@ static void check_format(struct parser *p, const struct expr *f)
 }
 
 static const char *const print_functions[] = {
-	"print",  "println",  "printf",  "printd",  "printdln",  "sprint",
+	"print",    "println", "printf",  "printd",    "printdln", "sprint",
 	"sprintln", "sprintf", "sprintd", "sprintdln", NULL,
 };
 
@@ -354,7 +353,8 @@ static void parse_components(struct parser *p, struct expr *e)
 		struct token *t = peek(p);
 		const struct component *last =
 			e->comps.len ? e->comps.items[e->comps.len - 1] : NULL;
-		if (last && last->kind == COMP_PRETTY && (token_is_op(t, "->") || token_is_op(t, "[")))
+		if (last && last->kind == COMP_PRETTY &&
+		    (token_is_op(t, "->") || token_is_op(t, "[")))
 			fail_saw(p, "-> and [ are not accepted for a pretty-printing variable");
 		if (token_is_op(t, "->")) {
 			next(p);
@@ -519,7 +519,8 @@ static struct expr *parse_at_operator(struct parser *p)
 		next(p);
 		if (!p->opts->privileged) {
 			p->no_skip = true;
-			parse_fail(p, t, "saw", "using @const operator not permitted; need stap -g");
+			parse_fail(p, t, "saw",
+				   "using @const operator not permitted; need stap -g");
 		}
 		expect_op(p, "(");
 		e = new_expr(p, EXPR_EMBEDDED, t);
@@ -528,8 +529,8 @@ static struct expr *parse_at_operator(struct parser *p)
 		expect_op(p, ")");
 		return e;
 	}
-	static const char *const at_functions[] = {"@kregister", "@uregister", "@kderef",
-						   "@uderef", NULL};
+	static const char *const at_functions[] = {"@kregister", "@uregister", "@kderef", "@uderef",
+						   NULL};
 	for (int i = 0; at_functions[i]; i++) {
 		if (strcmp(op, at_functions[i]) != 0)
 			continue;
@@ -549,7 +550,7 @@ static struct expr *parse_at_operator(struct parser *p)
 		expect_op(p, ")");
 		return e;
 	}
-	static const char *const stats[] = {"@count", "@sum", "@min", "@max",
+	static const char *const stats[] = {"@count", "@sum",      "@min", "@max",
 					    "@avg",   "@variance", NULL};
 	for (int i = 0; stats[i]; i++) {
 		if (strcmp(op, stats[i]) != 0)
@@ -566,15 +567,17 @@ static struct expr *parse_at_operator(struct parser *p)
 				parse_fail(p, e->b->tok, "saw", "expected literal number");
 		}
 		if (peek_op(p, ","))
-			parse_fail(p, peek(p), " at", variance ? "not more than 2 parameters allowed"
-							       : "not more than 1 parameter allowed");
+			parse_fail(p, peek(p), " at",
+				   variance ? "not more than 2 parameters allowed"
+					    : "not more than 1 parameter allowed");
 		expect_op(p, ")");
 		return e;
 	}
 	if (is_hist_op(t)) {
 		struct expr *h = parse_hist_op(p);
 		if (!peek_op(p, "["))
-			parse_fail(p, t, " at", "base histogram operator where expression expected");
+			parse_fail(p, t, " at",
+				   "base histogram operator where expression expected");
 		return parse_index(p, h);
 	}
 	parse_fail(p, t, "saw", "unknown operator %s", op);
@@ -741,7 +744,8 @@ static struct expr *parse_comparison(struct parser *p)
 	}
 }
 
-/* array_in = comparison [ "in" indexable ] | "[" comparison { "," comparison } "]" "in" indexable */
+/* array_in = comparison [ "in" indexable ] | "[" comparison { "," comparison } "]" "in" indexable
+ */
 static struct expr *parse_array_in(struct parser *p)
 {
 	struct vec keys = {0};
@@ -815,8 +819,8 @@ static struct expr *parse_ternary(struct parser *p)
 /* assignment = ternary [ ("=" | "<<<" | "+=" | ... | ".=") assignment ] */
 static struct expr *parse_expression(struct parser *p)
 {
-	static const char *const ops[] = {"=",  "<<<", "+=", "-=", "*=", "/=", "%=",
-					  "<<=", ">>=", ">>>=", "&=", "^=", "|=", ".=", NULL};
+	static const char *const ops[] = {"=",   "<<<",  "+=", "-=", "*=", "/=", "%=", "<<=",
+					  ">>=", ">>>=", "&=", "^=", "|=", ".=", NULL};
 	struct expr *e = parse_ternary(p);
 	if (!peek_any_op(p, ops))
 		return e;
@@ -927,9 +931,8 @@ static struct stmt *parse_foreach(struct parser *p)
 	expect_op(p, "(");
 	struct token *after = peek_n(p, 1);
 	if (peek(p)->type == TOK_IDENT &&
-	    (token_is_op(after, "=") ||
-	     ((token_is_op(after, "+") || token_is_op(after, "-")) &&
-	      token_is_op(peek_n(p, 2), "=")))) {
+	    (token_is_op(after, "=") || ((token_is_op(after, "+") || token_is_op(after, "-")) &&
+					 token_is_op(peek_n(p, 2), "=")))) {
 		s->value = parse_symbol(p);
 		parse_sort_marker(p, s, 0);
 		next(p);
@@ -955,7 +958,7 @@ static struct stmt *parse_foreach(struct parser *p)
 		s->array = parse_index(p, s->array);
 	if (peek(p)->type == TOK_OPERATOR && peek(p)->text[0] == '@') {
 		/* sort a statistics array by one of its aggregates */
-		static const char *const aggrs[] = {"@count", "@sum", "@min", "@max",
+		static const char *const aggrs[] = {"@count", "@sum",      "@min", "@max",
 						    "@avg",   "@variance", NULL};
 		struct token *a = next(p);
 		for (int i = 0; aggrs[i] && !s->sort_aggr; i++)
@@ -1078,8 +1081,7 @@ static void parse_global(struct parser *p, struct program *prog, bool is_private
 {
 	do {
 		struct token *t = expect_ident(p);
-		vec_foreach(&prog->globals, i)
-		{
+		vec_foreach(&prog->globals, i) {
 			const struct global *other = prog->globals.items[i];
 			if (strcmp(other->name, t->text) != 0)
 				continue;
@@ -1151,8 +1153,7 @@ static void parse_function(struct parser *p, struct program *prog, bool is_priva
 			struct param *a = arena_alloc(p->arena, sizeof(*a));
 			a->tok = expect_ident(p);
 			a->name = a->tok->text;
-			vec_foreach(&f->params, k)
-			{
+			vec_foreach(&f->params, k) {
 				const struct param *other = f->params.items[k];
 				if (strcmp(other->name, a->name) == 0)
 					parse_fail(p, a->tok, "saw", "duplicate parameter names");
@@ -1235,7 +1236,8 @@ static struct vec parse_pp_sequence(struct parser *p)
 		if (accept_op(p, "{")) {
 			do {
 				struct vec inner = parse_pp_sequence(p);
-				vec_foreach(&inner, i) push(p, &alts, inner.items[i]);
+				vec_foreach(&inner, i)
+					push(p, &alts, inner.items[i]);
 			} while (accept_op(p, ","));
 			expect_op(p, "}");
 		} else {
@@ -1245,21 +1247,22 @@ static struct vec parse_pp_sequence(struct parser *p)
 			push(p, &alts, one);
 		}
 		struct vec product = {0};
-		vec_foreach(&result, i)
-		{
+		vec_foreach(&result, i) {
 			struct probe_point *head = result.items[i];
 			if (is_qualified(head))
-				parse_fail(p, head->tok, " at",
-					   "'?', '!' or condition must only be specified in suffix");
-			vec_foreach(&alts, k)
-			{
+				parse_fail(
+					p, head->tok, " at",
+					"'?', '!' or condition must only be specified in suffix");
+			vec_foreach(&alts, k) {
 				struct probe_point *tail = alts.items[k];
 				struct probe_point *pp = arena_alloc(p->arena, sizeof(*pp));
 				*pp = *tail;
 				pp->tok = head->comps.len ? head->tok : tail->tok;
 				pp->comps = (struct vec){0};
-				vec_foreach(&head->comps, j) push(p, &pp->comps, head->comps.items[j]);
-				vec_foreach(&tail->comps, j) push(p, &pp->comps, tail->comps.items[j]);
+				vec_foreach(&head->comps, j)
+					push(p, &pp->comps, head->comps.items[j]);
+				vec_foreach(&tail->comps, j)
+					push(p, &pp->comps, tail->comps.items[j]);
 				push(p, &product, pp);
 			}
 		}
@@ -1269,8 +1272,7 @@ static struct vec parse_pp_sequence(struct parser *p)
 	}
 	if (peek_op(p, "?") || peek_op(p, "!")) {
 		struct token *q = next(p);
-		vec_foreach(&result, i)
-		{
+		vec_foreach(&result, i) {
 			struct probe_point *pp = result.items[i];
 			if (pp->optional || pp->sufficient)
 				parse_fail(p, q, "saw", "'?' or '!' respecified");
@@ -1283,8 +1285,7 @@ static struct vec parse_pp_sequence(struct parser *p)
 		expect_op(p, "(");
 		struct expr *cond = parse_expression(p);
 		struct token *close = expect_op(p, ")");
-		vec_foreach(&result, i)
-		{
+		vec_foreach(&result, i) {
 			struct probe_point *pp = result.items[i];
 			if (pp->cond)
 				parse_fail(p, close, "saw", "condition respecified");
@@ -1302,7 +1303,8 @@ static struct vec parse_pp_list(struct parser *p)
 		struct vec seq = parse_pp_sequence(p);
 		if (!peek_op(p, ",") && !peek_op(p, "{") && !peek_op(p, "=") && !peek_op(p, "+="))
 			parse_fail(p, peek(p), "saw", "expected one of ', { } = +='");
-		vec_foreach(&seq, i) push(p, &list, seq.items[i]);
+		vec_foreach(&seq, i)
+			push(p, &list, seq.items[i]);
 	} while (accept_op(p, ","));
 	return list;
 }
@@ -1367,7 +1369,8 @@ static void parse_declaration(struct parser *p, struct program *prog)
 		check_embedded_allowed(p, t);
 		push(p, &prog->embeds, t);
 	} else {
-		parse_fail(p, t, "saw", "expected 'probe', 'global', 'private', 'function', or '%%{'");
+		parse_fail(p, t, "saw",
+			   "expected 'probe', 'global', 'private', 'function', or '%%{'");
 	}
 }
 

@@ -357,10 +357,11 @@ static bool eval_term(struct parser *p, const struct token *open)
 		if (config && r->type == TOK_IDENT && strncmp(r->text, "CONFIG_", 7) == 0)
 			return compare_result(strcmp(lhs, config_value(p, r->text)), op->text);
 		if (r->type != TOK_STRING)
-			parse_fail(p, r, " at",
-				   config ? "expected string, number literal or other CONFIG_... as "
-					    "right side operand"
-					  : "expected string literal");
+			parse_fail(
+				p, r, " at",
+				config ? "expected string, number literal or other CONFIG_... as "
+					 "right side operand"
+				       : "expected string literal");
 		if (!equality && has_glob(r->text))
 			parse_fail(p, op, " at",
 				   "wildcard not allowed with order comparison operators");
@@ -422,7 +423,8 @@ static struct token *skip_branch(struct parser *p, const struct token *open, boo
 			depth++;
 		} else if (token_is_op(t, "%)") && depth-- == 0) {
 			if (duplicate)
-				parse_fail(p, duplicate, " at", "invalid conditional - duplicate '%%:'");
+				parse_fail(p, duplicate, " at",
+					   "invalid conditional - duplicate '%%:'");
 			return t;
 		} else if (token_is_op(t, "%:") && depth == 0) {
 			if (stop_at_else)
@@ -450,8 +452,7 @@ static void conditional(struct parser *p, struct token *open)
 
 static struct macro *find_macro(struct parser *p, const char *name)
 {
-	vec_foreach(&p->macros, i)
-	{
+	vec_foreach(&p->macros, i) {
 		struct macro *m = p->macros.items[i];
 		if (strcmp(m->name->text, name) == 0)
 			return m;
@@ -543,7 +544,8 @@ static void read_macro_args(struct parser *p, struct macro *m, const struct toke
 	struct token *t = raw_next(p);
 	size_t want = m->params.len;
 	if (!token_is_op(t, "("))
-		parse_fail(p, t, " at", "expected '(' in invocation of macro '%s' taking %zu parameter%s",
+		parse_fail(p, t, " at",
+			   "expected '(' in invocation of macro '%s' taking %zu parameter%s",
 			   use->text, want, want == 1 ? "" : "s");
 	struct vec *cur = arena_alloc(p->arena, sizeof(*cur));
 	int depth = 0;
@@ -554,7 +556,8 @@ static void read_macro_args(struct parser *p, struct macro *m, const struct toke
 		if (depth == 0 && (token_is_op(t, ",") || token_is_op(t, ")"))) {
 			vec_push_arena(p->arena, args, cur);
 			if (args->len > want || (token_is_op(t, ",") && args->len == want))
-				parse_fail(p, t, " at", "too many parameters for macro '%s' (expected %zu)",
+				parse_fail(p, t, " at",
+					   "too many parameters for macro '%s' (expected %zu)",
 					   use->text, want);
 			if (token_is_op(t, ")"))
 				break;
@@ -568,8 +571,8 @@ static void read_macro_args(struct parser *p, struct macro *m, const struct toke
 		vec_push_arena(p->arena, cur, t);
 	}
 	if (args->len < want)
-		parse_fail(p, t, " at", "too few parameters for macro '%s' (expected %zu)", use->text,
-			   want);
+		parse_fail(p, t, " at", "too few parameters for macro '%s' (expected %zu)",
+			   use->text, want);
 }
 
 static void expand_macro(struct parser *p, struct macro *m, struct token *use)
@@ -580,21 +583,18 @@ static void expand_macro(struct parser *p, struct macro *m, struct token *use)
 	if (m->params.len)
 		read_macro_args(p, m, use, &args);
 	struct vec out = {0};
-	vec_foreach(&m->body, i)
-	{
+	vec_foreach(&m->body, i) {
 		struct token *t = m->body.items[i];
 		bool replaced = false;
 		if (t->type == TOK_OPERATOR && t->text[0] == '@') {
-			vec_foreach(&m->params, k)
-			{
+			vec_foreach(&m->params, k) {
 				struct token *param = m->params.items[k];
 				if (strcmp(param->text, t->text + 1) != 0)
 					continue;
 				struct vec *arg = args.items[k];
 				struct token *ref = token_copy(p->arena, t);
 				ref->chain = use;
-				vec_foreach(arg, j)
-				{
+				vec_foreach(arg, j) {
 					struct token *c = token_copy(p->arena, arg->items[j]);
 					c->chain = ref;
 					vec_push_arena(p->arena, &out, c);
@@ -632,11 +632,14 @@ struct token *pp_next(struct parser *p)
 						   "invalid conditional - duplicate '%%:'");
 				/* one report site per marker, as the original has */
 				if (strcmp(t->text, "%?") == 0)
-					parse_fail(p, t, " at", "incomplete conditional - missing '%%('");
+					parse_fail(p, t, " at",
+						   "incomplete conditional - missing '%%('");
 				if (!f && strcmp(t->text, "%:") == 0)
-					parse_fail(p, t, " at", "incomplete conditional - missing '%%('");
+					parse_fail(p, t, " at",
+						   "incomplete conditional - missing '%%('");
 				if (!f)
-					parse_fail(p, t, " at", "incomplete conditional - missing '%%('");
+					parse_fail(p, t, " at",
+						   "incomplete conditional - missing '%%('");
 				p->conds.len--;
 				if (strcmp(t->text, "%:") == 0)
 					skip_branch(p, f->open, false);
@@ -644,7 +647,8 @@ struct token *pp_next(struct parser *p)
 			}
 			if (strcmp(t->text, "@define") == 0) {
 				if (t->chain)
-					parse_fail(p, t, " at", "'@define' forbidden inside macro body");
+					parse_fail(p, t, " at",
+						   "'@define' forbidden inside macro body");
 				define_macro(p);
 				continue;
 			}
