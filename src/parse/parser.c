@@ -181,15 +181,9 @@ static struct expr *parse_string_literal(struct parser *p)
 	struct token *t = next(p);
 	struct expr *e = new_expr(p, EXPR_STRING, t);
 	e->str = t->text;
-	if (peek(p)->type == TOK_STRING) {
-		struct strbuf sb;
-		sb_init(&sb);
-		sb_puts(&sb, t->text);
-		while (peek(p)->type == TOK_STRING)
-			sb_puts(&sb, next(p)->text);
-		e->str = arena_strndup(p->arena, sb_str(&sb), sb.len);
-		sb_fini(&sb);
-	}
+	/* no heap buffer here: peek() may unwind on an error */
+	while (peek(p)->type == TOK_STRING)
+		e->str = arena_printf(p->arena, "%s%s", e->str, next(p)->text);
 	return e;
 }
 
@@ -1196,9 +1190,8 @@ static struct pp_comp *parse_pp_comp(struct parser *p)
 	next(p);
 	struct pp_comp *c = arena_alloc(p->arena, sizeof(*c));
 	c->tok = t;
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, t->text);
+	/* no heap buffer here: peek() may unwind on an error */
+	const char *name = t->text;
 	const struct token *prev = t;
 	for (;;) {
 		struct token *u = peek(p);
@@ -1206,11 +1199,10 @@ static struct pp_comp *parse_pp_comp(struct parser *p)
 		      token_is_op(u, "*")) ||
 		    !is_adjacent(prev, u))
 			break;
-		sb_puts(&sb, u->text);
+		name = arena_printf(p->arena, "%s%s", name, u->text);
 		prev = next(p);
 	}
-	c->name = arena_strndup(p->arena, sb_str(&sb), sb.len);
-	sb_fini(&sb);
+	c->name = name;
 	if (accept_op(p, "(")) {
 		c->arg = parse_literal(p);
 		expect_op(p, ")");
