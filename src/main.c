@@ -111,6 +111,21 @@ static bool parse_long(const char *s, long min, long max, long *out)
 	return true;
 }
 
+/* -G VAR=VALUE as the original accepts it: ^[a-z_][a-z0-9_]*=[a-z0-9_.-]+$ */
+static bool is_safe_global_init(const char *s)
+{
+	const char *eq = strchr(s, '=');
+	if (!eq || eq == s || !eq[1] || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (const char *c = s; c < eq; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+			return false;
+	for (const char *c = eq + 1; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("_.-", *c)))
+			return false;
+	return true;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse_options(struct session *s, int argc, char **argv)
 {
@@ -141,6 +156,9 @@ static int parse_options(struct session *s, int argc, char **argv)
 			s->keep_tmpdir = true;
 			break;
 		case 'e':
+			if (s->script_text)
+				return usage_error("Only one script can be given on the command line.\n%s",
+						   "");
 			s->script_text = optarg;
 			break;
 		case 'c':
@@ -148,8 +166,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		case 'x':
 			if (!parse_long(optarg, 1, 0x7fffffffL, &n))
-				return usage_error("Invalid target process ID number '%s'.\n",
-						   optarg);
+				return usage_error("Invalid target process ID number.\n%s", "");
 			s->target_pid = n;
 			break;
 		case 'o':
@@ -175,19 +192,22 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		case 'T':
 			if (!parse_long(optarg, 1, 0x7fffffffL, &n))
-				return usage_error("Invalid timeout '%s'.\n", optarg);
+				return usage_error("Invalid timeout interval.\n%s", "");
 			s->timeout_secs = n;
 			break;
 		case 'G':
-			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return usage_error(
-					"Invalid -G argument '%s': expected VAR=VALUE.\n", optarg);
+			if (!is_safe_global_init(optarg)) {
+				fprintf(stderr,
+					"ERROR: Safety pattern mismatch for -G parameter ('%s' vs. "
+					"'^[a-z_][a-z0-9_]*=[a-z0-9_.-]+$') rc=1\n",
+					optarg);
+				return 1;
+			}
 			vec_push(&s->global_inits, optarg);
 			break;
 		case 's':
 			if (!parse_long(optarg, 1, 4095, &n))
-				return usage_error("Invalid buffer size '%s' (should be 1-4095).\n",
-						   optarg);
+				return usage_error("Invalid buffer size (should be 1-4095).\n%s", "");
 			s->buffer_mb = n;
 			break;
 		case 'l':
@@ -321,8 +341,7 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 		size_t len;
 		char *text = read_file(s->script_file, &len);
 		if (!text) {
-			fprintf(stderr, "Input file '%s' is missing.\n",
-				strcmp(s->script_file, "-") == 0 ? "<stdin>" : s->script_file);
+			fprintf(stderr, "Input file '%s' is missing.\n", s->script_file);
 			return NULL;
 		}
 		src->name = strcmp(s->script_file, "-") == 0 ? "<input>" : s->script_file;
