@@ -157,8 +157,9 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		case 'e':
 			if (s->script_text)
-				return usage_error("Only one script can be given on the command line.\n%s",
-						   "");
+				return usage_error(
+					"Only one script can be given on the command line.\n%s",
+					"");
 			s->script_text = optarg;
 			break;
 		case 'c':
@@ -207,7 +208,8 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		case 's':
 			if (!parse_long(optarg, 1, 4095, &n))
-				return usage_error("Invalid buffer size (should be 1-4095).\n%s", "");
+				return usage_error("Invalid buffer size (should be 1-4095).\n%s",
+						   "");
 			s->buffer_mb = n;
 			break;
 		case 'l':

@@ -54,6 +54,7 @@ struct parser {
 	struct vec macros; /* of struct macro */
 	struct expansion *exp;
 	struct vec conds;        /* of struct cond_frame: open %( ... %) */
+	size_t expanded_tokens;  /* tokens produced by macro expansion so far */
 	const char *config_text; /* kernel config, read on first use */
 	bool config_read;
 

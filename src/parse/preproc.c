@@ -34,7 +34,8 @@ struct cond_frame {
 	bool in_else;
 };
 
-enum { MAX_EXPANSION_DEPTH = 64 };
+/* Recursion, and macros that multiply (@define a %( @b @b %) ...), stop here. */
+enum { MAX_EXPANSION_DEPTH = 64, MAX_EXPANDED_TOKENS = 500000 };
 
 static void push_expansion(struct parser *p, struct vec *toks, const struct token *invocation)
 {
@@ -577,8 +578,16 @@ static void read_macro_args(struct parser *p, struct macro *m, const struct toke
 
 static void expand_macro(struct parser *p, struct macro *m, struct token *use)
 {
-	if (p->exp && p->exp->depth >= MAX_EXPANSION_DEPTH)
+	if (p->exp && p->exp->depth >= MAX_EXPANSION_DEPTH) {
+		p->exp = NULL; /* drop the rest, or recovery would expand it all again */
 		parse_fail(p, use, " at", "macro expansion too deep (recursive macro?)");
+	}
+	p->expanded_tokens += m->body.len;
+	if (p->expanded_tokens > MAX_EXPANDED_TOKENS) {
+		p->exp = NULL;
+		parse_fail(p, use, " at", "macro expansion too large (more than %d tokens)",
+			   MAX_EXPANDED_TOKENS);
+	}
 	struct vec args = {0};
 	if (m->params.len)
 		read_macro_args(p, m, use, &args);

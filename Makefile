@@ -1,0 +1,197 @@
+# Build, test and fuzz stap.  Every .c file under src/ (three levels deep) is
+# part of the program, so a new file needs no edit here.  Three builds live
+# side by side, each with its own object directory: the normal one (build/),
+# one with AddressSanitizer and UBSan (build-asan/), and the libFuzzer target
+# (build/fuzz_parse, clang only).  Each object directory keeps a stamp of the
+# compiler and flags it was built with, so `make WERROR=1` after a plain
+# `make` recompiles everything instead of trusting objects built without
+# -Werror.
+#
+#   make               build/stap
+#   make check         unit tests, golden tests and the -p1 round trip
+#   make check-asan    the same with the sanitizer build
+#   make fuzz-run      fuzz the parser for FUZZ_SECONDS (default 60)
+#   make format        clang-format every C file under src/ and tests/
+#
+# WERROR=1 (CI) turns warnings into errors; VERBOSE=1 and UPDATE=1 are passed
+# on to the test runner.
+
+CC           ?= cc
+FUZZ_CC      ?= clang
+CLANG_FORMAT ?= clang-format
+FUZZ_SECONDS ?= 60
+
+WARNINGS := -Wall -Wextra -Wshadow -Wundef -Wstrict-prototypes -Wmissing-prototypes
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+CFLAGS   ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS  ?=
+LDLIBS   ?= -lz
+
+# What every build shares; CFLAGS stays the user's to override.  The
+# sanitizer builds show warnings but never stop on them: GCC warns falsely
+# under -fsanitize (its manual advises against combining it with -Werror),
+# and the plain build already holds the code to -Werror.
+BASE_CFLAGS := -std=gnu11 $(WARNINGS)
+SAN_CFLAGS  := $(filter-out -Werror,$(BASE_CFLAGS))
+DEP_FLAGS   := -MMD -MP
+
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
+
+SRCS      := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))
+FUZZ_SRCS := $(filter-out src/main.c,$(SRCS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJDIR      := build/obj
+ASAN_OBJDIR := build-asan/obj
+FUZZ_OBJDIR := build/fuzz-obj
+
+OBJS      := $(SRCS:src/%.c=$(OBJDIR)/%.o)
+ASAN_OBJS := $(SRCS:src/%.c=$(ASAN_OBJDIR)/%.o)
+FUZZ_OBJS := $(FUZZ_SRCS:src/%.c=$(FUZZ_OBJDIR)/%.o) $(FUZZ_OBJDIR)/fuzz_parse.o
+
+# Unit tests link with everything but main.o.
+LIB_OBJS      := $(filter-out $(OBJDIR)/main.o,$(OBJS))
+ASAN_LIB_OBJS := $(filter-out $(ASAN_OBJDIR)/main.o,$(ASAN_OBJS))
+UNITS         := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
+ASAN_UNITS    := $(UNIT_SRCS:tests/unit/%.c=build-asan/unit/%)
+
+STAP      := build/stap
+ASAN_STAP := build-asan/stap
+FUZZER    := build/fuzz_parse
+
+FUZZ_CORPUS    := build/fuzz-corpus
+FUZZ_ARTIFACTS := build/fuzz-artifacts
+FUZZ_LOG       := build/fuzz.log
+
+FORMAT_FILES = $(sort $(shell find src tests -name '*.[ch]' -type f 2>/dev/null))
+
+export ASAN_OPTIONS  ?= detect_leaks=1
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
+
+.PHONY: all asan check check-asan fuzz fuzz-run format format-check clean FORCE
+.DELETE_ON_ERROR:
+
+all: $(STAP)
+
+asan: $(ASAN_STAP)
+
+# ---- the three builds ----
+
+$(STAP): $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(ASAN_STAP): $(ASAN_OBJS)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(FUZZER): $(FUZZ_OBJS)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OBJDIR)/%.o: src/%.c $(OBJDIR)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS) $(DEP_FLAGS) -c $< -o $@
+
+$(ASAN_OBJDIR)/%.o: src/%.c $(ASAN_OBJDIR)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(SAN_CFLAGS) $(CFLAGS) $(ASAN_FLAGS) $(DEP_FLAGS) -c $< -o $@
+
+$(FUZZ_OBJDIR)/%.o: src/%.c $(FUZZ_OBJDIR)/.flags
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(SAN_CFLAGS) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
+		$(DEP_FLAGS) -c $< -o $@
+
+$(FUZZ_OBJDIR)/fuzz_parse.o: tests/fuzz/fuzz_parse.c $(FUZZ_OBJDIR)/.flags
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(SAN_CFLAGS) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link \
+		$(DEP_FLAGS) -c $< -o $@
+
+build/unit/%: tests/unit/%.c $(LIB_OBJS) $(OBJDIR)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Isrc $(BASE_CFLAGS) $(CFLAGS) $(DEP_FLAGS) $(LDFLAGS) \
+		-o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+build-asan/unit/%: tests/unit/%.c $(ASAN_LIB_OBJS) $(ASAN_OBJDIR)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Isrc $(SAN_CFLAGS) $(CFLAGS) $(ASAN_FLAGS) $(DEP_FLAGS) $(LDFLAGS) \
+		-o $@ $< $(ASAN_LIB_OBJS) $(LDLIBS)
+
+# Rewritten only when the compiler or flags differ from the last build.
+stamp = @mkdir -p $(@D); echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
+
+$(OBJDIR)/.flags: FORCE
+	$(call stamp,$(CC) $(CPPFLAGS) $(BASE_CFLAGS) $(CFLAGS))
+
+$(ASAN_OBJDIR)/.flags: FORCE
+	$(call stamp,$(CC) $(CPPFLAGS) $(SAN_CFLAGS) $(CFLAGS) $(ASAN_FLAGS))
+
+$(FUZZ_OBJDIR)/.flags: FORCE
+	$(call stamp,$(FUZZ_CC) $(CPPFLAGS) $(SAN_CFLAGS) $(CFLAGS) $(FUZZ_FLAGS))
+
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(UNITS:=.d) $(ASAN_UNITS:=.d)
+
+# ---- tests ----
+
+# Every unit test (tests/unit/test_*.c, each printing "N passed, N failed")
+# and both runners always run, so one failing does not hide the others.
+define run_checks
+	@rc=0; \
+	for unit in $(2); do \
+		echo "unit test $$unit:"; \
+		./$$unit || rc=1; \
+	done; \
+	bash tests/run-tests.sh $(1) || rc=1; \
+	bash tests/roundtrip.sh $(1) || rc=1; \
+	bash tests/cli.sh $(1) || rc=1; \
+	exit $$rc
+endef
+
+check: $(STAP) $(UNITS)
+	$(call run_checks,$(STAP),$(UNITS))
+
+check-asan: $(ASAN_STAP) $(ASAN_UNITS)
+	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
+
+# ---- fuzzing ----
+
+fuzz: $(FUZZER)
+
+# Seeds are copied in under their path (slashes made '_') so that files of
+# the same name in different folders do not overwrite each other; libFuzzer
+# adds what it finds to the same folder, which lives in build/ and is never
+# committed.  Crash, timeout and leak inputs land in build/fuzz-artifacts/:
+# turn each into a tests/parse/ case.
+fuzz-run: $(FUZZER)
+	@mkdir -p $(FUZZ_CORPUS) $(FUZZ_ARTIFACTS)
+	@for f in $$(find tests/parse examples tapset -name '*.stp' -type f 2>/dev/null); do \
+		cp -f "$$f" "$(FUZZ_CORPUS)/seed_$$(echo "$$f" | tr / _)"; \
+	done
+	@echo "fuzzing the parser for $(FUZZ_SECONDS)s (log: $(FUZZ_LOG))"
+	@before=$$(ls $(FUZZ_ARTIFACTS) | wc -l); \
+	rc=0; ./$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+		-artifact_prefix=$(FUZZ_ARTIFACTS)/ -print_final_stats=1 \
+		$(FUZZ_CORPUS) > $(FUZZ_LOG) 2>&1 || rc=$$?; \
+	after=$$(ls $(FUZZ_ARTIFACTS) | wc -l); \
+	if [ $$rc -ne 0 ] || [ $$after -gt $$before ]; then \
+		tail -n 80 $(FUZZ_LOG); \
+		echo "fuzz: FAILED (exit $$rc); inputs in $(FUZZ_ARTIFACTS)/:"; \
+		ls -l $(FUZZ_ARTIFACTS); \
+		exit 1; \
+	fi; \
+	grep -E '^(Done|stat::number_of_executed_units)' $(FUZZ_LOG) || true; \
+	echo "fuzz: no crash in $(FUZZ_SECONDS)s, corpus $$(ls $(FUZZ_CORPUS) | wc -l) inputs"
+
+# ---- formatting ----
+
+format:
+	$(if $(FORMAT_FILES),$(CLANG_FORMAT) -i $(FORMAT_FILES),@echo "nothing to format")
+
+format-check:
+	$(if $(FORMAT_FILES),$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_FILES),@echo "nothing to check")
+	@echo "format-check: ok"
+
+clean:
+	rm -rf build build-asan
