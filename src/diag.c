@@ -94,7 +94,16 @@ void diag_token_error(struct diag *d, const char *key, const char *kind, const c
 	}
 	sb_printf(&sb, "%s\n%11s: ", sb_str(&head), label);
 	describe_location(&sb, tok);
-	for (const struct token *m = tok->chain; m; m = m->chain) {
+	/* a runaway recursion shows its first levels and the use that started it */
+	int depth = 0, shown = 0;
+	for (const struct token *m = tok->chain; m; m = m->chain)
+		depth++;
+	for (const struct token *m = tok->chain; m; m = m->chain, shown++) {
+		if (shown == 3 && depth > 5) {
+			sb_printf(&sb, "\t... %d more macro expansions ...\n", depth - 4);
+			while (m->chain)
+				m = m->chain;
+		}
 		sb_puts(&sb, "\tin expansion of macro: ");
 		describe_location(&sb, m);
 	}
