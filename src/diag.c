@@ -99,7 +99,7 @@ void diag_token_error(struct diag *d, const char *key, const char *kind, const c
 	for (const struct token *m = tok->chain; m; m = m->chain)
 		depth++;
 	for (const struct token *m = tok->chain; m; m = m->chain, shown++) {
-		if (shown == 3 && depth > 5) {
+		if (shown == 3 && depth > 8) {
 			sb_printf(&sb, "\t... %d more macro expansions ...\n", depth - 4);
 			while (m->chain)
 				m = m->chain;
