@@ -42,8 +42,8 @@ static bool is_duplicate(struct diag *d, const char *msg)
 	return false;
 }
 
-/* Print the source line of loc and a caret under its column. */
-static void print_source_line(struct strbuf *sb, const struct srcloc *loc)
+/* Print the source line of loc and a caret under its column; warnings indent less. */
+static void print_source_line(struct strbuf *sb, const struct srcloc *loc, const char *label)
 {
 	const char *text = loc->src->text;
 	const char *end = text + loc->src->len;
@@ -54,9 +54,11 @@ static void print_source_line(struct strbuf *sb, const struct srcloc *loc)
 	const char *eol = p;
 	while (eol < end && *eol != '\n')
 		eol++;
-	sb_puts(sb, "     source: ");
+	sb_puts(sb, label);
 	sb_putn(sb, p, (size_t)(eol - p));
-	sb_puts(sb, "\n             ");
+	sb_putc(sb, '\n');
+	for (size_t i = 0; i < strlen(label); i++)
+		sb_putc(sb, ' ');
 	for (int i = 1; i < loc->col && p + i - 1 < eol; i++)
 		sb_putc(sb, p[i - 1] == '\t' ? '\t' : ' ');
 	sb_puts(sb, "^\n");
@@ -71,7 +73,7 @@ static void describe_location(struct strbuf *sb, const struct token *tok)
 		return;
 	}
 	sb_printf(sb, "%s at %s:%d:%d\n", desc, tok->loc.src->name, tok->loc.line, tok->loc.col);
-	print_source_line(sb, &tok->loc);
+	print_source_line(sb, &tok->loc, "     source: ");
 }
 
 void diag_token_error(struct diag *d, const char *key, const char *kind, const char *label,
@@ -111,6 +113,26 @@ void diag_token_error(struct diag *d, const char *key, const char *kind, const c
 	fputs(sb_str(&sb), d->out);
 out:
 	sb_fini(&head);
+	sb_fini(&sb);
+}
+
+void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt, ...)
+{
+	d->warnings++;
+	if (!d->out || d->no_warnings)
+		return;
+	struct strbuf sb;
+	sb_init(&sb);
+	char desc[256];
+	token_describe(tok, desc, sizeof(desc));
+	va_list ap;
+	va_start(ap, fmt);
+	sb_puts(&sb, "WARNING: ");
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	sb_printf(&sb, ": %s at %s:%d:%d\n", desc, tok->loc.src->name, tok->loc.line, tok->loc.col);
+	print_source_line(&sb, &tok->loc, " source: ");
+	fputs(sb_str(&sb), d->out);
 	sb_fini(&sb);
 }
 

@@ -16,9 +16,10 @@
 struct token;
 
 struct diag {
-	FILE *out;   /* NULL: count only (fuzzing) */
-	int verbose; /* -v: show suppressed duplicates */
-	int errors;  /* every error, shown or not */
+	FILE *out;        /* NULL: count only (fuzzing) */
+	int verbose;      /* -v: show suppressed duplicates */
+	bool no_warnings; /* -w */
+	int errors;       /* every error, shown or not */
 	int warnings;
 	int suppressed;  /* duplicates not shown */
 	struct vec seen; /* heap strings: messages already shown */
@@ -32,6 +33,10 @@ void diag_fini(struct diag *d);
 void diag_token_error(struct diag *d, const char *key, const char *kind, const char *label,
 		      const struct token *tok, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/* "WARNING: MSG: TOKEN at FILE:L:C" and the source line; -w silences it. */
+void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* A message with no location: "KIND: MSG". */
 void diag_plain(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -385,6 +385,7 @@ int main(int argc, char **argv)
 	arena_init(&arena);
 	struct diag diag;
 	diag_init(&diag, stderr, s.verbose);
+	diag.no_warnings = s.suppress_warnings;
 	struct source src = {0};
 	struct timespec start;
 	struct rusage ru0;

@@ -66,7 +66,9 @@ struct parser {
 	bool saw_tokens; /* any token but EOF reached the parser */
 	bool bad_define; /* a macro definition failed */
 	bool any_bad_define;
-	bool no_skip; /* the error just reported needs no recovery skip */
+	bool no_skip;    /* the error just reported needs no recovery skip */
+	bool recovering; /* skipping to the next declaration after an error */
+	bool in_probe_point;
 	bool in_function;
 	int loop_depth;
 };

@@ -36,8 +36,14 @@ static struct token *peek_n(struct parser *p, int n)
 {
 	while (p->nahead <= n) {
 		struct token *t = pp_next(p);
-		if (t->type == TOK_JUNK && t->junk_msg)
-			parse_fail(p, t, " at", "%s", t->junk_msg);
+		if (t->type == TOK_JUNK && t->junk_msg && p->recovering)
+			continue; /* skipped silently while recovering, as the original does */
+		if (t->type == TOK_JUNK && t->junk_msg) {
+			/* the original keys these on where the parser met them: a
+			 * probe point or a statement */
+			char *key = arena_printf(p->arena, "junk %d", p->in_probe_point);
+			parse_fail_site(p, key, t, " at", "%s", t->junk_msg);
+		}
 		if (t->type != TOK_EOF)
 			p->saw_tokens = true;
 		p->ahead[p->nahead++] = t;
@@ -1291,6 +1297,7 @@ static struct vec parse_pp_sequence(struct parser *p)
 static struct vec parse_pp_list(struct parser *p)
 {
 	struct vec list = {0};
+	p->in_probe_point = true;
 	do {
 		struct vec seq = parse_pp_sequence(p);
 		if (!peek_op(p, ",") && !peek_op(p, "{") && !peek_op(p, "=") && !peek_op(p, "+="))
@@ -1298,6 +1305,7 @@ static struct vec parse_pp_list(struct parser *p)
 		vec_foreach(&seq, i)
 			push(p, &list, seq.items[i]);
 	} while (accept_op(p, ","));
+	p->in_probe_point = false;
 	return list;
 }
 
@@ -1389,6 +1397,7 @@ struct program *parse_script(struct arena *arena, const struct source *src,
 	volatile bool recovering = false;
 	if (setjmp(jb) != 0) {
 		recovering = true;
+		p->in_probe_point = false;
 		p->any_bad_define |= p->bad_define;
 		p->in_function = false;
 		p->loop_depth = 0;
@@ -1396,9 +1405,11 @@ struct program *parse_script(struct arena *arena, const struct source *src,
 	for (;;) {
 		if (recovering && !p->no_skip) {
 			/* swallow tokens until a declaration can start */
+			p->recovering = true;
 			while (!is_declaration_start(peek(p)))
 				next(p);
 		}
+		p->recovering = false;
 		recovering = false;
 		p->no_skip = false;
 		if (peek(p)->type == TOK_EOF)

@@ -494,6 +494,15 @@ static void define_macro(struct parser *p)
 		define_fail(p, name, "expected identifier");
 	if (strcmp(name->text, "define") == 0)
 		parse_fail(p, name, " at", "attempt to redefine '@define'");
+	static const char *const builtins[] = {
+		"cast",      "var",       "defined", "entry",    "perf",     "count",       "sum",
+		"min",       "max",       "avg",     "variance", "hist_log", "hist_linear", "const",
+		"kregister", "uregister", "kderef",  "uderef",   NULL,
+	};
+	for (int i = 0; builtins[i]; i++)
+		if (strcmp(name->text, builtins[i]) == 0)
+			diag_token_warning(p->diag, name, "macro redefines built-in operator '@%s'",
+					   name->text);
 	struct macro *old = find_macro(p, name->text);
 	if (old) {
 		diag_token_error(p->diag, NULL, "parse", " at", name,
