@@ -328,13 +328,54 @@ static void init_pp_env(struct pp_env *env, const struct session *s, struct utsn
 	env->privilege = s->privilege ? s->privilege : "stapdev";
 }
 
+/* The macros of every tapset *.stpm file; a file with errors is skipped with a
+ * warning, as the original does.  Returns the number of files read. */
+static int load_library_macros(struct session *s, struct arena *arena, const struct pp_env *env,
+			       struct vec *library)
+{
+	struct vec dirs = {0}, files = {0};
+	session_tapset_dirs(s, &dirs);
+	vec_foreach(&dirs, i)
+		session_find_files(dirs.items[i], ".stpm", &files);
+	struct parse_opts opts = {.privileged = true, .is_tapset = true, .env = env};
+	struct diag diag;
+	diag_init(&diag, stderr, s->verbose);
+	int count = 0;
+	vec_foreach(&files, i) {
+		const char *path = files.items[i];
+		size_t len;
+		char *text = read_file(path, &len);
+		if (!text)
+			continue;
+		struct source *src = arena_alloc(arena, sizeof(*src));
+		src->name = arena_strdup(arena, path);
+		src->text = arena_strndup(arena, text, len);
+		src->len = len;
+		free(text);
+		count++;
+		if (parse_macro_file(arena, src, &opts, &diag, library) && !s->suppress_warnings)
+			fprintf(stderr,
+				"WARNING: macro tapset \"%s\" has errors, and will be skipped.\n",
+				path);
+	}
+	diag_fini(&diag);
+	vec_foreach(&files, i)
+		free(files.items[i]);
+	vec_foreach(&dirs, i)
+		free(dirs.items[i]);
+	vec_fini(&files);
+	vec_fini(&dirs);
+	return count;
+}
+
 /* Pass 1.  Returns the program, or NULL after reporting the errors. */
 static struct program *run_pass1(struct session *s, struct arena *arena, struct diag *diag,
-				 struct source *src)
+				 struct source *src, struct vec *library, int *library_files)
 {
 	struct utsname u;
 	struct pp_env env;
 	init_pp_env(&env, s, &u);
+	*library_files = load_library_macros(s, arena, &env, library);
 	if (s->script_text) {
 		src->name = "<input>";
 		src->text = arena_strdup(arena, s->script_text);
@@ -356,6 +397,7 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 		.argc = s->argc,
 		.argv = s->argv,
 		.env = &env,
+		.library_macros = library,
 	};
 	struct program *prog = parse_script(arena, src, &opts, diag);
 	if (!prog->has_declarations) {
@@ -387,6 +429,8 @@ int main(int argc, char **argv)
 	diag_init(&diag, stderr, s.verbose);
 	diag.no_warnings = s.suppress_warnings;
 	struct source src = {0};
+	struct vec library = {0}; /* macros of the tapset library */
+	int library_files = 0;
 	struct timespec start;
 	struct rusage ru0;
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -400,7 +444,7 @@ int main(int argc, char **argv)
 					   : "--dump-probe-types");
 		goto out;
 	}
-	struct program *prog = run_pass1(&s, &arena, &diag, &src);
+	struct program *prog = run_pass1(&s, &arena, &diag, &src, &library, &library_files);
 	if (!prog) {
 		fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
 		if (diag.suppressed)
@@ -411,7 +455,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (s.verbose) {
-		fprintf(stderr, "Pass 1: parsed user script and 0 library scripts ");
+		fprintf(stderr, "Pass 1: parsed user script and %d library scripts ",
+			library_files);
 		print_pass_usage(&start, &ru0);
 	}
 	if (s.last_pass == 1) {
@@ -421,6 +466,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "stap: pass 2 (elaboration) is not implemented yet; use -p1\n");
 out:
+	vec_fini(&library);
 	diag_fini(&diag);
 	arena_fini(&arena);
 	vec_fini(&s.defines);

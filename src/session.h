@@ -39,4 +39,10 @@ struct session {
 	char **argv;
 };
 
+/* The tapset search path, as heap strings appended to dirs. */
+void session_tapset_dirs(const struct session *s, struct vec *dirs);
+
+/* Every file under dir (recursively) whose name ends in suffix, sorted; heap strings. */
+void session_find_files(const char *dir, const char *suffix, struct vec *out);
+
 #endif

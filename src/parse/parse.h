@@ -223,11 +223,18 @@ struct parse_opts {
 	int argc; /* script arguments $1.. / @1.. */
 	char **argv;
 	const struct pp_env *env;
+	const struct vec *library_macros; /* from parse_macro_file: tapset *.stpm */
 };
 
 /* Parse one source; errors go to diag.  Returns the program (never NULL). */
 struct program *parse_script(struct arena *arena, const struct source *src,
 			     const struct parse_opts *opts, struct diag *diag);
+
+/* Read a library macro file (a tapset's *.stpm: only @define and
+ * conditionals) and add its macros to library.  A file with errors adds
+ * nothing; its errors go to diag.  Returns the number of errors. */
+int parse_macro_file(struct arena *arena, const struct source *src, const struct parse_opts *opts,
+		     struct diag *diag, struct vec *library);
 
 /* Print the program as `stap -p1` does. */
 void ast_print(FILE *out, const struct program *prog);

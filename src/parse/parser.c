@@ -1380,6 +1380,31 @@ static bool is_declaration_start(const struct token *t)
 	       token_is_kw(t, "global") || token_is_kw(t, "function") || token_is_kw(t, "private");
 }
 
+int parse_macro_file(struct arena *arena, const struct source *src, const struct parse_opts *opts,
+		     struct diag *diag, struct vec *library)
+{
+	struct parser *p = arena_alloc(arena, sizeof(*p));
+	p->arena = arena;
+	p->diag = diag;
+	p->opts = opts;
+	p->src = src;
+	p->lex = lexer_new(arena, src, NULL);
+	int errors = diag->errors;
+	jmp_buf jb;
+	p->on_error = &jb;
+	if (setjmp(jb) == 0) {
+		struct token *t = pp_next(p);
+		if (t->type != TOK_EOF)
+			parse_fail(p, t, " at", "unexpected token in library macro file '%s'",
+				   src->name);
+	}
+	if (diag->errors != errors)
+		return diag->errors - errors;
+	vec_foreach(&p->macros, i)
+		vec_push(library, p->macros.items[i]);
+	return 0;
+}
+
 struct program *parse_script(struct arena *arena, const struct source *src,
 			     const struct parse_opts *opts, struct diag *diag)
 {

@@ -451,14 +451,21 @@ static void conditional(struct parser *p, struct token *open)
 
 /* ---- macros ---- */
 
-static struct macro *find_macro(struct parser *p, const char *name)
+static struct macro *find_in(const struct vec *macros, const char *name)
 {
-	vec_foreach(&p->macros, i) {
-		struct macro *m = p->macros.items[i];
+	for (size_t i = 0; macros && i < macros->len; i++) {
+		struct macro *m = macros->items[i];
 		if (strcmp(m->name->text, name) == 0)
 			return m;
 	}
 	return NULL;
+}
+
+/* The script's own macros first, then the library's. */
+static struct macro *find_macro(struct parser *p, const char *name)
+{
+	struct macro *m = find_in(&p->macros, name);
+	return m ? m : find_in(p->opts->library_macros, name);
 }
 
 /* define = "@define" NAME [ "(" [ ident { "," ident } ] ")" ] "%(" tokens "%)" */
@@ -503,7 +510,7 @@ static void define_macro(struct parser *p)
 		if (strcmp(name->text, builtins[i]) == 0)
 			diag_token_warning(p->diag, name, "macro redefines built-in operator '@%s'",
 					   name->text);
-	struct macro *old = find_macro(p, name->text);
+	struct macro *old = find_in(&p->macros, name->text);
 	if (old) {
 		diag_token_error(p->diag, NULL, "parse", " at", name,
 				 "attempt to redefine macro '@%s' in the same file", name->text);
