@@ -103,5 +103,11 @@ else
 	cat "$err"
 fi
 
+# a macro named like a built-in operator is a warning; -w silences it
+expect macro-redefines-builtin 0 stderr "WARNING: macro redefines built-in operator '@count': identifier 'count' at <input>:1:9
+ source: @define count(x) %( 1 %) probe begin { a = @count(x) }
+                 ^" -- -p1 -e '@define count(x) %( 1 %) probe begin { a = @count(x) }'
+expect macro-redefines-builtin-w 0 stderr "" -- -w -p1 -e '@define count(x) %( 1 %) probe begin { a = @count(x) }'
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
