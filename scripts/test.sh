@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: bash scripts/test.sh
+#
+# Installs what is missing (scripts/deps.sh), then runs, each step even when
+# an earlier one failed so that every failure shows:
+#
+#   make WERROR=1 check         unit tests, golden tests, -p1 round trip
+#   make WERROR=1 check-asan    the same under ASan/UBSan/LSan
+#   make format-check           clang-format --dry-run -Werror
+#   make fuzz fuzz-run          the parser fuzzer for FUZZ_SECONDS (60)
+#
+# and ends with one line "N passed, N failed": the test counts of both check
+# steps, plus one for format-check and one for the fuzzer.  A step that fails
+# without reporting a failed test (say, a compile error) counts as one
+# failure.  The exit status is 1 if anything failed.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+
+fuzz_seconds=${FUZZ_SECONDS:-60}
+# Compile on every core; the tests themselves run one at a time.
+export MAKEFLAGS=${MAKEFLAGS:--j$(nproc)}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+passed=0
+failed=0
+steps=()
+
+# Run "$@" as one step, showing its output; add up the "N passed, N failed"
+# lines it prints, or count the step itself when $1 is "--count-as-one".
+step() {
+	local as_one=0 status p f line step_failed=0
+	if [ "$1" = --count-as-one ]; then
+		as_one=1
+		shift
+	fi
+	echo "==> $*"
+	"$@" 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
+
+	if [ $as_one = 1 ]; then
+		if [ "$status" -eq 0 ]; then
+			passed=$((passed + 1))
+		else
+			step_failed=1
+		fi
+	else
+		while IFS= read -r line; do
+			p=${line%% passed*}
+			p=${p##* }
+			f=${line#*passed, }
+			f=${f%% failed*}
+			passed=$((passed + p))
+			step_failed=$((step_failed + f))
+		done < <(grep -E '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log")
+		# Failed without a failed test: the build broke, or a runner did.
+		if [ "$status" -ne 0 ] && [ $step_failed -eq 0 ]; then
+			step_failed=1
+		fi
+	fi
+	failed=$((failed + step_failed))
+	if [ "$status" -eq 0 ]; then
+		steps+=("ok      $*")
+	else
+		steps+=("FAILED  $*")
+	fi
+}
+
+start=$SECONDS
+if ! bash scripts/deps.sh; then
+	echo "scripts/deps.sh failed: missing packages; trying the steps anyway" >&2
+fi
+
+step make WERROR=1 check
+step make WERROR=1 check-asan
+step --count-as-one make format-check
+step --count-as-one make fuzz fuzz-run FUZZ_SECONDS="$fuzz_seconds"
+
+echo
+echo "==> summary ($((SECONDS - start))s)"
+printf '    %s\n' "${steps[@]}"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
