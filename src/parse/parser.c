@@ -524,7 +524,7 @@ static struct expr *parse_at_operator(struct parser *p)
 		}
 		expect_op(p, "(");
 		e = new_expr(p, EXPR_EMBEDDED, t);
-		e->str = arena_printf(p->arena, "/* pure */ /* unprivileged */ /* stable */ %s",
+		e->str = arena_printf(p->arena, " /* pure */ /* unprivileged */ /* stable */ %s ",
 				      parse_name_string(p));
 		expect_op(p, ")");
 		return e;
