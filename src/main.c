@@ -337,7 +337,7 @@ static int load_library_macros(struct session *s, struct arena *arena, const str
 	session_tapset_dirs(s, &dirs);
 	vec_foreach(&dirs, i)
 		session_find_files(dirs.items[i], ".stpm", &files);
-	struct parse_opts opts = {.privileged = true, .is_tapset = true, .env = env};
+	struct parse_opts opts = {.privileged = true, .env = env};
 	struct diag diag;
 	diag_init(&diag, stderr, s->verbose);
 	int count = 0;

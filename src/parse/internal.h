@@ -70,7 +70,6 @@ struct parser {
 	bool recovering; /* skipping to the next declaration after an error */
 	bool in_probe_point;
 	bool in_function;
-	int loop_depth;
 };
 
 /* Report a parse error about tok and unwind to the declaration loop.  As in

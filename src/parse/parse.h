@@ -219,8 +219,7 @@ struct pp_env {
 
 struct parse_opts {
 	bool privileged; /* -g, or a tapset file: embedded C allowed */
-	bool is_tapset;
-	int argc; /* script arguments $1.. / @1.. */
+	int argc;        /* script arguments $1.. / @1.. */
 	char **argv;
 	const struct pp_env *env;
 	const struct vec *library_macros; /* from parse_macro_file: tapset *.stpm */

@@ -19,14 +19,11 @@
 noreturn void parse_fail_site(struct parser *p, const char *site, const struct token *tok,
 			      const char *label, const char *fmt, ...)
 {
-	struct strbuf sb;
-	sb_init(&sb);
 	va_list ap;
 	va_start(ap, fmt);
-	sb_vprintf(&sb, fmt, ap);
+	char *msg = arena_vprintf(p->arena, fmt, ap);
 	va_end(ap);
-	diag_token_error(p->diag, site, "parse", label, tok, "%s", sb_str(&sb));
-	sb_fini(&sb);
+	diag_token_error(p->diag, site, "parse", label, tok, "%s", msg);
 	longjmp(*p->on_error, 1);
 }
 
@@ -73,14 +70,10 @@ fail_saw_site(struct parser *p, const char *site, const char *fmt, ...)
 	struct token *t = peek(p);
 	if (t->type == TOK_EOF)
 		parse_fail_site(p, site, t, "saw", "unexpected end-of-file");
-	struct strbuf sb;
-	sb_init(&sb);
 	va_list ap;
 	va_start(ap, fmt);
-	sb_vprintf(&sb, fmt, ap);
+	char *msg = arena_vprintf(p->arena, fmt, ap);
 	va_end(ap);
-	char *msg = arena_strndup(p->arena, sb_str(&sb), sb.len);
-	sb_fini(&sb);
 	parse_fail_site(p, site, t, "saw", "%s", msg);
 }
 
@@ -859,14 +852,6 @@ static struct stmt *parse_if(struct parser *p)
 	return s;
 }
 
-static struct stmt *parse_loop_body(struct parser *p)
-{
-	p->loop_depth++;
-	struct stmt *s = parse_statement(p);
-	p->loop_depth--;
-	return s;
-}
-
 /* for_stmt = "for" "(" [ expr ] ";" [ expr ] ";" [ expr ] ")" statement */
 static struct stmt *parse_for(struct parser *p)
 {
@@ -885,7 +870,7 @@ static struct stmt *parse_for(struct parser *p)
 	if (!peek_op(p, ")"))
 		s->step = parse_expression(p);
 	expect_op_here(p, ")");
-	s->body = parse_loop_body(p);
+	s->body = parse_statement(p);
 	return s;
 }
 
@@ -896,7 +881,7 @@ static struct stmt *parse_while(struct parser *p)
 	expect_op_here(p, "(");
 	s->expr = parse_expression(p);
 	expect_op_here(p, ")");
-	s->body = parse_loop_body(p);
+	s->body = parse_statement(p);
 	return s;
 }
 
@@ -975,7 +960,7 @@ static struct stmt *parse_foreach(struct parser *p)
 		s->limit = parse_expression(p);
 	}
 	expect_op(p, ")");
-	s->body = parse_loop_body(p);
+	s->body = parse_statement(p);
 	return s;
 }
 
@@ -1425,7 +1410,6 @@ struct program *parse_script(struct arena *arena, const struct source *src,
 		p->in_probe_point = false;
 		p->any_bad_define |= p->bad_define;
 		p->in_function = false;
-		p->loop_depth = 0;
 	}
 	for (;;) {
 		if (recovering && !p->no_skip) {

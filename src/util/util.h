@@ -22,6 +22,7 @@ void *arena_alloc(struct arena *a, size_t size); /* zeroed */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
 /* Growable NUL-terminated byte buffer on the heap. */
 struct strbuf {
