@@ -266,10 +266,22 @@ static noreturn void bad_condition(struct parser *p, const struct token *tok)
 }
 
 /* A condition operand: like pp_next, but $N/@N stay unsubstituted for defined(). */
+static struct macro *find_macro(struct parser *p, const char *name);
+static void expand_macro(struct parser *p, struct macro *m, struct token *use);
+
+/* A condition operand: macros expand (a library macro may hold a whole
+ * condition); $N/@N are substituted unless inside defined(). */
 static struct token *cond_token(struct parser *p, bool substitute)
 {
 	for (;;) {
 		struct token *t = raw_next(p);
+		if (t->type == TOK_OPERATOR && t->text[0] == '@' && substitute) {
+			struct macro *m = find_macro(p, t->text + 1);
+			if (m) {
+				expand_macro(p, m, t);
+				continue;
+			}
+		}
 		int idx = substitute ? arg_index(t) : -1;
 		if (idx < 0)
 			return t;
@@ -677,7 +689,7 @@ struct token *pp_next(struct parser *p)
 				define_macro(p);
 				continue;
 			}
-			if (t->text[0] == '@' && isalpha((unsigned char)t->text[1])) {
+			if (t->text[0] == '@' && (isalpha((unsigned char)t->text[1]) || t->text[1] == '_')) {
 				struct macro *m = find_macro(p, t->text + 1);
 				if (m) {
 					expand_macro(p, m, t);
