@@ -333,10 +333,8 @@ static void init_pp_env(struct pp_env *env, const struct session *s, struct utsn
 static int load_library_macros(struct session *s, struct arena *arena, const struct pp_env *env,
 			       struct vec *library)
 {
-	struct vec dirs = {0}, files = {0};
-	session_tapset_dirs(s, &dirs);
-	vec_foreach(&dirs, i)
-		session_find_files(dirs.items[i], ".stpm", &files);
+	struct vec files = {0};
+	session_tapset_files(s, ".stpm", &files);
 	struct parse_opts opts = {.privileged = true, .env = env};
 	struct diag diag;
 	diag_init(&diag, stderr, s->verbose);
@@ -361,10 +359,7 @@ static int load_library_macros(struct session *s, struct arena *arena, const str
 	diag_fini(&diag);
 	vec_foreach(&files, i)
 		free(files.items[i]);
-	vec_foreach(&dirs, i)
-		free(dirs.items[i]);
 	vec_fini(&files);
-	vec_fini(&dirs);
 	return count;
 }
 

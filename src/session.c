@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 static bool is_dir(const char *path)
@@ -54,31 +55,80 @@ static int compare_strings(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every file under dir (recursively) whose name ends in suffix, sorted. */
-void session_find_files(const char *dir, const char *suffix, struct vec *out)
+/* The files of one directory (not recursive) ending in suffix, sorted. */
+static void list_dir(const char *dir, const char *suffix, struct vec *out)
 {
 	DIR *d = opendir(dir);
 	if (!d)
 		return;
-	size_t first = out->len;
+	size_t first = out->len, slen = strlen(suffix);
 	struct dirent *e;
-	size_t slen = strlen(suffix);
 	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
+		size_t nlen = strlen(e->d_name);
+		if (e->d_name[0] == '.' || nlen <= slen || strcmp(e->d_name + nlen - slen, suffix))
 			continue;
-		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		size_t len = strlen(dir) + nlen + 2;
 		char *path = xmalloc(len);
 		snprintf(path, len, "%s/%s", dir, e->d_name);
-		size_t nlen = strlen(e->d_name);
-		if (is_dir(path)) {
-			session_find_files(path, suffix, out);
+		if (is_dir(path))
 			free(path);
-		} else if (nlen > slen && strcmp(e->d_name + nlen - slen, suffix) == 0) {
+		else
 			vec_push(out, path);
-		} else {
-			free(path);
-		}
 	}
 	closedir(d);
 	qsort(out->items + first, out->len - first, sizeof(void *), compare_strings);
+}
+
+static bool has_same_name(const struct vec *files, const char *path)
+{
+	const char *name = strrchr(path, '/');
+	vec_foreach(files, i) {
+		const char *other = strrchr(files->items[i], '/');
+		if (strcmp(other, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+void session_tapset_files(const struct session *s, const char *suffix, struct vec *out)
+{
+	struct utsname u;
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	const char *arch = strcmp(u.machine, "aarch64") == 0 ? "arm64" : u.machine;
+	const char *runtime = s->runtime && strcmp(s->runtime, "bpf") == 0 ? "bpf" : "linux";
+	/* kernel versions: 6.1.0-13-amd64, 6.1.0, 6.1 */
+	char full[sizeof(u.release)], base[sizeof(u.release)], majmin[sizeof(u.release)];
+	snprintf(full, sizeof(full), "%s", u.release);
+	snprintf(base, sizeof(base), "%.*s", (int)strcspn(u.release, "-"), u.release);
+	char *dot = strchr(base, '.');
+	dot = dot ? strchr(dot + 1, '.') : NULL;
+	snprintf(majmin, sizeof(majmin), "%.*s", dot ? (int)(dot - base) : (int)strlen(base), base);
+	char rt_arch[sizeof(u.machine) + 16];
+	snprintf(rt_arch, sizeof(rt_arch), "%s/%s", runtime, arch);
+	/* most specific first: a file shadows the same-named ones after it */
+	const char *const subdirs[] = {full, base, majmin, rt_arch, runtime, arch, ""};
+	struct vec dirs = {0};
+	session_tapset_dirs(s, &dirs);
+	vec_foreach(&dirs, i) {
+		for (size_t k = 0; k < sizeof(subdirs) / sizeof(subdirs[0]); k++) {
+			if (k < 3 && !*subdirs[k])
+				continue;
+			char dir[PATH_MAX];
+			snprintf(dir, sizeof(dir), "%s%s%s", (const char *)dirs.items[i],
+				 *subdirs[k] ? "/" : "", subdirs[k]);
+			struct vec found = {0};
+			list_dir(dir, suffix, &found);
+			vec_foreach(&found, j) {
+				if (has_same_name(out, found.items[j]))
+					free(found.items[j]);
+				else
+					vec_push(out, found.items[j]);
+			}
+			vec_fini(&found);
+		}
+	}
+	vec_foreach(&dirs, i)
+		free(dirs.items[i]);
+	vec_fini(&dirs);
 }

@@ -42,7 +42,9 @@ struct session {
 /* The tapset search path, as heap strings appended to dirs. */
 void session_tapset_dirs(const struct session *s, struct vec *dirs);
 
-/* Every file under dir (recursively) whose name ends in suffix, sorted; heap strings. */
-void session_find_files(const char *dir, const char *suffix, struct vec *out);
+/* The tapset files ending in suffix, as heap strings: for each directory of
+ * the search path, its subdirectories for this kernel version, runtime and
+ * architecture, then itself; a file shadows same-named ones found later. */
+void session_tapset_files(const struct session *s, const char *suffix, struct vec *out);
 
 #endif

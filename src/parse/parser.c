@@ -522,7 +522,8 @@ static struct expr *parse_at_operator(struct parser *p)
 		expect_op(p, ")");
 		return e;
 	}
-	static const char *const at_functions[] = {"@kregister", "@uregister", "@kderef", "@uderef", "@probewrite", NULL};
+	static const char *const at_functions[] = {"@kregister", "@uregister",  "@kderef",
+						   "@uderef",    "@probewrite", NULL};
 	for (int i = 0; at_functions[i]; i++) {
 		if (strcmp(op, at_functions[i]) != 0)
 			continue;

@@ -689,7 +689,8 @@ struct token *pp_next(struct parser *p)
 				define_macro(p);
 				continue;
 			}
-			if (t->text[0] == '@' && (isalpha((unsigned char)t->text[1]) || t->text[1] == '_')) {
+			if (t->text[0] == '@' &&
+			    (isalpha((unsigned char)t->text[1]) || t->text[1] == '_')) {
 				struct macro *m = find_macro(p, t->text + 1);
 				if (m) {
 					expand_macro(p, m, t);
