@@ -610,17 +610,16 @@ static void expand_macro(struct parser *p, struct macro *m, struct token *use)
 		p->exp = NULL; /* drop the rest, or recovery would expand it all again */
 		parse_fail(p, use, " at", "macro expansion too deep (recursive macro?)");
 	}
-	p->expanded_tokens += m->body.len;
-	if (p->expanded_tokens > MAX_EXPANDED_TOKENS) {
-		p->exp = NULL;
-		parse_fail(p, use, " at", "macro expansion too large (more than %d tokens)",
-			   MAX_EXPANDED_TOKENS);
-	}
 	struct vec args = {0};
 	if (m->params.len)
 		read_macro_args(p, m, use, &args);
 	struct vec out = {0};
 	vec_foreach(&m->body, i) {
+		if (p->expanded_tokens + out.len > MAX_EXPANDED_TOKENS) {
+			p->exp = NULL;
+			parse_fail(p, use, " at", "macro expansion too large (more than %d tokens)",
+				   MAX_EXPANDED_TOKENS);
+		}
 		struct token *t = m->body.items[i];
 		bool replaced = false;
 		if (t->type == TOK_OPERATOR && t->text[0] == '@') {
@@ -646,6 +645,7 @@ static void expand_macro(struct parser *p, struct macro *m, struct token *use)
 			vec_push_arena(p->arena, &out, c);
 		}
 	}
+	p->expanded_tokens += out.len;
 	push_expansion(p, &out, use);
 }
 
