@@ -18,7 +18,9 @@
  *    create it; setting an element, even to 0 or "", creates it.
  *  - Strings, keys and values, are cut to MAXSTRINGLEN - 1 bytes (the limit
  *    counts the NUL), byte-wise like strlcpy, so keys that differ only after
- *    that point name the same element.
+ *    that point name the same element.  (The original compares the cut keys
+ *    but hashes the whole string, so there an over-long key can miss its own
+ *    element; script strings never are, and we hash the cut key.)
  *  - Inserting into a full map fails with -ENOSPC; the caller reports
  *    map_overflow_message() as "ERROR: <message> near identifier 'a' at
  *    FILE:L:C".  Updating an existing element of a full map succeeds.
@@ -81,13 +83,13 @@ struct map_layout {
 	unsigned nkeys;                  /* 1..MAP_MAX_KEYS */
 	enum map_type key[MAP_MAX_KEYS]; /* MAP_LONG or MAP_STRING each */
 	enum map_type value;             /* MAP_LONG, MAP_STRING or MAP_STATS */
-	size_t stats_size;               /* bytes of a MAP_STATS value (8-aligned) */
+	size_t stats_size;               /* bytes of a MAP_STATS value, kept 8-aligned */
 	map_stats_fn stats_value;        /* MAP_STATS: needed to sort on the value */
 };
 
 /* How big a map may grow.  Zero fields take the defaults. */
 struct map_limits {
-	uint32_t max_entries; /* global a[N]: N, else MAXMAPENTRIES */
+	uint32_t max_entries; /* global a[N]: N, else MAXMAPENTRIES (at most 2^30) */
 	bool declared;        /* N was written: changes the overflow message */
 	bool wrap;            /* global a%: evict the oldest instead of failing */
 	uint32_t max_string;  /* MAXSTRINGLEN, counting the NUL */
