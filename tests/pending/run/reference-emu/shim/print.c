@@ -1,0 +1,2 @@
+#include "print_emu.c"
+#include "../vsprintf.c"
