@@ -1,0 +1,314 @@
+/*
+ * stp_host.h: what the generated C of the host target includes.  A module
+ * (a shared object) holds the script's handlers, its globals and a
+ * descriptor (struct stp_module); the runtime (stap and staprun, which export
+ * the stp_* functions declared here with -rdynamic) loads it, creates its
+ * arrays and statistics, runs the probes and prints what they write.
+ *
+ * The header is self-contained (no other project header): a module compiles
+ * with nothing but this file.  Limits (MAXSTRINGLEN, MAXACTION...) are
+ * macros the module is compiled with (-D), and the module tells the runtime
+ * their values through its descriptor.
+ *
+ * Error protocol, shared with the BPF target: an operation that fails sets
+ * c->last_error (the message) and c->last_stmt (where: "operator '/' at
+ * x.stp:5:9", or NULL) and the generated code jumps to the innermost catch
+ * or to the handler's end.  No longjmp.
+ */
+#ifndef STP_HOST_H
+#define STP_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define STP_ABI_VERSION 1
+
+#ifndef MAXSTRINGLEN
+#define MAXSTRINGLEN 512
+#endif
+#ifndef MAXACTION
+#define MAXACTION 1000
+#endif
+#ifndef MAXACTION_INTERRUPTIBLE
+#define MAXACTION_INTERRUPTIBLE (MAXACTION * 10)
+#endif
+#ifndef MAXNESTING
+#define MAXNESTING 10
+#endif
+#ifndef MAXERRORS
+#define MAXERRORS 0
+#endif
+#ifndef MAXMAPENTRIES
+#define MAXMAPENTRIES 2048
+#endif
+#ifndef HIST_WIDTH
+#define HIST_WIDTH 50
+#endif
+#ifndef HIST_ELISION
+#define HIST_ELISION 2
+#endif
+#ifndef MAXSKIPPED
+#define MAXSKIPPED 100
+#endif
+
+#define STP_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define STP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* ---- the context of one running handler ---- */
+
+struct stp_context {
+	const char *last_error; /* set: the handler failed (message) */
+	const char *last_stmt;  /* where, "operator '/' at F:L:C"; NULL: no location */
+	int64_t actionremaining;
+	int nesting;
+	const struct stp_probe *probe; /* the probe running */
+	char *error_buf;               /* MAXSTRINGLEN bytes for built messages */
+	void *rt;                      /* the runtime's own state */
+};
+
+/* Fail the handler: message and where (may be NULL).  The message must live
+ * until the handler ends (a literal, or c->error_buf). */
+static inline void stp_fail(struct stp_context *c, const char *msg, const char *stmt)
+{
+	c->last_error = msg;
+	c->last_stmt = stmt;
+}
+
+/* error("msg"): copies msg into c->error_buf; no location. */
+void stp_error_msg(struct stp_context *c, const char *msg);
+
+/* ---- strings: fixed buffers of MAXSTRINGLEN bytes, cut like strlcpy ---- */
+
+static inline size_t stp_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t n = strlen(src);
+	if (size) {
+		size_t k = n < size - 1 ? n : size - 1;
+		memmove(dst, src, k);
+		dst[k] = 0;
+	}
+	return n;
+}
+
+static inline void stp_scpy(char *dst, const char *src)
+{
+	if (dst != src)
+		stp_strlcpy(dst, src, MAXSTRINGLEN);
+}
+
+/* dst = a . b; dst may be a, not b. */
+static inline void stp_scat(char *dst, const char *a, const char *b)
+{
+	size_t n = strnlen(a, MAXSTRINGLEN - 1);
+	if (dst != a)
+		memmove(dst, a, n);
+	stp_strlcpy(dst + n, b, MAXSTRINGLEN - n);
+}
+
+/* ---- arithmetic with the original's rules ---- */
+
+static inline int64_t stp_div(struct stp_context *c, int64_t a, int64_t b, const char *stmt)
+{
+	if (STP_UNLIKELY(b == 0)) {
+		stp_fail(c, "division by 0", stmt);
+		return 0;
+	}
+	if (STP_UNLIKELY(b == -1))
+		return (int64_t)(0 - (uint64_t)a);
+	return a / b;
+}
+
+static inline int64_t stp_mod(struct stp_context *c, int64_t a, int64_t b, const char *stmt)
+{
+	if (STP_UNLIKELY(b == 0)) {
+		stp_fail(c, "division by 0", stmt);
+		return 0;
+	}
+	if (STP_UNLIKELY(b == -1))
+		return 0;
+	return a % b;
+}
+
+#define stp_add(a, b) ((int64_t)((uint64_t)(a) + (uint64_t)(b)))
+#define stp_sub(a, b) ((int64_t)((uint64_t)(a) - (uint64_t)(b)))
+#define stp_mul(a, b) ((int64_t)((uint64_t)(a) * (uint64_t)(b)))
+#define stp_neg(a)    ((int64_t)(0 - (uint64_t)(a)))
+#define stp_shl(a, b) ((int64_t)((uint64_t)(a) << ((b) & 63)))
+#define stp_shr(a, b) ((int64_t)(a) >> ((b) & 63))
+
+/* ---- output ---- */
+
+/* One printf/print argument: a long or a NUL-terminated string. */
+struct stp_arg {
+	int64_t n;
+	const char *s; /* NULL: a long */
+};
+
+#define STP_L(v) ((struct stp_arg){.n = (v)})
+#define STP_S(v) ((struct stp_arg){.s = (v)})
+
+/* printf(formats[id], args...) to the output; sprintf into dst
+ * (MAXSTRINGLEN bytes; dst is not one of the args). */
+void stp_printf(struct stp_context *c, int fmt_id, const struct stp_arg *args, int nargs);
+void stp_sprintf(struct stp_context *c, char *dst, int fmt_id, const struct stp_arg *args,
+		 int nargs);
+/* print/println/printd/printdln (delim NULL: none), and the sprint forms. */
+void stp_print(struct stp_context *c, const struct stp_arg *args, int nargs, const char *delim,
+	       bool newline);
+void stp_sprint(struct stp_context *c, char *dst, const struct stp_arg *args, int nargs,
+		const char *delim, bool newline);
+/* Raw bytes to the output (embedded C). */
+void stp_write(struct stp_context *c, const char *s, size_t len);
+
+/* warn(): "WARNING: msg" on stderr, once per text. */
+void stp_warn(struct stp_context *c, const char *msg);
+/* exit(): the session stops after this handler. */
+void stp_exit(struct stp_context *c);
+/* system(cmd): run after the handler. */
+void stp_system(struct stp_context *c, const char *cmd);
+
+/* ---- statistics ---- */
+
+/* The same layout as the runtime's struct stat_params. */
+struct stp_stat_params {
+	int kind; /* 0 none, 1 @hist_log, 2 @hist_linear */
+	int start, stop, step;
+	int shift;
+};
+
+enum stp_stat_op {
+	STP_COUNT,
+	STP_SUM,
+	STP_MIN,
+	STP_MAX,
+	STP_AVG,
+	STP_VARIANCE,
+};
+
+struct stp_stat; /* one statistic (merged view) */
+
+struct stp_stat *stp_stat_new(const struct stp_stat_params *p);
+void stp_stat_add(struct stp_stat *s, const struct stp_stat_params *p, int64_t v);
+void stp_stat_clear(struct stp_stat *s, const struct stp_stat_params *p);
+/* An extractor; on an empty statistic @min/@max/@avg/@variance fail with
+ * "empty aggregate".  s may be NULL (a missing array element): empty. */
+int64_t stp_stat_get(struct stp_context *c, const struct stp_stat *s,
+		     const struct stp_stat_params *p, enum stp_stat_op op, const char *stmt);
+/* @hist_log(s)[i] / @hist_linear(s, ...)[i]: bucket i's count. */
+int64_t stp_stat_bucket(struct stp_context *c, const struct stp_stat *s,
+			const struct stp_stat_params *p, int64_t i, const char *stmt);
+/* print(@hist_*(s)) to the output, or into dst (sprint). */
+void stp_stat_print_hist(struct stp_context *c, const struct stp_stat *s,
+			 const struct stp_stat_params *p, char *dst, const char *stmt);
+
+/* ---- arrays ---- */
+
+union stp_key {
+	int64_t l;
+	const char *s;
+};
+
+enum stp_vtype {
+	STP_TLONG,
+	STP_TSTRING,
+	STP_TSTATS,
+};
+
+struct stp_map;
+
+/* keytypes: one char per key column, 'l' or 's'.  size 0: MAXMAPENTRIES. */
+struct stp_map *stp_map_new(const char *keytypes, enum stp_vtype value,
+			    const struct stp_stat_params *p, int64_t size, bool wrap);
+
+bool stp_map_exists(struct stp_map *m, const union stp_key *k);
+int64_t stp_map_get_l(struct stp_map *m, const union stp_key *k);
+const char *stp_map_get_s(struct stp_map *m, const union stp_key *k); /* "" if missing */
+const struct stp_stat *stp_map_get_stat(struct stp_map *m, const union stp_key *k);
+/* Set or create; a full array fails with the original's message. */
+void stp_map_set_l(struct stp_context *c, struct stp_map *m, const union stp_key *k, int64_t v,
+		   const char *stmt);
+void stp_map_set_s(struct stp_context *c, struct stp_map *m, const union stp_key *k,
+		   const char *v, const char *stmt);
+/* The element's long for an update in place (created as 0); NULL when full. */
+int64_t *stp_map_ref_l(struct stp_context *c, struct stp_map *m, const union stp_key *k,
+		       const char *stmt);
+void stp_map_stat_add(struct stp_context *c, struct stp_map *m, const union stp_key *k, int64_t v,
+		      const char *stmt);
+void stp_map_delete(struct stp_map *m, const union stp_key *k);
+void stp_map_clear(struct stp_map *m);
+int64_t stp_map_count(struct stp_map *m);
+
+/* foreach.  column: 0 the value, 1..N a key; dir 0 unsorted, 1 +, -1 -;
+ * agg: the extractor a statistics array sorts on.  Iterators left open by
+ * return, next or an error are closed when the handler ends. */
+struct stp_iter;
+struct stp_iter *stp_iter_start(struct stp_context *c, struct stp_map *m, int column, int dir,
+				enum stp_stat_op agg, bool has_limit, int64_t limit);
+bool stp_iter_next(struct stp_iter *it);
+int64_t stp_iter_key_l(struct stp_iter *it, int column); /* columns from 1 */
+const char *stp_iter_key_s(struct stp_iter *it, int column);
+int64_t stp_iter_val_l(struct stp_iter *it);
+const char *stp_iter_val_s(struct stp_iter *it);
+void stp_iter_end(struct stp_context *c, struct stp_iter *it);
+
+/* ---- regular expressions (=~, matched()) ---- */
+
+/* 1 if s matches the extended regex re, remembering the submatches for
+ * matched(); a bad regex fails the handler. */
+int64_t stp_regex_match(struct stp_context *c, const char *s, const char *re, const char *stmt);
+void stp_regex_matched(struct stp_context *c, char *dst, int64_t n, const char *stmt);
+
+/* ---- the module descriptor ---- */
+
+enum stp_probe_kind {
+	STP_PROBE_BEGIN,
+	STP_PROBE_END,
+	STP_PROBE_ERROR,
+	STP_PROBE_TIMER,
+};
+
+struct stp_probe {
+	enum stp_probe_kind kind;
+	int64_t seq;          /* begin/end/error(N) */
+	int64_t interval_ns;  /* timers: the period */
+	int64_t randomize_ns; /* timers: +/- this much at random each time */
+	const char *pp;       /* pp(): the probe point as resolved */
+	void (*handler)(struct stp_context *c);
+};
+
+/* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes). */
+struct stp_global {
+	const char *name;
+	enum stp_vtype type;
+	void *addr;
+};
+
+struct stp_module {
+	int abi;     /* STP_ABI_VERSION */
+	int64_t maxstringlen, maxaction, maxaction_interruptible, maxnesting;
+	int64_t maxerrors, maxskipped, maxmapentries, hist_width, hist_elision;
+	const char *const *formats; /* printf formats, as the script wrote them (escapes done) */
+	int nformats;
+	const struct stp_probe *probes;
+	int nprobes;
+	const struct stp_global *globals;
+	int nglobals;
+	/* Creates arrays and statistics, sets initial values; 0 or -ENOMEM. */
+	int (*init)(struct stp_context *c);
+	void (*fini)(void); /* frees them */
+	bool suppress_handler_errors;
+};
+
+/* The module exports its descriptor under this name. */
+#define STP_MODULE_SYMBOL "stp_module_desc"
+
+/* target(): the -x PID or the -c command's pid, 0 without either. */
+int64_t stp_target(struct stp_context *c);
+
+/* ---- embedded C in functions (%{ %}), SystemTap's conventions ---- */
+/* In a function body: STAP_ARG_name, STAP_RETVALUE, STAP_RETURN(v),
+ * STAP_ERROR(msg), CONTEXT; the translator defines them around the code. */
+
+#endif
