@@ -32,6 +32,16 @@ void diag_fini(struct diag *d)
 	vec_fini(&d->seen);
 }
 
+static char *arena_vprintf_heap(const char *fmt, va_list ap)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_vprintf(&sb, fmt, ap);
+	char *r = xstrdup(sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
 /* True when this message was shown before (and so should be suppressed). */
 static bool is_duplicate(struct diag *d, const char *msg)
 {
@@ -116,6 +126,74 @@ out:
 	sb_fini(&sb);
 }
 
+/* "DESC at FILE:L:C" with the file elided as pass 2 does. */
+static void describe_at(struct diag *d, struct strbuf *sb, const struct token *tok)
+{
+	char desc[256];
+	token_describe(tok, desc, sizeof(desc));
+	const char *file = tok->loc.src ? tok->loc.src->name : "<input>";
+	if (d->elide_file && tok->loc.src == d->last_src)
+		file = "";
+	d->last_src = tok->loc.src;
+	sb_printf(sb, "%s at %s:%d:%d\n", desc, file, tok->loc.line, tok->loc.col);
+}
+
+static void semantic_vprint(struct diag *d, bool prefix, bool blank, const struct token *tok,
+			    const char *fmt, va_list ap)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	if (prefix)
+		sb_puts(&sb, "semantic error: ");
+	if (fmt && *fmt)
+		sb_vprintf(&sb, fmt, ap);
+	if (tok) {
+		if (fmt && *fmt)
+			sb_puts(&sb, ": ");
+		describe_at(d, &sb, tok);
+		if (tok->loc.src)
+			print_source_line(&sb, &tok->loc, "        source: ");
+	} else {
+		sb_putc(&sb, '\n');
+	}
+	if (blank)
+		sb_putc(&sb, '\n');
+	fputs(sb_str(&sb), d->out);
+	sb_fini(&sb);
+}
+
+bool diag_semantic(struct diag *d, const char *key, const struct token *tok, const char *fmt, ...)
+{
+	d->errors++;
+	if (!d->out)
+		return false;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = arena_vprintf_heap(fmt, ap);
+	va_end(ap);
+	bool dup = !d->verbose && is_duplicate(d, key ? key : msg);
+	free(msg);
+	if (dup) {
+		d->suppressed++;
+		return false;
+	}
+	va_start(ap, fmt);
+	semantic_vprint(d, true, true, tok, fmt, ap);
+	va_end(ap);
+	return true;
+}
+
+void diag_semantic_part(struct diag *d, bool prefix, bool blank, const struct token *tok,
+			const char *fmt, ...)
+{
+	if (!d->out)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	semantic_vprint(d, prefix, blank, tok, fmt, ap);
+	va_end(ap);
+}
+
 void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt, ...)
 {
 	d->warnings++;
@@ -130,7 +208,9 @@ void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt
 	sb_puts(&sb, "WARNING: ");
 	sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
-	sb_printf(&sb, ": %s at %s:%d:%d\n", desc, tok->loc.src->name, tok->loc.line, tok->loc.col);
+	(void)desc;
+	sb_puts(&sb, ": ");
+	describe_at(d, &sb, tok);
 	print_source_line(&sb, &tok->loc, " source: ");
 	fputs(sb_str(&sb), d->out);
 	sb_fini(&sb);

@@ -23,6 +23,10 @@ struct diag {
 	int warnings;
 	int suppressed;  /* duplicates not shown */
 	struct vec seen; /* heap strings: messages already shown */
+	/* Pass 2 prints a location's file name only when it differs from the
+	 * previous location printed (":5:2" otherwise), as the original does. */
+	bool elide_file;
+	const struct source *last_src;
 };
 
 void diag_init(struct diag *d, FILE *out, int verbose);
@@ -37,6 +41,19 @@ void diag_token_error(struct diag *d, const char *key, const char *kind, const c
 /* "WARNING: MSG: TOKEN at FILE:L:C" and the source line; -w silences it. */
 void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Pass 2's form: "semantic error: MSG: TOKEN at FILE:L:C", the source line,
+ * a caret and an empty line; tok NULL: "semantic error: MSG" and the empty
+ * line.  Errors with the same key (NULL: the message) are shown once unless
+ * -v.  Returns whether it was shown. */
+bool diag_semantic(struct diag *d, const char *key, const struct token *tok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The next part of a chained message, printed only if the first part was:
+ * "semantic error: MSG: TOKEN at ..." (prefix true) or "TOKEN at ..." alone,
+ * and its source line; blank adds the empty line. */
+void diag_semantic_part(struct diag *d, bool prefix, bool blank, const struct token *tok,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* A message with no location: "KIND: MSG". */
 void diag_plain(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

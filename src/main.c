@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "elaborate/elaborate.h"
 #include "parse/parse.h"
 #include "session.h"
 
@@ -365,10 +366,11 @@ static int load_library_macros(struct session *s, struct arena *arena, const str
 
 /* Pass 1.  Returns the program, or NULL after reporting the errors. */
 static struct program *run_pass1(struct session *s, struct arena *arena, struct diag *diag,
-				 struct source *src, struct vec *library, int *library_files)
+				 struct source *src, struct vec *library, int *library_files,
+				 struct parse_opts *opts_out)
 {
-	struct utsname u;
-	struct pp_env env;
+	static struct utsname u; /* the pass-2 options keep pointers into these */
+	static struct pp_env env;
 	init_pp_env(&env, s, &u);
 	*library_files = load_library_macros(s, arena, &env, library);
 	if (s->script_text) {
@@ -394,6 +396,7 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 		.env = &env,
 		.library_macros = library,
 	};
+	*opts_out = opts;
 	struct program *prog = parse_script(arena, src, &opts, diag);
 	if (!prog->has_declarations) {
 		fprintf(stderr, "Input file '%s' is empty%s.\n", src->name,
@@ -439,7 +442,9 @@ int main(int argc, char **argv)
 					   : "--dump-probe-types");
 		goto out;
 	}
-	struct program *prog = run_pass1(&s, &arena, &diag, &src, &library, &library_files);
+	struct parse_opts pass1_opts;
+	struct program *prog =
+		run_pass1(&s, &arena, &diag, &src, &library, &library_files, &pass1_opts);
 	if (!prog) {
 		fputs("Pass 1: parse failed.  [man error::pass1]\n", stderr);
 		if (diag.suppressed)
@@ -459,7 +464,32 @@ int main(int argc, char **argv)
 		rc = fflush(stdout) == 0 ? 0 : 1;
 		goto out;
 	}
-	fprintf(stderr, "stap: pass 2 (elaboration) is not implemented yet; use -p1\n");
+	struct timespec start2;
+	struct rusage ru2;
+	clock_gettime(CLOCK_MONOTONIC, &start2);
+	getrusage(RUSAGE_SELF, &ru2);
+	struct elab *elab = elaborate(&s, &arena, prog, &pass1_opts, &diag);
+	if (!elab) {
+		fputs("Pass 2: analysis failed.  [man error::pass2]\n", stderr);
+		if (diag.suppressed)
+			fprintf(stderr,
+				"Number of similar error messages suppressed: %d.\n"
+				"Rerun with -v to see them.\n",
+				diag.suppressed);
+		goto out;
+	}
+	if (s.verbose) {
+		fprintf(stderr, "Pass 2: analyzed script: %zu probes, %zu functions, 0 embeds, "
+				"%zu globals ",
+			elab->probes.len, elab->functions.len, elab->globals.len);
+		print_pass_usage(&start2, &ru2);
+	}
+	if (s.last_pass == 2) {
+		elab_print(stdout, elab, s.verbose > 0);
+		rc = fflush(stdout) == 0 ? 0 : 1;
+		goto out;
+	}
+	fprintf(stderr, "stap: pass 3 (translation) is not implemented yet; use -p2\n");
 out:
 	vec_fini(&library);
 	diag_fini(&diag);

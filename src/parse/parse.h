@@ -94,6 +94,9 @@ struct component {
 	struct expr *index;
 };
 
+struct symbol;
+struct efunction;
+
 struct expr {
 	enum expr_kind kind;
 	const struct token *tok; /* the operator or leading token */
@@ -105,6 +108,11 @@ struct expr {
 	struct vec list;  /* of struct expr */
 	struct vec comps; /* of struct component */
 	bool addressof;
+	/* Set by pass 2: the value's type (enum vtype), the variable or array a
+	 * symbol, index, in or delete names, the function a call calls. */
+	int type;
+	struct symbol *sym;
+	struct efunction *func;
 };
 
 /* ---- statements ---- */

@@ -1,0 +1,80 @@
+/*
+ * What the files of pass 2 share: the elaboration state and the steps.
+ */
+#ifndef STAP_ELABORATE_INTERNAL_H
+#define STAP_ELABORATE_INTERNAL_H
+
+#include "../diag.h"
+#include "../session.h"
+#include "elaborate.h"
+
+/* One tapset file of the library. */
+struct tapset_file {
+	const struct source *src;
+	struct program *prog;
+	bool pulled; /* the script uses something it defines */
+};
+
+/* A function definition that calls may resolve to. */
+struct fdef {
+	const struct function *decl;
+	const char *file;
+	struct efunction *ef; /* once used */
+};
+
+/* A global declaration that names may resolve to. */
+struct gdef {
+	const struct global *decl;
+	bool from_tapset;
+	struct symbol *sym; /* once used */
+};
+
+/* A probe alias definition: one of its names, its body and points. */
+struct adef {
+	const struct probe *probe;
+	const struct alias_name *name;
+	const char *file;
+};
+
+struct elab_state {
+	struct session *s;
+	struct arena *a;
+	struct diag *d;
+	const struct parse_opts *popts;
+	struct elab *e;
+	struct program *script;
+	struct vec files;  /* of struct tapset_file */
+	struct vec funcs;  /* of struct fdef: script's, then pulled tapsets' */
+	struct vec gdefs;  /* of struct gdef */
+	struct vec adefs;  /* of struct adef */
+	struct vec queue;  /* of struct efunction: to resolve */
+	/* the scope being resolved */
+	struct vec *locals;
+	struct vec *params;
+	bool in_function;
+	int errors_at_start;
+};
+
+/* tapset.c */
+void tapset_load(struct elab_state *st);
+/* Pull in the tapset file defining a function / global / alias matching
+ * NAME (kind 'f', 'g' or 'a'); true if one was pulled now. */
+bool tapset_pull_for(struct elab_state *st, char kind, const char *name);
+void tapset_pull(struct elab_state *st, struct tapset_file *f);
+
+/* probes.c: derive the probes of the script (aliases, builtin kinds). */
+void probes_derive(struct elab_state *st);
+
+/* resolve.c */
+void resolve_probe(struct elab_state *st, struct eprobe *p);
+void resolve_functions(struct elab_state *st);
+struct stmt *copy_stmt(struct arena *a, const struct stmt *s);
+struct expr *copy_expr(struct arena *a, const struct expr *e);
+
+/* types.c */
+void types_infer(struct elab_state *st);
+
+/* optimize.c: elisions, the synthesized probes */
+void optimize(struct elab_state *st);
+
+#endif

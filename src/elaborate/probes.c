@@ -1,0 +1,394 @@
+/*
+ * Probe points: each point of each script probe becomes one derived probe
+ * (struct eprobe) per match.  A point names either a built-in kind (begin,
+ * end, error, never, timer.*) or a probe alias (the script's or a tapset's,
+ * matched with wildcards per component); an alias' body is put before the
+ * user's body ("=", a prologue) or after it ("+=", an epilogue) and its own
+ * points are resolved in turn.  `?` drops a point that does not resolve,
+ * `!` stops at the first point that does, `if (cond)` guards the probe.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "internal.h"
+
+#define MAX_ALIAS_DEPTH 32
+
+/* The reason a point did not resolve: a message and maybe its token. */
+struct why {
+	char msg[512];
+	const struct token *tok;
+};
+
+static void point_text(struct strbuf *sb, const struct probe_point *pt, bool marks)
+{
+	vec_foreach(&pt->comps, i) {
+		const struct pp_comp *c = pt->comps.items[i];
+		if (i)
+			sb_putc(sb, '.');
+		sb_puts(sb, c->name);
+		if (c->arg) {
+			if (c->arg->kind == EXPR_NUMBER)
+				sb_printf(sb, "(%lld)", c->arg->num);
+			else
+				sb_printf(sb, "(\"%s\")", c->arg->str);
+		}
+	}
+	if (marks) {
+		if (pt->optional)
+			sb_putc(sb, '?');
+		if (pt->sufficient)
+			sb_putc(sb, '!');
+	}
+}
+
+static int kernel_hz(void)
+{
+	static int hz;
+	if (hz)
+		return hz;
+	hz = 250;
+	char path[256];
+	FILE *f = fopen("/proc/sys/kernel/osrelease", "r");
+	char rel[128] = "";
+	if (f) {
+		if (!fgets(rel, sizeof(rel), f))
+			rel[0] = 0;
+		fclose(f);
+		rel[strcspn(rel, "\n")] = 0;
+	}
+	snprintf(path, sizeof(path), "/boot/config-%s", rel);
+	gzFile g = gzopen(path, "r");
+	if (!g)
+		g = gzopen("/proc/config.gz", "r");
+	if (g) {
+		char line[256];
+		while (gzgets(g, line, sizeof(line)))
+			if (strncmp(line, "CONFIG_HZ=", 10) == 0)
+				hz = atoi(line + 10);
+		gzclose(g);
+	}
+	if (hz <= 0)
+		hz = 250;
+	return hz;
+}
+
+static bool comp_number(const struct pp_comp *c, long long *v)
+{
+	if (!c->arg || c->arg->kind != EXPR_NUMBER)
+		return false;
+	*v = c->arg->num;
+	return true;
+}
+
+/* begin/end/error/never/timer.*: fill p, or explain in why. */
+static bool resolve_builtin(const struct probe_point *pt, struct eprobe *p, struct why *why)
+{
+	const struct pp_comp *c0 = pt->comps.items[0];
+	size_t n = pt->comps.len;
+	why->tok = NULL;
+	if (strcmp(c0->name, "begin") == 0 || strcmp(c0->name, "end") == 0 ||
+	    strcmp(c0->name, "error") == 0 || strcmp(c0->name, "never") == 0) {
+		bool never = c0->name[0] == 'n';
+		p->kind = c0->name[0] == 'b'   ? PROBE_BEGIN
+			  : c0->name[0] == 'e' ? (c0->name[1] == 'n' ? PROBE_END : PROBE_ERROR)
+					       : PROBE_NEVER;
+		if (n > 1) {
+			const struct pp_comp *c1 = pt->comps.items[1];
+			snprintf(why->msg, sizeof(why->msg), "invalid suffix for probe");
+			why->tok = c1->tok;
+			return false;
+		}
+		long long v = 0;
+		if (c0->arg && (never || !comp_number(c0, &v))) {
+			snprintf(why->msg, sizeof(why->msg), "probe point mismatch");
+			why->tok = c0->tok;
+			return false;
+		}
+		p->seq = v;
+		return true;
+	}
+	if (strcmp(c0->name, "timer") != 0)
+		return false;
+	static const struct {
+		const char *name;
+		int64_t ns, lo, hi;
+	} units[] = {
+		{"s", 1000000000LL, 1, 86400},
+		{"sec", 1000000000LL, 1, 86400},
+		{"ms", 1000000LL, 1, 86400000LL},
+		{"msec", 1000000LL, 1, 86400000LL},
+		{"us", 1000LL, 100, 86400000000LL},
+		{"usec", 1000LL, 100, 86400000000LL},
+		{"ns", 1LL, 100000, 86400000000000LL},
+		{"nsec", 1LL, 100000, 86400000000000LL},
+	};
+	if (n < 2) {
+		snprintf(why->msg, sizeof(why->msg),
+			 "probe point truncated (follow:  hz(number) jiffies(number) ms(number) "
+			 "msec(number) ns(number) nsec(number) profile s(number) sec(number) "
+			 "us(number) usec(number))");
+		why->tok = c0->tok;
+		return false;
+	}
+	const struct pp_comp *c1 = pt->comps.items[1];
+	const struct pp_comp *c2 = n > 2 ? pt->comps.items[2] : NULL;
+	long long v, r = 0;
+	p->kind = PROBE_TIMER;
+	if (n > 3 || (c2 && (strcmp(c2->name, "randomize") != 0 || !comp_number(c2, &r)))) {
+		snprintf(why->msg, sizeof(why->msg), "invalid suffix for probe");
+		why->tok = (n > 3 ? (const struct pp_comp *)pt->comps.items[3] : c2)->tok;
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(c1->name, units[i].name) != 0)
+			continue;
+		if (!comp_number(c1, &v))
+			break;
+		if (v < units[i].lo || v > units[i].hi) {
+			snprintf(why->msg, sizeof(why->msg),
+				 "interval value out of range (%lld, %lld)", (long long)units[i].lo,
+				 (long long)units[i].hi);
+			return false;
+		}
+		if (r < 0 || r > v) {
+			snprintf(why->msg, sizeof(why->msg), "randomization value out of range");
+			return false;
+		}
+		p->interval_ns = v * units[i].ns;
+		p->randomize_ns = r * units[i].ns;
+		return true;
+	}
+	if (strcmp(c1->name, "hz") == 0 && comp_number(c1, &v)) {
+		if (v <= 0) {
+			snprintf(why->msg, sizeof(why->msg), "frequency must be greater than 0");
+			return false;
+		}
+		if (c2) {
+			snprintf(why->msg, sizeof(why->msg), "invalid suffix for probe");
+			why->tok = c2->tok;
+			return false;
+		}
+		p->interval_ns = 1000000000LL / v;
+		return true;
+	}
+	if (strcmp(c1->name, "jiffies") == 0 && comp_number(c1, &v)) {
+		if (v <= 0 || v > 1000000) {
+			snprintf(why->msg, sizeof(why->msg), "invalid interval for jiffies timer");
+			return false;
+		}
+		if (r < 0 || r > v) {
+			snprintf(why->msg, sizeof(why->msg), "randomization value out of range");
+			return false;
+		}
+		int64_t j = 1000000000LL / kernel_hz();
+		p->interval_ns = v * j;
+		p->randomize_ns = r * j;
+		return true;
+	}
+	snprintf(why->msg, sizeof(why->msg), "probe point mismatch (similar: ms, s, ns, us, hz)");
+	why->tok = c1->tok;
+	return false;
+}
+
+static bool is_builtin_name(const char *name)
+{
+	return strcmp(name, "begin") == 0 || strcmp(name, "end") == 0 ||
+	       strcmp(name, "error") == 0 || strcmp(name, "never") == 0 ||
+	       strcmp(name, "timer") == 0;
+}
+
+/* Whether the use point matches the alias name (wildcards in the use). */
+static bool alias_matches(const struct probe_point *use, const struct probe_point *name)
+{
+	if (use->comps.len != name->comps.len)
+		return false;
+	vec_foreach(&use->comps, i) {
+		const struct pp_comp *u = use->comps.items[i];
+		const struct pp_comp *a = name->comps.items[i];
+		if (fnmatch(u->name, a->name, 0) != 0)
+			return false;
+		if ((u->arg != NULL) != (a->arg != NULL))
+			return false;
+	}
+	return true;
+}
+
+static bool has_wildcard(const struct probe_point *pt)
+{
+	vec_foreach(&pt->comps, i) {
+		const struct pp_comp *c = pt->comps.items[i];
+		if (strchr(c->name, '*'))
+			return true;
+	}
+	return false;
+}
+
+static struct stmt *join_bodies(struct arena *a, struct stmt *first, struct stmt *second)
+{
+	if (!first)
+		return second;
+	if (!second)
+		return first;
+	struct stmt *b = arena_alloc(a, sizeof(*b));
+	b->kind = STMT_BLOCK;
+	b->tok = first->tok;
+	b->sort_key = -1;
+	vec_push_arena(a, &b->stmts, first);
+	vec_push_arena(a, &b->stmts, second);
+	return b;
+}
+
+static struct expr *join_conds(struct arena *a, struct expr *c1, struct expr *c2)
+{
+	if (!c1)
+		return c2;
+	if (!c2)
+		return c1;
+	struct expr *e = arena_alloc(a, sizeof(*e));
+	e->kind = EXPR_LOGICAL;
+	e->op = "&&";
+	e->tok = c1->tok;
+	e->a = c1;
+	e->b = c2;
+	return e;
+}
+
+/* Resolve one point with the body accumulated so far; derived probes are
+ * appended to the program.  Returns how many, or -1 after reporting. */
+static int derive_point(struct elab_state *st, const struct probe_point *pt, struct stmt *body,
+			struct expr *cond, const char *chain, int depth, bool report)
+{
+	struct why why = {.msg = ""};
+	const struct pp_comp *c0 = pt->comps.items[0];
+	cond = join_conds(st->a, cond, pt->cond);
+	if (is_builtin_name(c0->name)) {
+		struct eprobe *p = arena_alloc(st->a, sizeof(*p));
+		if (resolve_builtin(pt, p, &why)) {
+			struct strbuf sb;
+			sb_init(&sb);
+			point_text(&sb, pt, false);
+			p->pp = arena_strdup(st->a, sb_str(&sb));
+			sb_fini(&sb);
+			p->chain = chain;
+			p->tok = c0->tok;
+			p->cond = cond;
+			p->body = body;
+			vec_push_arena(st->a, &st->e->probes, p);
+			return 1;
+		}
+		if (why.msg[0] && report && !pt->optional) {
+			if (diag_semantic(st->d, "while resolving probe point", c0->tok,
+					  "while resolving probe point"))
+				diag_semantic_part(st->d, true, true, why.tok, "%s", why.msg);
+		}
+		return -1;
+	}
+	if (depth > MAX_ALIAS_DEPTH) {
+		struct strbuf sb;
+		sb_init(&sb);
+		point_text(&sb, pt, false);
+		if (report)
+			diag_semantic(st->d, NULL, NULL,
+				      "recursive loop in alias expansion of %s at %s:%d:%d",
+				      sb_str(&sb), c0->tok->loc.src->name, c0->tok->loc.line,
+				      c0->tok->loc.col);
+		sb_fini(&sb);
+		return -1;
+	}
+	/* aliases: pull in the tapset files that define a match */
+	struct strbuf pat;
+	sb_init(&pat);
+	point_text(&pat, pt, false);
+	tapset_pull_for(st, 'a', sb_str(&pat));
+	sb_fini(&pat);
+	int total = 0;
+	bool matched = false;
+	vec_foreach(&st->adefs, i) {
+		const struct adef *ad = st->adefs.items[i];
+		if (!alias_matches(pt, ad->name->point))
+			continue;
+		matched = true;
+		const struct probe *al = ad->probe;
+		struct stmt *nb = body;
+		if (ad->name->epilogue)
+			nb = join_bodies(st->a, body, al->body);
+		else
+			nb = join_bodies(st->a, al->body, body);
+		if (al->epilogue_body)
+			nb = join_bodies(st->a, nb, al->epilogue_body);
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "<- ");
+		point_text(&sb, ad->name->point, false);
+		sb_puts(&sb, ad->name->epilogue ? " += " : " = ");
+		vec_foreach(&al->points, j) {
+			if (j)
+				sb_puts(&sb, ", ");
+			point_text(&sb, al->points.items[j], true);
+		}
+		sb_printf(&sb, " %s", chain);
+		const char *nchain = arena_strdup(st->a, sb_str(&sb));
+		sb_fini(&sb);
+		vec_foreach(&al->points, j) {
+			const struct probe_point *ap = al->points.items[j];
+			int n = derive_point(st, ap, nb, cond, nchain, depth + 1, report);
+			if (n > 0) {
+				total += n;
+				if (ap->sufficient)
+					break;
+			} else if (n < 0 && !ap->optional) {
+				return -1;
+			}
+		}
+	}
+	if (matched)
+		return total;
+	if (report && !pt->optional) {
+		if (diag_semantic(st->d, "while resolving probe point", c0->tok,
+				  "while resolving probe point")) {
+			if (has_wildcard(pt))
+				diag_semantic_part(st->d, true, true, c0->tok,
+						   "probe point mismatch: didn't find any wildcard "
+						   "matches");
+			else
+				diag_semantic_part(st->d, true, true, c0->tok, "probe point mismatch");
+		}
+	}
+	return -1;
+}
+
+void probes_derive(struct elab_state *st)
+{
+	size_t first = st->e->probes.len;
+	vec_foreach(&st->script->probes, i) {
+		const struct probe *pr = st->script->probes.items[i];
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, "<- ");
+		vec_foreach(&pr->points, j) {
+			const struct probe_point *pt = pr->points.items[j];
+			if (j)
+				sb_putc(&sb, ',');
+			point_text(&sb, pt, true);
+		}
+		const char *chain = arena_strdup(st->a, sb_str(&sb));
+		sb_fini(&sb);
+		vec_foreach(&pr->points, j) {
+			const struct probe_point *pt = pr->points.items[j];
+			int n = derive_point(st, pt, pr->body, NULL, chain, 0, true);
+			if (n > 0 && pt->sufficient)
+				break;
+		}
+	}
+	/* every derived probe gets its own copy of the body to annotate */
+	for (size_t i = first; i < st->e->probes.len; i++) {
+		struct eprobe *p = st->e->probes.items[i];
+		p->body = copy_stmt(st->a, p->body);
+		p->cond = copy_expr(st->a, p->cond);
+		p->index = (int)i;
+	}
+}

@@ -1,0 +1,524 @@
+/*
+ * Symbol resolution and the pass-2 driver.  Every name in a probe or
+ * function body is bound to a struct symbol: a parameter, a local of the
+ * body (created at its first use), or a global of the script or of a tapset
+ * file (pulled in on first use).  Calls bind to a function definition of
+ * the script or the library by name and number of arguments; the functions
+ * reached are resolved in turn.  Whether each global is read or written is
+ * noted on the way, for the display of unread globals at exit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- deep copies: each derived probe annotates its own tree ---- */
+
+struct expr *copy_expr(struct arena *a, const struct expr *e)
+{
+	if (!e)
+		return NULL;
+	struct expr *c = arena_alloc(a, sizeof(*c));
+	*c = *e;
+	c->a = copy_expr(a, e->a);
+	c->b = copy_expr(a, e->b);
+	c->c = copy_expr(a, e->c);
+	c->list = (struct vec){0};
+	vec_foreach(&e->list, i)
+		vec_push_arena(a, &c->list, copy_expr(a, e->list.items[i]));
+	c->comps = (struct vec){0};
+	vec_foreach(&e->comps, i) {
+		const struct component *oc = e->comps.items[i];
+		struct component *nc = arena_alloc(a, sizeof(*nc));
+		*nc = *oc;
+		nc->index = copy_expr(a, oc->index);
+		vec_push_arena(a, &c->comps, nc);
+	}
+	return c;
+}
+
+struct stmt *copy_stmt(struct arena *a, const struct stmt *s)
+{
+	if (!s)
+		return NULL;
+	struct stmt *c = arena_alloc(a, sizeof(*c));
+	*c = *s;
+	c->expr = copy_expr(a, s->expr);
+	c->body = copy_stmt(a, s->body);
+	c->other = copy_stmt(a, s->other);
+	c->init = copy_expr(a, s->init);
+	c->step = copy_expr(a, s->step);
+	c->value = copy_expr(a, s->value);
+	c->array = copy_expr(a, s->array);
+	c->limit = copy_expr(a, s->limit);
+	c->stmts = (struct vec){0};
+	vec_foreach(&s->stmts, i)
+		vec_push_arena(a, &c->stmts, copy_stmt(a, s->stmts.items[i]));
+	c->keys = (struct vec){0};
+	vec_foreach(&s->keys, i)
+		vec_push_arena(a, &c->keys, copy_expr(a, s->keys.items[i]));
+	return c;
+}
+
+/* ---- symbols ---- */
+
+static struct symbol *new_symbol(struct elab_state *st, const char *name, enum sym_kind kind,
+				 const struct token *tok)
+{
+	struct symbol *sym = arena_alloc(st->a, sizeof(*sym));
+	sym->name = name;
+	sym->kind = kind;
+	sym->tok = tok;
+	sym->arity = kind == SYM_GLOBAL ? -1 : 0;
+	return sym;
+}
+
+static struct symbol *find_in(struct vec *v, const char *name)
+{
+	if (!v)
+		return NULL;
+	vec_foreach(v, i) {
+		struct symbol *s = v->items[i];
+		if (strcmp(s->name, name) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static struct symbol *use_gdef(struct elab_state *st, struct gdef *g)
+{
+	if (!g->sym) {
+		struct symbol *sym = new_symbol(st, g->decl->name, SYM_GLOBAL, g->decl->tok);
+		sym->decl = g->decl;
+		sym->from_tapset = g->from_tapset;
+		if (g->decl->size || g->decl->wrap) {
+			sym->arity = -1;
+			sym->arity_tok = g->decl->tok;
+		}
+		sym->index = (int)st->e->globals.len;
+		g->sym = sym;
+		vec_push_arena(st->a, &st->e->globals, sym);
+	}
+	return g->sym;
+}
+
+static struct symbol *find_global(struct elab_state *st, const char *name)
+{
+	for (int round = 0; round < 2; round++) {
+		vec_foreach(&st->gdefs, i) {
+			struct gdef *g = st->gdefs.items[i];
+			if (strcmp(g->decl->name, name) == 0)
+				return use_gdef(st, g);
+		}
+		if (!tapset_pull_for(st, 'g', name))
+			break;
+	}
+	return NULL;
+}
+
+/* A scalar name: parameter, local, global, or a new local. */
+static struct symbol *resolve_scalar(struct elab_state *st, const struct expr *e)
+{
+	struct symbol *sym = find_in(st->params, e->str);
+	if (!sym)
+		sym = find_in(st->locals, e->str);
+	if (!sym)
+		sym = find_global(st, e->str);
+	if (!sym) {
+		sym = new_symbol(st, e->str, SYM_LOCAL, e->tok);
+		vec_push_arena(st->a, st->locals, sym);
+	}
+	return sym;
+}
+
+/* An array name: only globals can be arrays. */
+static struct symbol *resolve_array(struct elab_state *st, struct expr *e, size_t arity)
+{
+	struct symbol *sym = find_in(st->params, e->str);
+	if (!sym)
+		sym = find_in(st->locals, e->str);
+	if (!sym)
+		sym = find_global(st, e->str);
+	if (!sym || sym->kind != SYM_GLOBAL) {
+		diag_semantic(st->d, "unresolved arity global array", e->tok,
+			      "unresolved arity-%zu global array %s, missing global declaration?",
+			      arity, e->str);
+		return NULL;
+	}
+	e->sym = sym;
+	return sym;
+}
+
+/* ---- functions ---- */
+
+static struct efunction *use_fdef(struct elab_state *st, struct fdef *fd)
+{
+	if (fd->ef)
+		return fd->ef;
+	struct efunction *ef = arena_alloc(st->a, sizeof(*ef));
+	ef->name = fd->decl->name;
+	ef->decl = fd->decl;
+	ef->file = fd->file;
+	ef->used = true;
+	if (fd->decl->type) {
+		ef->type = strcmp(fd->decl->type, "string") == 0 ? TYPE_STRING : TYPE_LONG;
+		ef->type_tok = fd->decl->tok;
+	}
+	vec_foreach(&fd->decl->params, i) {
+		const struct param *pa = fd->decl->params.items[i];
+		struct symbol *sym = new_symbol(st, pa->name, SYM_PARAM, pa->tok);
+		if (pa->type) {
+			sym->type = strcmp(pa->type, "string") == 0 ? TYPE_STRING : TYPE_LONG;
+			sym->type_tok = pa->tok;
+		}
+		vec_push_arena(st->a, &ef->params, sym);
+	}
+	if (fd->decl->code && strstr(fd->decl->code->text, "/* pure */"))
+		ef->pure = true;
+	fd->ef = ef;
+	vec_push_arena(st->a, &st->queue, ef);
+	return ef;
+}
+
+static void resolve_call(struct elab_state *st, struct expr *e)
+{
+	struct fdef *other = NULL;
+	for (int round = 0; round < 2; round++) {
+		vec_foreach(&st->funcs, i) {
+			struct fdef *fd = st->funcs.items[i];
+			if (strcmp(fd->decl->name, e->str) != 0)
+				continue;
+			if (fd->decl->params.len == e->list.len) {
+				e->func = use_fdef(st, fd);
+				return;
+			}
+			other = fd;
+		}
+		if (other || !tapset_pull_for(st, 'f', e->str))
+			break;
+	}
+	if (other) {
+		if (diag_semantic(st->d, NULL, e->tok, "arity mismatch found (function '%s' takes %zu args)",
+				  e->str, other->decl->params.len))
+			diag_semantic_part(st->d, false, true, other->decl->tok, NULL);
+		return;
+	}
+	diag_semantic(st->d, "unresolved function", e->tok, "unresolved function %s", e->str);
+}
+
+/* ---- bodies ---- */
+
+static void res_expr(struct elab_state *st, struct expr *e);
+
+static void res_list(struct elab_state *st, struct vec *v)
+{
+	vec_foreach(v, i)
+		res_expr(st, v->items[i]);
+}
+
+/* The target of an assignment, ++/--, <<< or delete. */
+static void res_lvalue(struct elab_state *st, struct expr *e, bool also_read)
+{
+	if (e->kind == EXPR_SYMBOL) {
+		e->sym = resolve_scalar(st, e);
+		e->sym->written = true;
+		if (also_read)
+			e->sym->read = true;
+	} else if (e->kind == EXPR_INDEX && e->a->kind == EXPR_SYMBOL) {
+		struct symbol *sym = resolve_array(st, e->a, e->list.len);
+		if (sym) {
+			e->sym = sym;
+			sym->written = true;
+		}
+		res_list(st, &e->list);
+	} else {
+		res_expr(st, e);
+	}
+}
+
+static void res_expr(struct elab_state *st, struct expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case EXPR_NUMBER:
+	case EXPR_STRING:
+	case EXPR_EMBEDDED:
+	case EXPR_WILDCARD:
+	case EXPR_PERF:
+		return;
+	case EXPR_SYMBOL:
+		e->sym = resolve_scalar(st, e);
+		e->sym->read = true;
+		return;
+	case EXPR_TARGET:
+	case EXPR_CAST:
+	case EXPR_ATVAR:
+	case EXPR_AUTOCAST:
+		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");
+		return;
+	case EXPR_DEFINED:
+	case EXPR_ENTRY:
+		return;
+	case EXPR_ASSIGN:
+		res_expr(st, e->b);
+		res_lvalue(st, e->a, false);
+		return;
+	case EXPR_PREINC:
+	case EXPR_POSTINC:
+		res_lvalue(st, e->a, false);
+		return;
+	case EXPR_INDEX:
+		if (e->a->kind == EXPR_SYMBOL) {
+			struct symbol *sym = resolve_array(st, e->a, e->list.len);
+			if (sym) {
+				e->sym = sym;
+				sym->read = true;
+			}
+		} else {
+			res_expr(st, e->a);
+		}
+		vec_foreach(&e->list, i) {
+			struct expr *k = e->list.items[i];
+			if (k->kind == EXPR_WILDCARD)
+				diag_semantic(st->d, NULL, e->a->tok,
+					      "wildcard not allowed in array index");
+			else
+				res_expr(st, k);
+		}
+		return;
+	case EXPR_IN:
+		if (e->a->kind == EXPR_SYMBOL) {
+			struct symbol *sym = resolve_array(st, e->a, e->list.len);
+			if (sym) {
+				e->sym = sym;
+				sym->read = true;
+			}
+		} else {
+			res_expr(st, e->a);
+		}
+		res_list(st, &e->list);
+		return;
+	case EXPR_CALL:
+		res_list(st, &e->list);
+		resolve_call(st, e);
+		return;
+	case EXPR_PRINT:
+		res_list(st, &e->list);
+		return;
+	case EXPR_STAT:
+	case EXPR_HIST:
+		res_expr(st, e->a);
+		res_list(st, &e->list);
+		return;
+	default:
+		res_expr(st, e->a);
+		res_expr(st, e->b);
+		res_expr(st, e->c);
+		res_list(st, &e->list);
+		return;
+	}
+}
+
+static void res_stmt(struct elab_state *st, struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case STMT_BLOCK:
+		vec_foreach(&s->stmts, i)
+			res_stmt(st, s->stmts.items[i]);
+		return;
+	case STMT_FOREACH: {
+		struct expr *arr = s->array;
+		if (arr->kind == EXPR_INDEX) { /* a slice a[k, *] */
+			vec_foreach(&arr->list, i) {
+				struct expr *k = arr->list.items[i];
+				if (k->kind != EXPR_WILDCARD)
+					res_expr(st, k);
+			}
+			arr = arr->a;
+		}
+		if (arr->kind == EXPR_SYMBOL) {
+			struct symbol *sym = resolve_array(st, arr, s->keys.len);
+			if (sym)
+				sym->read = true;
+			if (s->array->kind == EXPR_INDEX)
+				s->array->sym = sym;
+		} else {
+			res_expr(st, arr);
+		}
+		vec_foreach(&s->keys, i)
+			res_lvalue(st, s->keys.items[i], true);
+		if (s->value)
+			res_lvalue(st, s->value, true);
+		res_expr(st, s->limit);
+		res_stmt(st, s->body);
+		return;
+	}
+	case STMT_DELETE: {
+		struct expr *e = s->expr;
+		if (e->kind == EXPR_SYMBOL) {
+			e->sym = resolve_scalar(st, e);
+			e->sym->written = true;
+		} else if (e->kind == EXPR_INDEX && e->a->kind == EXPR_SYMBOL) {
+			res_lvalue(st, e, false);
+			if (e->sym)
+				e->sym->read = true;
+		} else {
+			diag_semantic(st->d, NULL, e->tok, "invalid operand of delete expression");
+		}
+		return;
+	}
+	case STMT_TRY:
+		res_stmt(st, s->body);
+		if (s->value)
+			res_lvalue(st, s->value, true);
+		res_stmt(st, s->other);
+		return;
+	default:
+		res_expr(st, s->expr);
+		res_expr(st, s->init);
+		res_expr(st, s->step);
+		res_stmt(st, s->body);
+		res_stmt(st, s->other);
+		return;
+	}
+}
+
+void resolve_probe(struct elab_state *st, struct eprobe *p)
+{
+	st->locals = &p->locals;
+	st->params = NULL;
+	st->in_function = false;
+	res_stmt(st, p->body);
+	res_expr(st, p->cond);
+	st->locals = NULL;
+}
+
+static int cmp_function_name(const void *a, const void *b)
+{
+	const struct efunction *fa = *(const struct efunction *const *)a;
+	const struct efunction *fb = *(const struct efunction *const *)b;
+	return strcmp(fa->name, fb->name);
+}
+
+void resolve_functions(struct elab_state *st)
+{
+	/* in name order, as the original's map of functions */
+	while (st->queue.len) {
+		struct vec batch = st->queue;
+		st->queue = (struct vec){0};
+		qsort(batch.items, batch.len, sizeof(void *), cmp_function_name);
+		vec_foreach(&batch, i) {
+			struct efunction *ef = batch.items[i];
+			vec_push_arena(st->a, &st->e->functions, ef);
+			st->locals = &ef->locals;
+			st->params = &ef->params;
+			st->in_function = true;
+			res_stmt(st, ef->decl->body);
+		}
+	}
+	st->locals = NULL;
+	st->params = NULL;
+	qsort(st->e->functions.items, st->e->functions.len, sizeof(void *), cmp_function_name);
+	vec_foreach(&st->e->functions, i)
+		((struct efunction *)st->e->functions.items[i])->index = (int)i;
+}
+
+/* ---- the driver ---- */
+
+/* A probe the driver adds, parsed from text as if the user wrote it. */
+static struct program *parse_synthetic(struct elab_state *st, const char *text)
+{
+	struct source *src = arena_alloc(st->a, sizeof(*src));
+	src->name = "<synthetic>";
+	src->text = arena_strdup(st->a, text);
+	src->len = strlen(text);
+	struct parse_opts opts = *st->popts;
+	opts.privileged = true;
+	return parse_script(st->a, src, &opts, st->d);
+}
+
+struct elab *elaborate(struct session *s, struct arena *arena, struct program *prog,
+		       const struct parse_opts *popts, struct diag *diag)
+{
+	struct elab_state st = {.s = s, .a = arena, .d = diag, .popts = popts, .script = prog};
+	struct elab *e = arena_alloc(arena, sizeof(*e));
+	st.e = e;
+	int errors0 = diag->errors;
+	diag->elide_file = true;
+	vec_push_arena(arena, &e->inputs, (void *)prog->src);
+	vec_foreach(&prog->embeds, i)
+		vec_push_arena(arena, &e->embeds, prog->embeds.items[i]);
+	vec_foreach(&prog->functions, i) {
+		struct fdef *fd = arena_alloc(arena, sizeof(*fd));
+		fd->decl = prog->functions.items[i];
+		vec_push_arena(arena, &st.funcs, fd);
+	}
+	vec_foreach(&prog->globals, i) {
+		struct gdef *g = arena_alloc(arena, sizeof(*g));
+		g->decl = prog->globals.items[i];
+		vec_push_arena(arena, &st.gdefs, g);
+	}
+	vec_foreach(&prog->aliases, i) {
+		const struct probe *pr = prog->aliases.items[i];
+		vec_foreach(&pr->aliases, j) {
+			struct adef *ad = arena_alloc(arena, sizeof(*ad));
+			ad->probe = pr;
+			ad->name = pr->aliases.items[j];
+			vec_push_arena(arena, &st.adefs, ad);
+		}
+	}
+	tapset_load(&st);
+	if (s->timeout_secs > 0) {
+		/* -T: the original adds this probe, first */
+		char text[128];
+		snprintf(text, sizeof(text), "probe timer.ms(%ld) { exit() }\n",
+			 s->timeout_secs * 1000);
+		struct program *t = parse_synthetic(&st, text);
+		struct vec probes = {0};
+		vec_foreach(&t->probes, i)
+			vec_push_arena(arena, &probes, t->probes.items[i]);
+		vec_foreach(&prog->probes, i)
+			vec_push_arena(arena, &probes, prog->probes.items[i]);
+		prog->probes = probes;
+	}
+	probes_derive(&st);
+	if (diag->errors > errors0)
+		return NULL;
+	vec_foreach(&e->probes, i)
+		resolve_probe(&st, e->probes.items[i]);
+	resolve_functions(&st);
+	if (diag->errors > errors0)
+		return NULL;
+	types_infer(&st);
+	if (diag->errors > errors0)
+		return NULL;
+	optimize(&st);
+	if (diag->errors > errors0)
+		return NULL;
+	if (e->probes.len == 0) {
+		diag_semantic(diag, NULL, NULL, "no probes found");
+		return NULL;
+	}
+	return e;
+}
+
+/* Used by optimize.c: parse, derive and resolve extra probes. */
+void elab_add_synthetic(struct elab_state *st, const char *text);
+void elab_add_synthetic(struct elab_state *st, const char *text)
+{
+	struct program *p = parse_synthetic(st, text);
+	size_t first = st->e->probes.len;
+	struct program *saved = st->script;
+	st->script = p;
+	probes_derive(st);
+	st->script = saved;
+	for (size_t i = first; i < st->e->probes.len; i++) {
+		struct eprobe *ep = st->e->probes.items[i];
+		ep->synthetic = true;
+		resolve_probe(st, ep);
+	}
+	resolve_functions(st);
+}
