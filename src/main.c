@@ -25,6 +25,7 @@
 #include "elaborate/elaborate.h"
 #include "parse/parse.h"
 #include "session.h"
+#include "translate/translate.h"
 
 #define STAP_VERSION      "4.8"
 #define STAP_EBPF_VERSION "0.1"
@@ -260,7 +261,18 @@ static int parse_options(struct session *s, int argc, char **argv)
 		}
 	}
 	if (s->list_probes || s->dump_functions || s->dump_probe_types) {
-		s->script_text = "";
+		/* -l/-L: elaborate "probe PROBE {}" and list what it resolved to */
+		s->script_text = "probe begin {}";
+		if (s->list_probes) {
+			size_t len = strlen(s->list_probes) + 16;
+			char *text = xmalloc(len);
+			snprintf(text, len, "probe %s {}", s->list_probes);
+			s->script_text = text;
+			s->list_text = text;
+			s->last_pass = 2;
+			s->suppress_warnings = true;
+			s->unoptimized = true;
+		}
 		s->argc = argc - optind;
 		s->argv = argv + optind;
 		return -1;
@@ -410,6 +422,27 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 	return prog;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* -l / -L: the probe points the pattern resolved to, sorted, once each. */
+static void list_probes(const struct elab *e)
+{
+	struct vec pps = {0};
+	vec_foreach(&e->probes, i) {
+		const struct eprobe *p = e->probes.items[i];
+		if (!p->synthetic)
+			vec_push(&pps, (void *)p->pp);
+	}
+	qsort(pps.items, pps.len, sizeof(void *), cmp_str);
+	vec_foreach(&pps, i)
+		if (i == 0 || strcmp(pps.items[i], pps.items[i - 1]) != 0)
+			printf("%s\n", (char *)pps.items[i]);
+	vec_fini(&pps);
+}
+
 int main(int argc, char **argv)
 {
 	struct session s = {.last_pass = 5};
@@ -435,11 +468,9 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru0);
 
 	rc = 1;
-	if (s.list_probes || s.dump_functions || s.dump_probe_types) {
-		fprintf(stderr, "stap: %s is not implemented yet\n",
-			s.list_probes      ? (s.list_with_vars ? "-L" : "-l")
-			: s.dump_functions ? "--dump-functions"
-					   : "--dump-probe-types");
+	if (s.dump_probe_types) {
+		elab_dump_probe_types(stdout);
+		rc = fflush(stdout) == 0 ? 0 : 1;
 		goto out;
 	}
 	struct parse_opts pass1_opts;
@@ -458,6 +489,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Pass 1: parsed user script and %d library scripts ",
 			library_files);
 		print_pass_usage(&start, &ru0);
+	}
+	if (s.dump_functions) {
+		elab_dump_functions(&s, &arena, &pass1_opts, stdout);
+		rc = fflush(stdout) == 0 ? 0 : 1;
+		goto out;
 	}
 	if (s.last_pass == 1) {
 		ast_print(stdout, prog);
@@ -479,17 +515,41 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (s.verbose) {
-		fprintf(stderr, "Pass 2: analyzed script: %zu probes, %zu functions, 0 embeds, "
-				"%zu globals ",
-			elab->probes.len, elab->functions.len, elab->globals.len);
+		size_t np = elab->probes.len, nf = elab->functions.len, ng = elab->globals.len;
+		fprintf(stderr,
+			"Pass 2: analyzed script: %zu probe%s, %zu function%s, %zu embed%s, "
+			"%zu global%s ",
+			np, np == 1 ? "" : "s", nf, nf == 1 ? "" : "s", elab->embeds.len,
+			elab->embeds.len == 1 ? "" : "s", ng, ng == 1 ? "" : "s");
 		print_pass_usage(&start2, &ru2);
+	}
+	if (s.list_probes) {
+		list_probes(elab);
+		rc = fflush(stdout) == 0 ? 0 : 1;
+		goto out;
 	}
 	if (s.last_pass == 2) {
 		elab_print(stdout, elab, s.verbose > 0);
 		rc = fflush(stdout) == 0 ? 0 : 1;
 		goto out;
 	}
-	fprintf(stderr, "stap: pass 3 (translation) is not implemented yet; use -p2\n");
+	struct timespec start3;
+	struct rusage ru3;
+	clock_gettime(CLOCK_MONOTONIC, &start3);
+	getrusage(RUSAGE_SELF, &ru3);
+	char *c_text = translate(&s, elab);
+	if (s.verbose) {
+		fprintf(stderr, "Pass 3: translated to C ");
+		print_pass_usage(&start3, &ru3);
+	}
+	if (s.last_pass == 3) {
+		fputs(c_text, stdout);
+		free(c_text);
+		rc = fflush(stdout) == 0 ? 0 : 1;
+		goto out;
+	}
+	free(c_text);
+	fprintf(stderr, "stap: pass 4 (compilation) is not implemented yet; use -p3\n");
 out:
 	vec_fini(&library);
 	diag_fini(&diag);
@@ -497,5 +557,6 @@ out:
 	vec_fini(&s.defines);
 	vec_fini(&s.include_dirs);
 	vec_fini(&s.global_inits);
+	free(s.list_text);
 	return rc;
 }

@@ -37,6 +37,7 @@ struct session {
 	struct vec global_inits;      /* -G VAR=VAL */
 	int argc;                     /* script arguments */
 	char **argv;
+	char *list_text; /* -l/-L: the script made of the pattern (heap) */
 };
 
 /* The tapset search path, as heap strings appended to dirs. */

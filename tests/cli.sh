@@ -77,9 +77,12 @@ expect double-dash-args 0 stdout "# parse tree dump
 probe begin{
 print(-(g));
 }" -- -p1 -e 'probe begin { print($1) }' -- -g
-expect later-passes 1 stderr "stap: pass 2 (elaboration) is not implemented yet; use -p1" -- -e 'probe begin {}'
-expect list-probes 1 stderr "stap: -l is not implemented yet" -- -l 'begin'
-expect dump-functions 1 stderr "stap: --dump-functions is not implemented yet" -- --dump-functions
+expect pass2-listing 0 stdout "# probes
+begin /* <- begin */
+timer.ms(100) /* <- timer.ms(100) */" -- -p2 -e 'probe begin { print(1) } probe timer.ms(100) { print(2) }'
+expect list-probes 0 stdout "timer.s(1)" -- -l 'timer.s(1)'
+expect list-probes-none 1 stdout "" -- -l 'nosuchprobe'
+expect dump-probe-types 0 stdout-head "begin" -- --dump-probe-types
 
 # the script on standard input
 printf 'probe end { exit() }\n' | timeout 20 "$stap" -p1 - >"$out" 2>"$err"

@@ -82,10 +82,10 @@ struct eprobe {
 	const char *pp;       /* the resolved point, as pp() gives it */
 	const char *chain;    /* -p2: " /" "* <- ... *" "/" derivation */
 	const struct token *tok;
-	struct expr *cond;  /* if (cond), NULL */
-	struct stmt *body;  /* a private copy */
-	struct vec locals;  /* of struct symbol */
-	bool synthetic;     /* added by pass 2 */
+	struct expr *cond; /* if (cond), NULL */
+	struct stmt *body; /* a private copy */
+	struct vec locals; /* of struct symbol */
+	bool synthetic;    /* added by pass 2 */
 	bool elided;
 	int index;
 };
@@ -107,5 +107,10 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 void elab_print(FILE *out, const struct elab *e, bool verbose);
 
 const char *vtype_name(enum vtype t);
+
+/* --dump-functions and --dump-probe-types (dump.c). */
+void elab_dump_functions(struct session *s, struct arena *arena, const struct parse_opts *popts,
+			 FILE *out);
+void elab_dump_probe_types(FILE *out);
 
 #endif

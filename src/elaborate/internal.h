@@ -43,11 +43,11 @@ struct elab_state {
 	const struct parse_opts *popts;
 	struct elab *e;
 	struct program *script;
-	struct vec files;  /* of struct tapset_file */
-	struct vec funcs;  /* of struct fdef: script's, then pulled tapsets' */
-	struct vec gdefs;  /* of struct gdef */
-	struct vec adefs;  /* of struct adef */
-	struct vec queue;  /* of struct efunction: to resolve */
+	struct vec files; /* of struct tapset_file */
+	struct vec funcs; /* of struct fdef: script's, then pulled tapsets' */
+	struct vec gdefs; /* of struct gdef */
+	struct vec adefs; /* of struct adef */
+	struct vec queue; /* of struct efunction: to resolve */
 	/* the scope being resolved */
 	struct vec *locals;
 	struct vec *params;

@@ -55,7 +55,8 @@ void elab_print(FILE *out, const struct elab *e, bool verbose)
 			fprintf(out, "%s:%s (", f->name, vtype_name(f->type));
 			vec_foreach(&f->params, j) {
 				const struct symbol *p = f->params.items[j];
-				fprintf(out, "%s%s:%s", j ? ", " : "", p->name, vtype_name(p->type));
+				fprintf(out, "%s%s:%s", j ? ", " : "", p->name,
+					vtype_name(p->type));
 			}
 			fputs(")\n", out);
 			print_locals(out, &f->locals);

@@ -117,14 +117,10 @@ static bool resolve_builtin(const struct probe_point *pt, struct eprobe *p, stru
 		const char *name;
 		int64_t ns, lo, hi;
 	} units[] = {
-		{"s", 1000000000LL, 1, 86400},
-		{"sec", 1000000000LL, 1, 86400},
-		{"ms", 1000000LL, 1, 86400000LL},
-		{"msec", 1000000LL, 1, 86400000LL},
-		{"us", 1000LL, 100, 86400000000LL},
-		{"usec", 1000LL, 100, 86400000000LL},
-		{"ns", 1LL, 100000, 86400000000000LL},
-		{"nsec", 1LL, 100000, 86400000000000LL},
+		{"s", 1000000000LL, 1, 86400},         {"sec", 1000000000LL, 1, 86400},
+		{"ms", 1000000LL, 1, 86400000LL},      {"msec", 1000000LL, 1, 86400000LL},
+		{"us", 1000LL, 100, 86400000000LL},    {"usec", 1000LL, 100, 86400000000LL},
+		{"ns", 1LL, 100000, 86400000000000LL}, {"nsec", 1LL, 100000, 86400000000000LL},
 	};
 	if (n < 2) {
 		snprintf(why->msg, sizeof(why->msg),
@@ -355,7 +351,8 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 						   "probe point mismatch: didn't find any wildcard "
 						   "matches");
 			else
-				diag_semantic_part(st->d, true, true, c0->tok, "probe point mismatch");
+				diag_semantic_part(st->d, true, true, c0->tok,
+						   "probe point mismatch");
 		}
 	}
 	return -1;

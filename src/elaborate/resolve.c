@@ -198,8 +198,9 @@ static void resolve_call(struct elab_state *st, struct expr *e)
 			break;
 	}
 	if (other) {
-		if (diag_semantic(st->d, NULL, e->tok, "arity mismatch found (function '%s' takes %zu args)",
-				  e->str, other->decl->params.len))
+		if (diag_semantic(st->d, NULL, e->tok,
+				  "arity mismatch found (function '%s' takes %zu args)", e->str,
+				  other->decl->params.len))
 			diag_semantic_part(st->d, false, true, other->decl->tok, NULL);
 		return;
 	}

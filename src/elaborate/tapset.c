@@ -38,7 +38,8 @@ void tapset_load(struct elab_state *st)
 		diag_fini(&d);
 		if (errors) {
 			if (!st->s->suppress_warnings)
-				fprintf(stderr, "WARNING: tapset \"%s\" has errors, and will be skipped\n",
+				fprintf(stderr,
+					"WARNING: tapset \"%s\" has errors, and will be skipped\n",
 					path);
 			continue;
 		}

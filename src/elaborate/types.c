@@ -37,8 +37,8 @@ static void mismatch(struct typer *ty, const struct token *tok, enum vtype t,
 {
 	if (diag_semantic(ty->st->d, "type mismatch", tok, "type mismatch (%s)", vtype_name(t)) &&
 	    first)
-		diag_semantic_part(ty->st->d, true, true, first, "type was first inferred here (%s)",
-				   vtype_name(was));
+		diag_semantic_part(ty->st->d, true, true, first,
+				   "type was first inferred here (%s)", vtype_name(was));
 }
 
 static void set_type(struct typer *ty, enum vtype *slot, const struct token **slot_tok,
@@ -68,8 +68,8 @@ static void set_arity(struct typer *ty, struct symbol *sym, int arity, const str
 				      "inconsistent arity");
 			return;
 		}
-		if (diag_semantic(ty->st->d, "inconsistent arity", tok, "inconsistent arity (%d vs %d)",
-				  arity, sym->arity))
+		if (diag_semantic(ty->st->d, "inconsistent arity", tok,
+				  "inconsistent arity (%d vs %d)", arity, sym->arity))
 			diag_semantic_part(ty->st->d, true, true, sym->arity_tok,
 					   "arity %d first inferred here", sym->arity);
 	}
@@ -149,10 +149,11 @@ static void note_hist(struct typer *ty, struct expr *h)
 		sym->stat.step = p.step;
 		sym->hist_tok = h->tok;
 	} else if (sym->stat.kind != p.kind ||
-		   (p.kind == HIST_LINEAR && (sym->stat.start != p.start ||
-					      sym->stat.stop != p.stop || sym->stat.step != p.step))) {
-		diag_semantic(ty->st->d, NULL, h->tok, "multiple histogram types declared on '__global_%s'",
-			      sym->name);
+		   (p.kind == HIST_LINEAR &&
+		    (sym->stat.start != p.start || sym->stat.stop != p.stop ||
+		     sym->stat.step != p.step))) {
+		diag_semantic(ty->st->d, NULL, h->tok,
+			      "multiple histogram types declared on '__global_%s'", sym->name);
 	}
 }
 
@@ -436,12 +437,14 @@ static void ty_stmt(struct typer *ty, struct stmt *s)
 			}
 			if (s->value && s->value->sym) {
 				if (sym->type == TYPE_STATS)
-					diag_semantic(ty->st->d, NULL, s->value->tok, "invalid type stats");
+					diag_semantic(ty->st->d, NULL, s->value->tok,
+						      "invalid type stats");
 				else
 					ty_expr(ty, s->value, sym->type);
-				if (sym->type == TYPE_UNKNOWN && s->value->sym->type != TYPE_UNKNOWN)
-					set_type(ty, &sym->type, &sym->type_tok, s->value->sym->type,
-						 s->value->tok);
+				if (sym->type == TYPE_UNKNOWN &&
+				    s->value->sym->type != TYPE_UNKNOWN)
+					set_type(ty, &sym->type, &sym->type_tok,
+						 s->value->sym->type, s->value->tok);
 			}
 			if (s->sort_aggr && sym->type != TYPE_UNKNOWN && sym->type != TYPE_STATS)
 				diag_semantic(ty->st->d, NULL, arr->tok, "invalid type %s",

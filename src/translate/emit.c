@@ -1,0 +1,1174 @@
+/*
+ * The C emitter.  Each probe handler and script function becomes a C
+ * function; each expression is computed by statements written before the
+ * statement that uses it ("pre-statements") into numbered temporaries, so
+ * that SystemTap's left-to-right evaluation, short-circuit operators and
+ * error checks keep their order.  An operation that can fail sets
+ * c->last_error and jumps to the innermost catch or to the end of the
+ * handler; a call is followed by a check of c->last_error.  Locals are C
+ * variables initialised at entry (they start afresh at each firing).
+ *
+ * Names in the generated C: g<N> globals, l<N> locals, a<N> parameters,
+ * t<N> temporaries, f<N> functions, probe<N> handlers, all numbered, so no
+ * script name can clash with C.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../session.h"
+#include "translate.h"
+
+struct emitter {
+	const struct session *s;
+	const struct elab *e;
+	struct arena arena;
+	struct strbuf *out;  /* the body being written */
+	struct strbuf decls; /* the temporaries of the body */
+	int ntemps;
+	int nlabels;
+	const char *err_label;  /* where a failure jumps */
+	const char *cont_label; /* "continue" of the innermost loop */
+	const struct efunction *fn;
+	struct strbuf formats; /* the format table's entries */
+	int nformats;
+};
+
+/* ---- small helpers ---- */
+
+__attribute__((format(printf, 2, 3))) static void emit(struct emitter *em, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(em->out, fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 2, 3))) static const char *fmt_str(struct emitter *em,
+								 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *r = arena_vprintf(&em->arena, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static const char *new_temp(struct emitter *em, enum vtype t)
+{
+	int n = em->ntemps++;
+	if (t == TYPE_STRING)
+		sb_printf(&em->decls, "\tchar t%d[MAXSTRINGLEN];\n", n);
+	else
+		sb_printf(&em->decls, "\tint64_t t%d = 0;\n", n);
+	return fmt_str(em, "t%d", n);
+}
+
+static const char *new_label(struct emitter *em, const char *what)
+{
+	return fmt_str(em, "%s%d", what, em->nlabels++);
+}
+
+/* A C string literal holding bytes. */
+static void c_literal(struct strbuf *sb, const char *s, size_t len)
+{
+	sb_putc(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '"' || ch == '\\')
+			sb_printf(sb, "\\%c", ch);
+		else if (ch == '\n')
+			sb_puts(sb, "\\n");
+		else if (ch == '?' || !isprint(ch))
+			sb_printf(sb, "\\%03o", ch);
+		else
+			sb_putc(sb, (char)ch);
+	}
+	sb_putc(sb, '"');
+}
+
+static const char *c_string(struct emitter *em, const char *s, size_t len)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	c_literal(&sb, s, len);
+	const char *r = arena_strdup(&em->arena, sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
+/* The C literal of a script string literal (escapes interpreted). */
+static const char *script_string(struct emitter *em, const char *raw)
+{
+	size_t len;
+	char *bytes = fmt_unescape(raw, &len);
+	/* a NUL ends a script string */
+	const char *r = c_string(em, bytes, strnlen(bytes, len));
+	free(bytes);
+	return r;
+}
+
+/* "operator '/' at FILE:L:C" as a C literal: where a runtime error is. */
+static const char *where(struct emitter *em, const struct token *tok)
+{
+	if (!tok || !tok->loc.src)
+		return "NULL";
+	char desc[256];
+	token_describe(tok, desc, sizeof(desc));
+	char *s = arena_printf(&em->arena, "%s at %s:%d:%d", desc, tok->loc.src->name,
+			       tok->loc.line, tok->loc.col);
+	return c_string(em, s, strlen(s));
+}
+
+static void check_error(struct emitter *em)
+{
+	emit(em, "\tif (STP_UNLIKELY(c->last_error)) goto %s;\n", em->err_label);
+}
+
+static const char *sym_name(struct emitter *em, const struct symbol *sym)
+{
+	switch (sym->kind) {
+	case SYM_GLOBAL:
+		return fmt_str(em, "g%d", sym->index);
+	case SYM_PARAM:
+		return fmt_str(em, "a%d", sym->index);
+	default:
+		return fmt_str(em, "l%d", sym->index);
+	}
+}
+
+static bool has_side_effects(const struct expr *e)
+{
+	if (!e)
+		return false;
+	switch (e->kind) {
+	case EXPR_ASSIGN:
+	case EXPR_PREINC:
+	case EXPR_POSTINC:
+	case EXPR_CALL:
+	case EXPR_PRINT:
+		return true;
+	default:
+		break;
+	}
+	if (has_side_effects(e->a) || has_side_effects(e->b) || has_side_effects(e->c))
+		return true;
+	vec_foreach(&e->list, i)
+		if (has_side_effects(e->list.items[i]))
+			return true;
+	return false;
+}
+
+/* ---- expressions ---- */
+
+static const char *ex(struct emitter *em, struct expr *e);
+
+/* Evaluate e into a temporary (when later operands may change what it
+ * reads) or keep its expression. */
+static const char *ex_stable(struct emitter *em, struct expr *e, bool later_effects)
+{
+	const char *v = ex(em, e);
+	if (!later_effects || e->kind == EXPR_NUMBER || e->kind == EXPR_STRING)
+		return v;
+	const char *t = new_temp(em, e->type);
+	if (e->type == TYPE_STRING)
+		emit(em, "\tstp_scpy(%s, %s);\n", t, v);
+	else
+		emit(em, "\t%s = %s;\n", t, v);
+	return t;
+}
+
+/* The key array of an index: "(union stp_key[]){...}". */
+static const char *ex_keys(struct emitter *em, struct vec *keys, const struct symbol *sym)
+{
+	const char *vals[ELAB_MAX_KEYS];
+	size_t n = keys->len < ELAB_MAX_KEYS ? keys->len : ELAB_MAX_KEYS;
+	for (size_t i = 0; i < n; i++) {
+		bool later = false;
+		for (size_t j = i + 1; j < n; j++)
+			later |= has_side_effects(keys->items[j]);
+		vals[i] = ex_stable(em, keys->items[i], later);
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "((union stp_key[]){");
+	for (size_t i = 0; i < n; i++) {
+		bool str = sym ? sym->keys[i] == TYPE_STRING
+			       : ((struct expr *)keys->items[i])->type == TYPE_STRING;
+		sb_printf(&sb, "%s{.%c = %s}", i ? ", " : "", str ? 's' : 'l', vals[i]);
+	}
+	sb_puts(&sb, "})");
+	const char *r = arena_strdup(&em->arena, sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
+static const char *stat_params(struct emitter *em, const struct symbol *sym)
+{
+	return fmt_str(em, "&g%d_p", sym->index);
+}
+
+/* The statistic an @op(...) or @hist_*(...) reads: a global or an element. */
+static const char *ex_stat_ref(struct emitter *em, struct expr *e, const struct symbol **symp)
+{
+	if (e->kind == EXPR_INDEX && e->sym) {
+		*symp = e->sym;
+		const char *k = ex_keys(em, &e->list, e->sym);
+		return fmt_str(em, "stp_map_get_stat(g%d, %s)", e->sym->index, k);
+	}
+	if (e->kind == EXPR_SYMBOL && e->sym) {
+		*symp = e->sym;
+		return fmt_str(em, "g%d", e->sym->index);
+	}
+	*symp = NULL;
+	return "NULL";
+}
+
+static int add_format(struct emitter *em, const char *raw)
+{
+	sb_printf(&em->formats, "\t%s,\n", c_string(em, raw, strlen(raw)));
+	return em->nformats++;
+}
+
+/* The args array of a print: "(struct stp_arg[]){...}". */
+static const char *ex_args(struct emitter *em, struct vec *list, size_t first, int *nargs)
+{
+	const char *vals[64];
+	size_t n = list->len - first;
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++) {
+		bool later = false;
+		for (size_t j = first + i + 1; j < list->len; j++)
+			later |= has_side_effects(list->items[j]);
+		vals[i] = ex_stable(em, list->items[first + i], later);
+	}
+	*nargs = (int)n;
+	if (!n)
+		return "NULL";
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, "((struct stp_arg[]){");
+	for (size_t i = 0; i < n; i++) {
+		const struct expr *a = list->items[first + i];
+		sb_printf(&sb, "%sSTP_%c(%s)", i ? ", " : "", a->type == TYPE_STRING ? 'S' : 'L',
+			  vals[i]);
+	}
+	sb_puts(&sb, "})");
+	const char *r = arena_strdup(&em->arena, sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
+static const char *ex_print(struct emitter *em, struct expr *e)
+{
+	const char *name = e->str;
+	bool to_string = name[0] == 's';
+	const char *base = to_string ? name + 1 : name;
+	bool newline = strstr(base, "ln") != NULL;
+	const char *dst = to_string ? new_temp(em, TYPE_STRING) : NULL;
+	/* a histogram, alone */
+	if (e->list.len == 1 && ((struct expr *)e->list.items[0])->kind == EXPR_HIST) {
+		struct expr *h = e->list.items[0];
+		const struct symbol *sym;
+		const char *ref = ex_stat_ref(em, h->a, &sym);
+		if (sym)
+			emit(em, "\tstp_stat_print_hist(c, %s, %s, %s, %s);\n", ref,
+			     stat_params(em, sym), dst ? dst : "NULL", where(em, e->tok));
+		check_error(em);
+		return dst ? dst : "0";
+	}
+	int nargs;
+	if (strcmp(base, "printf") == 0) {
+		struct expr *f = e->list.items[0];
+		int id = add_format(em, f->str);
+		const char *args = ex_args(em, &e->list, 1, &nargs);
+		if (dst)
+			emit(em, "\tstp_sprintf(c, %s, %d, %s, %d);\n", dst, id, args, nargs);
+		else
+			emit(em, "\tstp_printf(c, %d, %s, %d);\n", id, args, nargs);
+		return dst ? dst : "0";
+	}
+	const char *delim = "NULL";
+	size_t first = 0;
+	if (strncmp(base, "printd", 6) == 0) {
+		struct expr *d = e->list.items[0];
+		delim = script_string(em, d->str);
+		first = 1;
+	}
+	const char *args = ex_args(em, &e->list, first, &nargs);
+	if (dst)
+		emit(em, "\tstp_sprint(c, %s, %s, %d, %s, %s);\n", dst, args, nargs, delim,
+		     newline ? "true" : "false");
+	else
+		emit(em, "\tstp_print(c, %s, %d, %s, %s);\n", args, nargs, delim,
+		     newline ? "true" : "false");
+	return dst ? dst : "0";
+}
+
+static const char *ex_call(struct emitter *em, struct expr *e)
+{
+	const struct efunction *f = e->func;
+	if (!f)
+		return "0";
+	const char *vals[64];
+	size_t n = e->list.len < 64 ? e->list.len : 64;
+	for (size_t i = 0; i < n; i++) {
+		bool later = false;
+		for (size_t j = i + 1; j < n; j++)
+			later |= has_side_effects(e->list.items[j]);
+		vals[i] = ex_stable(em, e->list.items[i], later);
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	const char *r;
+	if (f->type == TYPE_STRING) {
+		r = new_temp(em, TYPE_STRING);
+		sb_printf(&sb, "\tf%d(c, %s", f->index, r);
+	} else if (f->type == TYPE_LONG) {
+		r = new_temp(em, TYPE_LONG);
+		sb_printf(&sb, "\t%s = f%d(c", r, f->index);
+	} else {
+		r = "0";
+		sb_printf(&sb, "\tf%d(c", f->index);
+	}
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&sb, ", %s", vals[i]);
+	sb_puts(&sb, ");\n");
+	emit(em, "%s", sb_str(&sb));
+	sb_fini(&sb);
+	check_error(em);
+	return r;
+}
+
+/* Arithmetic of a binary operator on two C expressions; division checks. */
+static const char *arith(struct emitter *em, const char *op, const char *a, const char *b,
+			 const struct token *tok)
+{
+	if (strcmp(op, "+") == 0)
+		return fmt_str(em, "stp_add(%s, %s)", a, b);
+	if (strcmp(op, "-") == 0)
+		return fmt_str(em, "stp_sub(%s, %s)", a, b);
+	if (strcmp(op, "*") == 0)
+		return fmt_str(em, "stp_mul(%s, %s)", a, b);
+	if (strcmp(op, "/") == 0 || strcmp(op, "%") == 0) {
+		const char *t = new_temp(em, TYPE_LONG);
+		emit(em, "\t%s = stp_%s(c, %s, %s, %s);\n", t, op[0] == '/' ? "div" : "mod", a, b,
+		     where(em, tok));
+		check_error(em);
+		return t;
+	}
+	if (strcmp(op, "<<") == 0)
+		return fmt_str(em, "stp_shl(%s, %s)", a, b);
+	if (strcmp(op, ">>") == 0)
+		return fmt_str(em, "stp_shr(%s, %s)", a, b);
+	if (strcmp(op, ">>>") == 0)
+		return fmt_str(em, "((int64_t)((uint64_t)(%s) >> ((%s) & 63)))", a, b);
+	return fmt_str(em, "((%s) %s (%s))", a, op, b);
+}
+
+/* Store v into an lvalue (scalar or element); returns the stored value. */
+static void store(struct emitter *em, struct expr *lv, const char *v, const char *keys)
+{
+	const struct symbol *sym = lv->sym;
+	if (!sym)
+		return;
+	if (lv->kind == EXPR_INDEX) {
+		emit(em, "\tstp_map_set_%c(c, g%d, %s, %s, %s);\n",
+		     sym->type == TYPE_STRING ? 's' : 'l', sym->index, keys, v,
+		     where(em, lv->a->tok));
+		check_error(em);
+	} else if (sym->type == TYPE_STRING) {
+		emit(em, "\tstp_scpy(%s, %s);\n", sym_name(em, sym), v);
+	} else {
+		emit(em, "\t%s = %s;\n", sym_name(em, sym), v);
+	}
+}
+
+/* The current value of an lvalue whose keys are already evaluated. */
+static const char *load(struct emitter *em, struct expr *lv, const char *keys)
+{
+	const struct symbol *sym = lv->sym;
+	if (lv->kind == EXPR_INDEX)
+		return fmt_str(em, "stp_map_get_%c(g%d, %s)", sym->type == TYPE_STRING ? 's' : 'l',
+			       sym->index, keys);
+	return sym_name(em, sym);
+}
+
+static const char *ex_assign(struct emitter *em, struct expr *e)
+{
+	struct expr *lv = e->a;
+	const char *op = e->op;
+	const struct symbol *sym = lv->sym;
+	if (!sym)
+		return "0";
+	const char *keys = NULL;
+	if (lv->kind == EXPR_INDEX)
+		keys = ex_keys(em, &lv->list, sym);
+	if (strcmp(op, "<<<") == 0) {
+		const char *v = ex(em, e->b);
+		if (lv->kind == EXPR_INDEX) {
+			emit(em, "\tstp_map_stat_add(c, g%d, %s, %s, %s);\n", sym->index, keys, v,
+			     where(em, lv->a->tok));
+			check_error(em);
+		} else {
+			emit(em, "\tstp_stat_add(g%d, &g%d_p, %s);\n", sym->index, sym->index, v);
+		}
+		return v;
+	}
+	bool str = sym->type == TYPE_STRING;
+	const char *v = ex(em, e->b);
+	const char *t = new_temp(em, str ? TYPE_STRING : TYPE_LONG);
+	if (strcmp(op, "=") == 0) {
+		if (str)
+			emit(em, "\tstp_scpy(%s, %s);\n", t, v);
+		else
+			emit(em, "\t%s = %s;\n", t, v);
+	} else if (strcmp(op, ".=") == 0) {
+		emit(em, "\tstp_scat(%s, %s, %s);\n", t, load(em, lv, keys), v);
+	} else {
+		char bop[8];
+		snprintf(bop, sizeof(bop), "%.*s", (int)strlen(op) - 1, op);
+		/* x /= y reports the right operand, as the original */
+		const char *r = arith(em, bop, load(em, lv, keys), v, e->b->tok);
+		emit(em, "\t%s = %s;\n", t, r);
+	}
+	store(em, lv, t, keys);
+	return t;
+}
+
+static const char *ex_incdec(struct emitter *em, struct expr *e, bool post)
+{
+	struct expr *lv = e->a;
+	const struct symbol *sym = lv->sym;
+	if (!sym)
+		return "0";
+	const char *keys = NULL;
+	if (lv->kind == EXPR_INDEX)
+		keys = ex_keys(em, &lv->list, sym);
+	const char *old = new_temp(em, TYPE_LONG);
+	const char *nv = new_temp(em, TYPE_LONG);
+	emit(em, "\t%s = %s;\n", old, load(em, lv, keys));
+	emit(em, "\t%s = stp_%s(%s, 1);\n", nv, strcmp(e->op, "++") == 0 ? "add" : "sub", old);
+	store(em, lv, nv, keys);
+	return post ? old : nv;
+}
+
+static const char *ex_logical(struct emitter *em, struct expr *e)
+{
+	bool and = strcmp(e->op, "&&") == 0;
+	const char *t = new_temp(em, TYPE_LONG);
+	const char *a = ex(em, e->a);
+	emit(em, "\t%s = %s;\n", t, and? "0" : "1");
+	emit(em, "\tif (%s(%s)) {\n", and? "" : "!", a);
+	const char *b = ex(em, e->b);
+	emit(em, "\t%s = (%s) != 0;\n\t}\n", t, b);
+	return t;
+}
+
+static const char *ex_ternary(struct emitter *em, struct expr *e)
+{
+	bool str = e->type == TYPE_STRING;
+	const char *t = new_temp(em, str ? TYPE_STRING : TYPE_LONG);
+	const char *cond = ex(em, e->a);
+	emit(em, "\tif (%s) {\n", cond);
+	const char *b = ex(em, e->b);
+	emit(em, str ? "\tstp_scpy(%s, %s);\n" : "\t%s = %s;\n", t, b);
+	emit(em, "\t} else {\n");
+	const char *c = ex(em, e->c);
+	emit(em, str ? "\tstp_scpy(%s, %s);\n" : "\t%s = %s;\n", t, c);
+	emit(em, "\t}\n");
+	return t;
+}
+
+static const char *stat_op_name(const char *op)
+{
+	if (strcmp(op, "@count") == 0)
+		return "STP_COUNT";
+	if (strcmp(op, "@sum") == 0)
+		return "STP_SUM";
+	if (strcmp(op, "@min") == 0)
+		return "STP_MIN";
+	if (strcmp(op, "@max") == 0)
+		return "STP_MAX";
+	if (strcmp(op, "@avg") == 0)
+		return "STP_AVG";
+	return "STP_VARIANCE";
+}
+
+static const char *ex(struct emitter *em, struct expr *e)
+{
+	if (!e)
+		return "0";
+	switch (e->kind) {
+	case EXPR_NUMBER:
+		if (e->num == INT64_MIN)
+			return "INT64_MIN";
+		return fmt_str(em, "INT64_C(%lld)", e->num);
+	case EXPR_STRING:
+		return script_string(em, e->str);
+	case EXPR_DEFINED:
+		return "0";
+	case EXPR_EMBEDDED:
+		return fmt_str(em, "((int64_t)(%s))", e->str);
+	case EXPR_SYMBOL:
+		if (!e->sym)
+			return "0";
+		return sym_name(em, e->sym);
+	case EXPR_INDEX: {
+		if (e->a->kind == EXPR_HIST) {
+			const struct symbol *sym;
+			const char *ref = ex_stat_ref(em, e->a->a, &sym);
+			const char *i = ex(em, e->list.items[0]);
+			const char *t = new_temp(em, TYPE_LONG);
+			if (sym)
+				emit(em, "\t%s = stp_stat_bucket(c, %s, %s, %s, %s);\n", t, ref,
+				     stat_params(em, sym), i, where(em, e->tok));
+			check_error(em);
+			return t;
+		}
+		if (!e->sym)
+			return "0";
+		const char *keys = ex_keys(em, &e->list, e->sym);
+		if (e->sym->type == TYPE_STRING) {
+			const char *t = new_temp(em, TYPE_STRING);
+			emit(em, "\tstp_scpy(%s, stp_map_get_s(g%d, %s));\n", t, e->sym->index,
+			     keys);
+			return t;
+		}
+		const char *t = new_temp(em, TYPE_LONG);
+		emit(em, "\t%s = stp_map_get_l(g%d, %s);\n", t, e->sym->index, keys);
+		return t;
+	}
+	case EXPR_IN: {
+		if (!e->sym)
+			return "0";
+		const char *keys = ex_keys(em, &e->list, e->sym);
+		const char *t = new_temp(em, TYPE_LONG);
+		emit(em, "\t%s = stp_map_exists(g%d, %s);\n", t, e->sym->index, keys);
+		return t;
+	}
+	case EXPR_BINARY: {
+		const char *a = ex_stable(em, e->a, has_side_effects(e->b));
+		const char *b = ex(em, e->b);
+		return arith(em, e->op, a, b, e->tok);
+	}
+	case EXPR_LOGICAL:
+		return ex_logical(em, e);
+	case EXPR_COMPARE: {
+		const char *a = ex_stable(em, e->a, has_side_effects(e->b));
+		const char *b = ex(em, e->b);
+		if (e->a->type == TYPE_STRING)
+			return fmt_str(em, "((int64_t)(strcmp(%s, %s) %s 0))", a, b, e->op);
+		return fmt_str(em, "((int64_t)((%s) %s (%s)))", a, e->op, b);
+	}
+	case EXPR_CONCAT: {
+		const char *a = ex_stable(em, e->a, has_side_effects(e->b));
+		const char *b = ex(em, e->b);
+		const char *t = new_temp(em, TYPE_STRING);
+		emit(em, "\tstp_scat(%s, %s, %s);\n", t, a, b);
+		return t;
+	}
+	case EXPR_REGEX: {
+		const char *a = ex(em, e->a);
+		const char *t = new_temp(em, TYPE_LONG);
+		emit(em, "\t%s = stp_regex_match(c, %s, %s, %s);\n", t, a,
+		     script_string(em, e->b->str), where(em, e->tok));
+		check_error(em);
+		if (strcmp(e->op, "!~") == 0)
+			return fmt_str(em, "((int64_t)!%s)", t);
+		return t;
+	}
+	case EXPR_UNARY: {
+		const char *a = ex(em, e->a);
+		if (strcmp(e->op, "-") == 0)
+			return fmt_str(em, "stp_neg(%s)", a);
+		if (strcmp(e->op, "!") == 0)
+			return fmt_str(em, "((int64_t)!(%s))", a);
+		if (strcmp(e->op, "~") == 0)
+			return fmt_str(em, "(~(%s))", a);
+		return a;
+	}
+	case EXPR_PREINC:
+		return ex_incdec(em, e, false);
+	case EXPR_POSTINC:
+		return ex_incdec(em, e, true);
+	case EXPR_TERNARY:
+		return ex_ternary(em, e);
+	case EXPR_ASSIGN:
+		return ex_assign(em, e);
+	case EXPR_CALL:
+		return ex_call(em, e);
+	case EXPR_PRINT:
+		return ex_print(em, e);
+	case EXPR_STAT: {
+		const struct symbol *sym;
+		const char *ref = ex_stat_ref(em, e->a, &sym);
+		const char *t = new_temp(em, TYPE_LONG);
+		if (sym)
+			emit(em, "\t%s = stp_stat_get(c, %s, %s, %s, %s);\n", t, ref,
+			     stat_params(em, sym), stat_op_name(e->str), where(em, e->tok));
+		check_error(em);
+		return t;
+	}
+	default:
+		return "0";
+	}
+}
+
+/* ---- statements ---- */
+
+static void st(struct emitter *em, struct stmt *s);
+
+static void count_action(struct emitter *em, const struct token *tok)
+{
+	emit(em,
+	     "\tif (STP_UNLIKELY(--c->actionremaining < 0)) { stp_fail(c, \"MAXACTION "
+	     "exceeded\", %s); goto %s; }\n",
+	     where(em, tok), em->err_label);
+}
+
+static void st_foreach(struct emitter *em, struct stmt *s)
+{
+	struct expr *arr = s->array;
+	const struct symbol *sym = arr->kind == EXPR_INDEX ? arr->sym : arr->sym;
+	if (!sym)
+		return;
+	int column = s->sort_key < 0 ? 0 : s->sort_key;
+	int dir = s->sort_key < 0 ? 0 : (s->sort_dir == '-' ? -1 : 1);
+	const char *agg = s->sort_aggr ? stat_op_name(s->sort_aggr) : "STP_COUNT";
+	const char *limit = s->limit ? ex(em, s->limit) : "0";
+	/* a slice's fixed keys, evaluated once */
+	const char *fixed[ELAB_MAX_KEYS] = {0};
+	if (arr->kind == EXPR_INDEX) {
+		vec_foreach(&arr->list, i) {
+			struct expr *k = arr->list.items[i];
+			if (k->kind != EXPR_WILDCARD && i < ELAB_MAX_KEYS)
+				fixed[i] = ex_stable(em, k, true);
+		}
+	}
+	int n = em->nlabels++;
+	emit(em, "\t{\n\tstruct stp_iter *it%d = stp_iter_start(c, g%d, %d, %d, %s, %s, %s);\n", n,
+	     sym->index, column, dir, agg, s->limit ? "true" : "false", limit);
+	emit(em, "\twhile (stp_iter_next(it%d)) {\n", n);
+	for (int i = 0; i < ELAB_MAX_KEYS && i < sym->arity; i++) {
+		if (!fixed[i])
+			continue;
+		if (sym->keys[i] == TYPE_STRING)
+			emit(em, "\tif (strcmp(stp_iter_key_s(it%d, %d), %s) != 0) continue;\n", n,
+			     i + 1, fixed[i]);
+		else
+			emit(em, "\tif (stp_iter_key_l(it%d, %d) != %s) continue;\n", n, i + 1,
+			     fixed[i]);
+	}
+	vec_foreach(&s->keys, i) {
+		struct expr *k = s->keys.items[i];
+		if (!k->sym)
+			continue;
+		if (sym->keys[i] == TYPE_STRING)
+			emit(em, "\tstp_scpy(%s, stp_iter_key_s(it%d, %zu));\n",
+			     sym_name(em, k->sym), n, i + 1);
+		else
+			emit(em, "\t%s = stp_iter_key_l(it%d, %zu);\n", sym_name(em, k->sym), n,
+			     i + 1);
+	}
+	if (s->value && s->value->sym) {
+		if (sym->type == TYPE_STRING)
+			emit(em, "\tstp_scpy(%s, stp_iter_val_s(it%d));\n",
+			     sym_name(em, s->value->sym), n);
+		else
+			emit(em, "\t%s = stp_iter_val_l(it%d);\n", sym_name(em, s->value->sym), n);
+	}
+	const char *saved = em->cont_label;
+	em->cont_label = fmt_str(em, "cont%d", n);
+	st(em, s->body);
+	emit(em, "\t%s: ;\n\t}\n\tstp_iter_end(c, it%d);\n\t}\n", em->cont_label, n);
+	em->cont_label = saved;
+}
+
+static void st_delete(struct emitter *em, struct stmt *s)
+{
+	struct expr *e = s->expr;
+	const struct symbol *sym = e->sym;
+	if (!sym)
+		return;
+	if (e->kind == EXPR_INDEX) {
+		const char *keys = ex_keys(em, &e->list, sym);
+		emit(em, "\tstp_map_delete(g%d, %s);\n", sym->index, keys);
+	} else if (sym->arity > 0) {
+		emit(em, "\tstp_map_clear(g%d);\n", sym->index);
+	} else if (sym->type == TYPE_STATS) {
+		emit(em, "\tstp_stat_clear(g%d, &g%d_p);\n", sym->index, sym->index);
+	} else if (sym->type == TYPE_STRING) {
+		emit(em, "\t%s[0] = 0;\n", sym_name(em, sym));
+	} else {
+		emit(em, "\t%s = 0;\n", sym_name(em, sym));
+	}
+}
+
+static void st_try(struct emitter *em, struct stmt *s)
+{
+	const char *catch_label = new_label(em, "catch");
+	const char *end_label = new_label(em, "endtry");
+	const char *saved = em->err_label;
+	em->err_label = catch_label;
+	emit(em, "\t{\n");
+	st(em, s->body);
+	em->err_label = saved;
+	emit(em, "\tgoto %s;\n\t}\n%s:\n", end_label, catch_label);
+	if (s->value && s->value->sym)
+		emit(em, "\tstp_scpy(%s, c->last_error);\n", sym_name(em, s->value->sym));
+	emit(em, "\tc->last_error = NULL;\n\tc->last_stmt = NULL;\n");
+	st(em, s->other);
+	emit(em, "%s: ;\n", end_label);
+}
+
+static void st(struct emitter *em, struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case STMT_BLOCK:
+		emit(em, "\t{\n");
+		vec_foreach(&s->stmts, i)
+			st(em, s->stmts.items[i]);
+		emit(em, "\t}\n");
+		return;
+	case STMT_NULL:
+		return;
+	case STMT_EXPR:
+		count_action(em, s->tok);
+		emit(em, "\t{\n");
+		emit(em, "\t(void)%s;\n", ex(em, s->expr));
+		emit(em, "\t}\n");
+		return;
+	case STMT_IF: {
+		count_action(em, s->tok);
+		emit(em, "\t{\n");
+		const char *cond = ex(em, s->expr);
+		emit(em, "\tif (%s) {\n", cond);
+		st(em, s->body);
+		if (s->other) {
+			emit(em, "\t} else {\n");
+			st(em, s->other);
+		}
+		emit(em, "\t}\n\t}\n");
+		return;
+	}
+	case STMT_FOR: {
+		count_action(em, s->tok);
+		emit(em, "\t{\n");
+		if (s->init)
+			emit(em, "\t(void)%s;\n", ex(em, s->init));
+		const char *saved = em->cont_label;
+		em->cont_label = new_label(em, "cont");
+		const char *cont = em->cont_label;
+		emit(em, "\tfor (;;) {\n");
+		count_action(em, s->tok);
+		if (s->expr) {
+			const char *cond = ex(em, s->expr);
+			emit(em, "\tif (!(%s)) break;\n", cond);
+		}
+		st(em, s->body);
+		emit(em, "\t%s: ;\n", cont);
+		em->cont_label = saved;
+		if (s->step)
+			emit(em, "\t(void)%s;\n", ex(em, s->step));
+		emit(em, "\t}\n\t}\n");
+		return;
+	}
+	case STMT_FOREACH:
+		count_action(em, s->tok);
+		st_foreach(em, s);
+		return;
+	case STMT_RETURN:
+		count_action(em, s->tok);
+		if (s->expr && em->fn) {
+			const char *v = ex(em, s->expr);
+			if (em->fn->type == TYPE_STRING)
+				emit(em, "\tstp_scpy(ret, %s);\n", v);
+			else
+				emit(em, "\tret = %s;\n", v);
+		}
+		emit(em, "\tgoto out;\n");
+		return;
+	case STMT_NEXT:
+		count_action(em, s->tok);
+		if (em->fn)
+			emit(em, "\tstp_fail(c, \"all functions exhausted\", %s);\n",
+			     where(em, em->fn->decl->tok));
+		emit(em, "\tgoto out;\n");
+		return;
+	case STMT_BREAK:
+		count_action(em, s->tok);
+		emit(em, em->cont_label ? "\tbreak;\n" : "\t;\n");
+		return;
+	case STMT_CONTINUE:
+		count_action(em, s->tok);
+		if (em->cont_label)
+			emit(em, "\tgoto %s;\n", em->cont_label);
+		return;
+	case STMT_DELETE:
+		count_action(em, s->tok);
+		emit(em, "\t{\n");
+		st_delete(em, s);
+		emit(em, "\t}\n");
+		return;
+	case STMT_TRY:
+		st_try(em, s);
+		return;
+	}
+}
+
+/* ---- functions and probes ---- */
+
+static void number_symbols(struct vec *v)
+{
+	vec_foreach(v, i)
+		((struct symbol *)v->items[i])->index = (int)i;
+}
+
+static void declare_locals(struct emitter *em, struct strbuf *sb, const struct vec *locals)
+{
+	vec_foreach(locals, i) {
+		const struct symbol *l = locals->items[i];
+		if (l->type == TYPE_STRING)
+			sb_printf(sb, "\tchar l%zu[MAXSTRINGLEN]; /* %s */\n\tl%zu[0] = 0;\n", i,
+				  l->name, i);
+		else
+			sb_printf(sb, "\tint64_t l%zu = 0; /* %s */\n", i, l->name);
+	}
+	(void)em;
+}
+
+static void signature(struct strbuf *sb, const struct efunction *f)
+{
+	const char *ret = f->type == TYPE_LONG ? "int64_t" : "void";
+	sb_printf(sb, "static %s f%d(struct stp_context *c", ret, f->index);
+	if (f->type == TYPE_STRING)
+		sb_puts(sb, ", char *ret");
+	vec_foreach(&f->params, i) {
+		const struct symbol *p = f->params.items[i];
+		if (p->type == TYPE_STRING)
+			sb_printf(sb, ", const char *p%zu", i);
+		else
+			sb_printf(sb, ", int64_t p%zu", i);
+	}
+	sb_puts(sb, ")");
+}
+
+/* The parameters as locals of the body: strings copied (they can be set). */
+static void copy_params(struct strbuf *sb, const struct efunction *f, const char *prefix)
+{
+	vec_foreach(&f->params, i) {
+		const struct symbol *p = f->params.items[i];
+		if (p->type == TYPE_STRING)
+			sb_printf(
+				sb,
+				"\tchar %s%zu[MAXSTRINGLEN]; /* %s */\n\tstp_scpy(%s%zu, p%zu);\n",
+				prefix, i, p->name, prefix, i, i);
+		else
+			sb_printf(sb, "\tint64_t %s%zu = p%zu; /* %s */\n", prefix, i, i, p->name);
+	}
+}
+
+static void emit_embedded_function(struct emitter *em, struct strbuf *out,
+				   const struct efunction *f)
+{
+	signature(out, f);
+	sb_puts(out, "\n{\n");
+	if (f->type == TYPE_LONG)
+		sb_puts(out, "\tint64_t ret = 0;\n");
+	copy_params(out, f, "a");
+	vec_foreach(&f->params, i) {
+		const struct symbol *p = f->params.items[i];
+		sb_printf(out, "#define STAP_ARG_%s (a%zu)\n", p->name, i);
+	}
+	sb_puts(out,
+		"#define STAP_RETVALUE ret\n"
+		"#define STAP_RETURN(v) do { STAP_RETVALUE = (v); goto out; } while (0)\n"
+		"#define STAP_ERROR(...) do { snprintf(c->error_buf, MAXSTRINGLEN, __VA_ARGS__); "
+		"stp_fail(c, c->error_buf, NULL); goto out; } while (0)\n"
+		"#define CONTEXT c\n\t{\n");
+	sb_puts(out, f->decl->code->text);
+	sb_puts(out, "\n\t}\n\tgoto out;\nout:\n");
+	vec_foreach(&f->params, i) {
+		const struct symbol *p = f->params.items[i];
+		sb_printf(out, "#undef STAP_ARG_%s\n", p->name);
+	}
+	sb_puts(out,
+		"#undef STAP_RETVALUE\n#undef STAP_RETURN\n#undef STAP_ERROR\n#undef CONTEXT\n");
+	sb_puts(out, f->type == TYPE_LONG ? "\treturn ret;\n}\n\n" : "\treturn;\n}\n\n");
+	(void)em;
+}
+
+static void emit_body(struct emitter *em, struct strbuf *out, struct stmt *body,
+		      const char *prologue)
+{
+	struct strbuf code;
+	sb_init(&code);
+	sb_init(&em->decls);
+	em->out = &code;
+	em->ntemps = 0;
+	em->err_label = "out";
+	em->cont_label = NULL;
+	st(em, body);
+	sb_puts(out, sb_str(&em->decls));
+	sb_puts(out, prologue);
+	sb_puts(out, sb_str(&code));
+	sb_fini(&code);
+	sb_fini(&em->decls);
+}
+
+static void emit_function(struct emitter *em, struct strbuf *out, const struct efunction *f)
+{
+	if (!f->decl->body) {
+		emit_embedded_function(em, out, f);
+		return;
+	}
+	number_symbols((struct vec *)&f->params);
+	number_symbols((struct vec *)&f->locals);
+	signature(out, f);
+	sb_printf(out, " /* %s */\n{\n", f->name);
+	if (f->type == TYPE_LONG)
+		sb_puts(out, "\tint64_t ret = 0;\n");
+	else if (f->type == TYPE_STRING)
+		sb_puts(out, "\tret[0] = 0;\n");
+	copy_params(out, f, "a");
+	declare_locals(em, out, &f->locals);
+	struct strbuf pro;
+	sb_init(&pro);
+	sb_printf(&pro,
+		  "\tif (STP_UNLIKELY(++c->nesting > MAXNESTING)) { stp_fail(c, \"MAXNESTING "
+		  "exceeded\", %s); goto out; }\n",
+		  where(em, f->decl->tok));
+	em->fn = f;
+	emit_body(em, out, f->decl->body, sb_str(&pro));
+	em->fn = NULL;
+	sb_fini(&pro);
+	sb_puts(out, "\tgoto out;\nout:\n\tc->nesting--;\n");
+	sb_puts(out, f->type == TYPE_LONG ? "\treturn ret;\n}\n\n" : "\treturn;\n}\n\n");
+}
+
+static void emit_probe(struct emitter *em, struct strbuf *out, struct eprobe *p)
+{
+	number_symbols(&p->locals);
+	sb_printf(out, "static void probe%d(struct stp_context *c) /* %s */\n{\n", p->index, p->pp);
+	declare_locals(em, out, &p->locals);
+	struct stmt *body = p->body;
+	if (p->cond) {
+		/* if (cond): the handler runs only while the condition holds */
+		struct stmt *guard = arena_alloc(&em->arena, sizeof(*guard));
+		guard->kind = STMT_IF;
+		guard->tok = p->tok;
+		guard->sort_key = -1;
+		struct expr *neg = arena_alloc(&em->arena, sizeof(*neg));
+		neg->kind = EXPR_UNARY;
+		neg->op = "!";
+		neg->tok = p->tok;
+		neg->a = p->cond;
+		neg->type = TYPE_LONG;
+		guard->expr = neg;
+		struct stmt *ret = arena_alloc(&em->arena, sizeof(*ret));
+		ret->kind = STMT_NEXT;
+		ret->tok = p->tok;
+		guard->body = ret;
+		struct stmt *blk = arena_alloc(&em->arena, sizeof(*blk));
+		blk->kind = STMT_BLOCK;
+		blk->sort_key = -1;
+		vec_push_arena(&em->arena, &blk->stmts, guard);
+		if (body)
+			vec_push_arena(&em->arena, &blk->stmts, body);
+		body = blk;
+	}
+	emit_body(em, out, body, "");
+	sb_puts(out, "\tgoto out;\nout:\n\treturn;\n}\n\n");
+}
+
+/* A global's initial value: a literal, maybe negated. */
+static const char *init_value(struct emitter *em, const struct expr *e, bool *is_string)
+{
+	*is_string = false;
+	if (!e)
+		return NULL;
+	if (e->kind == EXPR_STRING) {
+		*is_string = true;
+		return script_string(em, e->str);
+	}
+	if (e->kind == EXPR_NUMBER)
+		return fmt_str(em, "INT64_C(%lld)", e->num);
+	if (e->kind == EXPR_UNARY && e->a && e->a->kind == EXPR_NUMBER)
+		return fmt_str(em, "stp_neg(INT64_C(%lld))", e->a->num);
+	return NULL;
+}
+
+static void emit_globals(struct emitter *em, struct strbuf *out, struct strbuf *init,
+			 struct strbuf *fini, struct strbuf *table)
+{
+	vec_foreach(&em->e->globals, i) {
+		struct symbol *g = em->e->globals.items[i];
+		g->index = (int)i;
+		if (g->type == TYPE_STATS || g->arity > 0)
+			sb_printf(out,
+				  "static const struct stp_stat_params g%zu_p = {%d, %d, %d, %d, "
+				  "%d};\n",
+				  i, g->stat.kind, g->stat.start, g->stat.stop, g->stat.step,
+				  g->stat.shift);
+		if (g->arity > 0) {
+			char kt[ELAB_MAX_KEYS + 1];
+			for (int k = 0; k < g->arity && k < ELAB_MAX_KEYS; k++)
+				kt[k] = g->keys[k] == TYPE_STRING ? 's' : 'l';
+			kt[g->arity < ELAB_MAX_KEYS ? g->arity : ELAB_MAX_KEYS] = 0;
+			sb_printf(out, "static struct stp_map *g%zu; /* %s */\n", i, g->name);
+			sb_printf(init,
+				  "\tg%zu = stp_map_new(\"%s\", %s, &g%zu_p, %lld, %s);\n\tif "
+				  "(!g%zu) "
+				  "return -12;\n",
+				  i, kt,
+				  g->type == TYPE_STRING  ? "STP_TSTRING"
+				  : g->type == TYPE_STATS ? "STP_TSTATS"
+							  : "STP_TLONG",
+				  i, g->decl ? g->decl->size : 0LL,
+				  g->decl && g->decl->wrap ? "true" : "false", i);
+			sb_printf(fini, "\tg%zu = NULL;\n", i);
+			continue;
+		}
+		if (g->type == TYPE_STATS) {
+			sb_printf(out, "static struct stp_stat *g%zu; /* %s */\n", i, g->name);
+			sb_printf(init,
+				  "\tg%zu = stp_stat_new(&g%zu_p);\n\tif (!g%zu) return -12;\n", i,
+				  i, i);
+			sb_printf(fini, "\tg%zu = NULL;\n", i);
+			continue;
+		}
+		bool is_string;
+		const char *v = init_value(em, g->decl ? g->decl->init : NULL, &is_string);
+		if (g->type == TYPE_STRING) {
+			sb_printf(out, "static char g%zu[MAXSTRINGLEN]; /* %s */\n", i, g->name);
+			sb_printf(init, "\tstp_scpy(g%zu, %s);\n", i, v && is_string ? v : "\"\"");
+		} else {
+			sb_printf(out, "static int64_t g%zu; /* %s */\n", i, g->name);
+			sb_printf(init, "\tg%zu = %s;\n", i, v && !is_string ? v : "0");
+		}
+		sb_printf(table, "\t{\"%s\", %s, %sg%zu},\n", g->name,
+			  g->type == TYPE_STRING ? "STP_TSTRING" : "STP_TLONG",
+			  g->type == TYPE_STRING ? "" : "&", i);
+	}
+}
+
+static int limit_define(const struct session *s, const char *name)
+{
+	vec_foreach(&s->defines, i) {
+		const char *d = s->defines.items[i];
+		size_t n = strlen(name);
+		if (strncmp(d, name, n) == 0 && (d[n] == '=' || d[n] == 0))
+			return 1;
+	}
+	return 0;
+}
+
+char *translate(const struct session *s, const struct elab *e)
+{
+	struct emitter em = {.s = s, .e = e};
+	arena_init(&em.arena);
+	sb_init(&em.formats);
+	struct strbuf out, globals, init, fini, gtable, funcs, probes;
+	sb_init(&out);
+	sb_init(&globals);
+	sb_init(&init);
+	sb_init(&fini);
+	sb_init(&gtable);
+	sb_init(&funcs);
+	sb_init(&probes);
+
+	sb_puts(&out, "/* generated by stap (stap on eBPF), host target */\n");
+	(void)limit_define;
+	sb_puts(&out, "#include <stdio.h>\n#include <stdlib.h>\n#include \"stp_host.h\"\n\n");
+	vec_foreach(&e->embeds, i) {
+		const struct token *t = e->embeds.items[i];
+		sb_printf(&out, "%s\n", t->text);
+	}
+	emit_globals(&em, &globals, &init, &fini, &gtable);
+	sb_puts(&out, sb_str(&globals));
+	sb_putc(&out, '\n');
+	vec_foreach(&e->functions, i) {
+		const struct efunction *f = e->functions.items[i];
+		signature(&out, f);
+		sb_puts(&out, ";\n");
+	}
+	vec_foreach(&e->functions, i)
+		emit_function(&em, &funcs, e->functions.items[i]);
+	vec_foreach(&e->probes, i) {
+		struct eprobe *p = e->probes.items[i];
+		if (p->kind != PROBE_NEVER && !p->elided)
+			emit_probe(&em, &probes, p);
+	}
+	sb_putc(&out, '\n');
+	sb_puts(&out, sb_str(&funcs));
+	sb_puts(&out, sb_str(&probes));
+	sb_printf(&out, "static const char *const stp_formats[] = {\n%s\tNULL\n};\n\n",
+		  sb_str(&em.formats));
+	sb_puts(&out, "static const struct stp_probe stp_probes[] = {\n");
+	int nprobes = 0;
+	vec_foreach(&e->probes, i) {
+		const struct eprobe *p = e->probes.items[i];
+		static const char *const kinds[] = {
+			[PROBE_BEGIN] = "STP_PROBE_BEGIN",
+			[PROBE_END] = "STP_PROBE_END",
+			[PROBE_ERROR] = "STP_PROBE_ERROR",
+			[PROBE_TIMER] = "STP_PROBE_TIMER",
+		};
+		if (p->kind == PROBE_NEVER || p->elided)
+			continue;
+		sb_printf(
+			&out, "\t{%s, INT64_C(%lld), INT64_C(%lld), INT64_C(%lld), %s, probe%d},\n",
+			kinds[p->kind], (long long)p->seq, (long long)p->interval_ns,
+			(long long)p->randomize_ns, c_string(&em, p->pp, strlen(p->pp)), p->index);
+		nprobes++;
+	}
+	sb_puts(&out, "\t{0}\n};\n\n");
+	sb_printf(&out, "static const struct stp_global stp_globals[] = {\n%s\t{0}\n};\n\n",
+		  sb_str(&gtable));
+	sb_printf(&out,
+		  "static int stp_init(struct stp_context *c)\n{\n\t(void)c;\n%s\treturn 0;\n}\n\n",
+		  sb_str(&init));
+	sb_printf(&out, "static void stp_fini(void)\n{\n%s}\n\n", sb_str(&fini));
+	int nglobals = 0;
+	for (const char *p = sb_str(&gtable); (p = strchr(p, '{')); p++)
+		nglobals++;
+	sb_printf(&out,
+		  "const struct stp_module stp_module_desc = {\n"
+		  "\t.abi = STP_ABI_VERSION,\n"
+		  "\t.maxstringlen = MAXSTRINGLEN,\n"
+		  "\t.maxaction = MAXACTION,\n"
+		  "\t.maxaction_interruptible = MAXACTION_INTERRUPTIBLE,\n"
+		  "\t.maxnesting = MAXNESTING,\n"
+		  "\t.maxerrors = MAXERRORS,\n"
+		  "\t.maxskipped = MAXSKIPPED,\n"
+		  "\t.maxmapentries = MAXMAPENTRIES,\n"
+		  "\t.hist_width = HIST_WIDTH,\n"
+		  "\t.hist_elision = HIST_ELISION,\n"
+		  "\t.formats = stp_formats,\n"
+		  "\t.nformats = %d,\n"
+		  "\t.probes = stp_probes,\n"
+		  "\t.nprobes = %d,\n"
+		  "\t.globals = stp_globals,\n"
+		  "\t.nglobals = %d,\n"
+		  "\t.init = stp_init,\n"
+		  "\t.fini = stp_fini,\n"
+		  "\t.suppress_handler_errors = %s,\n"
+		  "};\n",
+		  em.nformats, nprobes, nglobals, s->suppress_handler_errors ? "true" : "false");
+
+	char *r = xstrdup(sb_str(&out));
+	sb_fini(&out);
+	sb_fini(&globals);
+	sb_fini(&init);
+	sb_fini(&fini);
+	sb_fini(&gtable);
+	sb_fini(&funcs);
+	sb_fini(&probes);
+	sb_fini(&em.formats);
+	arena_fini(&em.arena);
+	return r;
+}
