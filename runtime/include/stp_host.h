@@ -289,7 +289,7 @@ struct stp_module {
 	int abi;     /* STP_ABI_VERSION */
 	int64_t maxstringlen, maxaction, maxaction_interruptible, maxnesting;
 	int64_t maxerrors, maxskipped, maxmapentries, hist_width, hist_elision;
-	const char *const *formats; /* printf formats, as the script wrote them (escapes done) */
+	const char *const *formats; /* printf formats, as written in the script (fmt_parse raw text) */
 	int nformats;
 	const struct stp_probe *probes;
 	int nprobes;

@@ -723,6 +723,18 @@ static void st_try(struct emitter *em, struct stmt *s)
 	emit(em, "%s: ;\n", end_label);
 }
 
+static bool is_empty(const struct stmt *s)
+{
+	if (!s || s->kind == STMT_NULL)
+		return true;
+	if (s->kind != STMT_BLOCK)
+		return false;
+	vec_foreach(&s->stmts, i)
+		if (!is_empty(s->stmts.items[i]))
+			return false;
+	return true;
+}
+
 static void st(struct emitter *em, struct stmt *s)
 {
 	if (!s)
@@ -764,7 +776,10 @@ static void st(struct emitter *em, struct stmt *s)
 		em->cont_label = new_label(em, "cont");
 		const char *cont = em->cont_label;
 		emit(em, "\tfor (;;) {\n");
-		count_action(em, s->tok);
+		/* the original counts the statements run; a loop whose body has
+		 * none still counts each turn, at the loop */
+		if (is_empty(s->body))
+			count_action(em, s->tok);
 		if (s->expr) {
 			const char *cond = ex(em, s->expr);
 			emit(em, "\tif (!(%s)) break;\n", cond);
