@@ -29,7 +29,7 @@ endif
 CFLAGS   ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS  ?=
-LDLIBS   ?= -lz
+LDLIBS   ?= -lz -ldl
 
 # What every build shares; CFLAGS stays the user's to override.  The
 # sanitizer builds show warnings but never stop on them: GCC warns falsely
@@ -43,15 +43,18 @@ ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 
 SRCS      := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))
-FUZZ_SRCS := $(filter-out src/main.c,$(SRCS))
+FUZZ_SRCS := $(filter-out src/main.c src/staprun.c,$(SRCS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 OBJDIR      := build/obj
 ASAN_OBJDIR := build-asan/obj
 FUZZ_OBJDIR := build/fuzz-obj
 
-OBJS      := $(SRCS:src/%.c=$(OBJDIR)/%.o)
-ASAN_OBJS := $(SRCS:src/%.c=$(ASAN_OBJDIR)/%.o)
+ALL_OBJS      := $(SRCS:src/%.c=$(OBJDIR)/%.o)
+ALL_ASAN_OBJS := $(SRCS:src/%.c=$(ASAN_OBJDIR)/%.o)
+# staprun.c and main.c each hold a main(): the two programs share the rest
+OBJS      := $(filter-out $(OBJDIR)/staprun.o,$(ALL_OBJS))
+ASAN_OBJS := $(filter-out $(ASAN_OBJDIR)/staprun.o,$(ALL_ASAN_OBJS))
 FUZZ_OBJS := $(FUZZ_SRCS:src/%.c=$(FUZZ_OBJDIR)/%.o) $(FUZZ_OBJDIR)/fuzz_parse.o
 
 # Unit tests link with everything but main.o.
@@ -62,6 +65,8 @@ ASAN_UNITS    := $(UNIT_SRCS:tests/unit/%.c=build-asan/unit/%)
 
 STAP      := build/stap
 ASAN_STAP := build-asan/stap
+STAPRUN      := build/staprun
+ASAN_STAPRUN := build-asan/staprun
 FUZZER    := build/fuzz_parse
 
 FUZZ_CORPUS    := build/fuzz-corpus
@@ -77,17 +82,24 @@ export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 .PHONY: all asan check check-asan fuzz fuzz-run format format-check clean FORCE
 .DELETE_ON_ERROR:
 
-all: $(STAP)
+all: $(STAP) $(STAPRUN)
 
-asan: $(ASAN_STAP)
+asan: $(ASAN_STAP) $(ASAN_STAPRUN)
 
 # ---- the three builds ----
 
+# -rdynamic: modules (shared objects of generated C) call the runtime's stp_*
 $(STAP): $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
 
 $(ASAN_STAP): $(ASAN_OBJS)
-	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
+
+$(STAPRUN): $(LIB_OBJS) $(OBJDIR)/staprun.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
+
+$(ASAN_STAPRUN): $(ASAN_LIB_OBJS) $(ASAN_OBJDIR)/staprun.o
+	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
 
 $(FUZZER): $(FUZZ_OBJS)
 	$(FUZZ_CC) $(CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -132,7 +144,7 @@ $(ASAN_OBJDIR)/.flags: FORCE
 $(FUZZ_OBJDIR)/.flags: FORCE
 	$(call stamp,$(FUZZ_CC) $(CPPFLAGS) $(SAN_CFLAGS) $(CFLAGS) $(FUZZ_FLAGS))
 
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(UNITS:=.d) $(ASAN_UNITS:=.d)
+-include $(ALL_OBJS:.o=.d) $(ALL_ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(UNITS:=.d) $(ASAN_UNITS:=.d)
 
 # ---- tests ----
 
@@ -150,10 +162,10 @@ define run_checks
 	exit $$rc
 endef
 
-check: $(STAP) $(UNITS)
+check: $(STAP) $(STAPRUN) $(UNITS)
 	$(call run_checks,$(STAP),$(UNITS))
 
-check-asan: $(ASAN_STAP) $(ASAN_UNITS)
+check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
 
 # ---- fuzzing ----

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "build/build.h"
 #include "diag.h"
 #include "elaborate/elaborate.h"
 #include "parse/parse.h"
+#include "runtime/run.h"
 #include "session.h"
 #include "translate/translate.h"
 
@@ -422,6 +425,117 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 	return prog;
 }
 
+/* "in Nusr/Nsys/Nreal ms." of a pass, without the memory figures. */
+static void print_pass_time(const struct timespec *start, const struct rusage *ru0)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	long usr = (ru.ru_utime.tv_sec - ru0->ru_utime.tv_sec) * 1000 +
+		   (ru.ru_utime.tv_usec - ru0->ru_utime.tv_usec) / 1000;
+	long sys = (ru.ru_stime.tv_sec - ru0->ru_stime.tv_sec) * 1000 +
+		   (ru.ru_stime.tv_usec - ru0->ru_stime.tv_usec) / 1000;
+	fprintf(stderr, "in %ldusr/%ldsys/%ldreal ms.\n", usr, sys, (long)elapsed_ms(start));
+}
+
+/* Pass 5: run the module; the exit status of the session. */
+static int run_pass5(struct session *s, const char *module)
+{
+	struct timespec start;
+	struct rusage ru0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	getrusage(RUSAGE_SELF, &ru0);
+	if (s->verbose)
+		fputs("Pass 5: starting run.\n", stderr);
+	struct run_opts ro = {
+		.module_path = module,
+		.output_file = s->output_file,
+		.target_cmd = s->target_cmd,
+		.target_pid = s->target_pid,
+		.global_inits = &s->global_inits,
+		.verbose = s->verbose,
+	};
+	int status = run_module(&ro);
+	if (status != 0) {
+		char exe[PATH_MAX];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		exe[n > 0 ? n : 0] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		fprintf(stderr, "WARNING: %s/staprun exited with status: %d\n", exe, status);
+		fputs("Pass 5: run failed.  [man error::pass5]\n", stderr);
+		return 1;
+	}
+	if (s->verbose) {
+		fputs("Pass 5: run completed ", stderr);
+		print_pass_time(&start, &ru0);
+	}
+	return 0;
+}
+
+/* Passes 3 to 5, with the module cache: an unchanged script (same inputs,
+ * options and compiler) skips passes 3 and 4. */
+static int run_passes_3_to_5(struct session *s, const struct elab *elab)
+{
+	struct timespec start;
+	struct rusage ru0;
+	struct vec texts = {0};
+	vec_foreach(&elab->inputs, i) {
+		const struct source *src = elab->inputs.items[i];
+		vec_push(&texts, (void *)src->text);
+	}
+	char *hash = build_hash(s, &texts);
+	vec_fini(&texts);
+	char *module = NULL;
+	int rc = 1;
+	if (s->last_pass >= 4 && !s->module_name)
+		module = build_cache_lookup(s, hash);
+	if (module) {
+		if (s->verbose) {
+			fprintf(stderr, "Pass 3: using cached %s\n", module);
+			fprintf(stderr, "Pass 4: using cached %s\n", module);
+		}
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		getrusage(RUSAGE_SELF, &ru0);
+		char *c_text = translate(s, elab);
+		if (s->last_pass == 3) {
+			fputs(c_text, stdout);
+			free(c_text);
+			rc = fflush(stdout) == 0 ? 0 : 1;
+			goto out;
+		}
+		if (s->verbose) {
+			fprintf(stderr, "Pass 3: translated to C into \"%s/stap_%s.c\" ",
+				build_tmpdir(s), hash);
+			print_pass_usage(&start, &ru0);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		getrusage(RUSAGE_SELF, &ru0);
+		int brc = build_module(s, c_text, hash, &module);
+		free(c_text);
+		if (brc != 0) {
+			fputs("Pass 4: compilation failed.  [man error::pass4]\n", stderr);
+			goto out;
+		}
+		if (s->verbose) {
+			fprintf(stderr, "Pass 4: compiled C into \"%s\" ", module);
+			print_pass_time(&start, &ru0);
+		}
+	}
+	if (s->last_pass == 4) {
+		printf("%s\n", module);
+		rc = fflush(stdout) == 0 ? 0 : 1;
+		goto out;
+	}
+	rc = run_pass5(s, module);
+out:
+	free(module);
+	free(hash);
+	build_cleanup(s);
+	return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -533,23 +647,7 @@ int main(int argc, char **argv)
 		rc = fflush(stdout) == 0 ? 0 : 1;
 		goto out;
 	}
-	struct timespec start3;
-	struct rusage ru3;
-	clock_gettime(CLOCK_MONOTONIC, &start3);
-	getrusage(RUSAGE_SELF, &ru3);
-	char *c_text = translate(&s, elab);
-	if (s.verbose) {
-		fprintf(stderr, "Pass 3: translated to C ");
-		print_pass_usage(&start3, &ru3);
-	}
-	if (s.last_pass == 3) {
-		fputs(c_text, stdout);
-		free(c_text);
-		rc = fflush(stdout) == 0 ? 0 : 1;
-		goto out;
-	}
-	free(c_text);
-	fprintf(stderr, "stap: pass 4 (compilation) is not implemented yet; use -p3\n");
+	rc = run_passes_3_to_5(&s, elab);
 out:
 	vec_fini(&library);
 	diag_fini(&diag);

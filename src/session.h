@@ -38,6 +38,7 @@ struct session {
 	int argc;                     /* script arguments */
 	char **argv;
 	char *list_text; /* -l/-L: the script made of the pattern (heap) */
+	char *tmpdir;    /* pass 4's temporary directory, once made (heap) */
 };
 
 /* The tapset search path, as heap strings appended to dirs. */

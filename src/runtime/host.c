@@ -1,0 +1,513 @@
+/*
+ * The host runtime library: every stp_* function that generated host C
+ * calls (runtime/include/stp_host.h), built on the maps of map.c and the
+ * formatting and statistics of print.c and hist.c.  Handlers run one at a
+ * time on one thread, so the state is one static struct, owned by run.c
+ * (host_rt), which also flushes the output after each handler.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../runtime/include/stp_host.h"
+#include "host.h"
+#include "map.h"
+#include "output.h"
+
+struct host_rt host_rt;
+
+_Static_assert(sizeof(struct stp_stat_params) == sizeof(struct stat_params),
+	       "stp_stat_params mirrors stat_params");
+
+static const struct stat_params *params(const struct stp_stat_params *p)
+{
+	return (const struct stat_params *)p;
+}
+
+static size_t maxstr(void)
+{
+	return (size_t)host_rt.mod->maxstringlen;
+}
+
+/* ---- errors, warnings, control ---- */
+
+void stp_error_msg(struct stp_context *c, const char *msg)
+{
+	stp_strlcpy(c->error_buf, msg, maxstr());
+	stp_fail(c, c->error_buf, NULL);
+}
+
+void stp_warn(struct stp_context *c, const char *msg)
+{
+	(void)c;
+	vec_foreach(&host_rt.warned, i)
+		if (strcmp(host_rt.warned.items[i], msg) == 0)
+			return;
+	vec_push(&host_rt.warned, xstrdup(msg));
+	host_flush();
+	size_t n = strlen(msg);
+	fprintf(stderr, "WARNING: %s%s", msg, n && msg[n - 1] == '\n' ? "" : "\n");
+}
+
+void stp_exit(struct stp_context *c)
+{
+	(void)c;
+	host_rt.exiting = true;
+}
+
+void stp_system(struct stp_context *c, const char *cmd)
+{
+	(void)c;
+	vec_push(&host_rt.commands, xstrdup(cmd));
+}
+
+int64_t stp_target(struct stp_context *c)
+{
+	(void)c;
+	return host_rt.target_pid;
+}
+
+/* ---- output ---- */
+
+#define MAX_ARGS 64
+
+static size_t to_out_args(const struct stp_arg *args, int nargs, struct out_arg *out)
+{
+	size_t n = nargs < 0 ? 0 : (size_t)nargs;
+	if (n > MAX_ARGS)
+		n = MAX_ARGS;
+	for (size_t i = 0; i < n; i++)
+		out[i] = args[i].s ? OUT_CSTR(args[i].s) : OUT_LONG(args[i].n);
+	return n;
+}
+
+void stp_printf(struct stp_context *c, int fmt_id, const struct stp_arg *args, int nargs)
+{
+	(void)c;
+	struct out_arg oa[MAX_ARGS];
+	size_t n = to_out_args(args, nargs, oa);
+	out_format(&host_rt.out, &host_rt.fmts[fmt_id], oa, n, OUT_PRINT_LIMIT);
+}
+
+static void copy_out(char *dst, struct strbuf *sb)
+{
+	size_t n = sb->len < maxstr() - 1 ? sb->len : maxstr() - 1;
+	memcpy(dst, sb_str(sb), n);
+	dst[n] = 0;
+}
+
+void stp_sprintf(struct stp_context *c, char *dst, int fmt_id, const struct stp_arg *args,
+		 int nargs)
+{
+	(void)c;
+	struct out_arg oa[MAX_ARGS];
+	size_t n = to_out_args(args, nargs, oa);
+	struct strbuf sb;
+	sb_init(&sb);
+	out_sprintf(&sb, &host_rt.fmts[fmt_id], oa, n, maxstr());
+	copy_out(dst, &sb);
+	sb_fini(&sb);
+}
+
+void stp_print(struct stp_context *c, const struct stp_arg *args, int nargs, const char *delim,
+	       bool newline)
+{
+	(void)c;
+	struct out_arg oa[MAX_ARGS];
+	size_t n = to_out_args(args, nargs, oa);
+	out_print(&host_rt.out, oa, n, delim, delim ? strlen(delim) : 0, newline, OUT_PRINT_LIMIT);
+}
+
+void stp_sprint(struct stp_context *c, char *dst, const struct stp_arg *args, int nargs,
+		const char *delim, bool newline)
+{
+	(void)c;
+	struct out_arg oa[MAX_ARGS];
+	size_t n = to_out_args(args, nargs, oa);
+	struct strbuf sb;
+	sb_init(&sb);
+	out_sprint(&sb, oa, n, delim, delim ? strlen(delim) : 0, newline, maxstr());
+	copy_out(dst, &sb);
+	sb_fini(&sb);
+}
+
+void stp_write(struct stp_context *c, const char *s, size_t len)
+{
+	(void)c;
+	sb_putn(&host_rt.out, s, len);
+}
+
+/* ---- statistics ---- */
+
+struct stp_stat *stp_stat_new(const struct stp_stat_params *p)
+{
+	struct stat_agg *s = stat_new(params(p));
+	if (s)
+		vec_push(&host_rt.stats, s);
+	return (struct stp_stat *)s;
+}
+
+void stp_stat_add(struct stp_stat *s, const struct stp_stat_params *p, int64_t v)
+{
+	stat_add((struct stat_agg *)s, params(p), v);
+}
+
+void stp_stat_clear(struct stp_stat *s, const struct stp_stat_params *p)
+{
+	stat_clear((struct stat_agg *)s, params(p));
+}
+
+int64_t stp_stat_get(struct stp_context *c, const struct stp_stat *s,
+		     const struct stp_stat_params *p, enum stp_stat_op op, const char *stmt)
+{
+	static const struct stat_agg empty;
+	const struct stat_agg *a = s ? (const struct stat_agg *)s : &empty;
+	int64_t v = 0;
+	int rc;
+	if (op == STP_VARIANCE && a->count) {
+		struct stat_agg *m = stat_new(params(p));
+		stat_merge(m, &a, 1, params(p));
+		rc = stat_get(m, STAT_VARIANCE, &v);
+		stat_free(m);
+	} else {
+		rc = stat_get(a, (enum stat_op)op, &v);
+	}
+	if (rc) {
+		stp_fail(c, "empty aggregate", stmt);
+		return 0;
+	}
+	return v;
+}
+
+int64_t stp_stat_bucket(struct stp_context *c, const struct stp_stat *s,
+			const struct stp_stat_params *p, int64_t i, const char *stmt)
+{
+	int nb = stat_buckets(params(p));
+	if (i < 0 || i >= nb) {
+		stp_fail(c, "histogram index out of range", stmt);
+		return 0;
+	}
+	return s ? ((const struct stat_agg *)s)->buckets[i] : 0;
+}
+
+void stp_stat_print_hist(struct stp_context *c, const struct stp_stat *s,
+			 const struct stp_stat_params *p, char *dst, const char *stmt)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	int rc = -ENODATA;
+	if (s && ((const struct stat_agg *)s)->count)
+		rc = hist_print(&sb, params(p), ((const struct stat_agg *)s)->buckets,
+				(int)host_rt.mod->hist_width, (int)host_rt.mod->hist_elision);
+	if (rc)
+		stp_fail(c, "empty aggregate", stmt);
+	else if (dst)
+		copy_out(dst, &sb);
+	else
+		sb_putn(&host_rt.out, sb.buf ? sb.buf : "", sb.len);
+	sb_fini(&sb);
+}
+
+/* ---- arrays ---- */
+
+struct stp_map {
+	struct map *m;
+	struct stat_params p;
+};
+
+static int64_t stats_value(const void *stats, enum map_agg agg)
+{
+	const struct stat_agg *s = stats;
+	switch (agg) {
+	case MAP_AGG_SUM:
+		return s->sum;
+	case MAP_AGG_MIN:
+		return s->min;
+	case MAP_AGG_MAX:
+		return s->max;
+	case MAP_AGG_AVG:
+		return s->count ? s->sum / s->count : 0;
+	default:
+		return s->count;
+	}
+}
+
+struct stp_map *stp_map_new(const char *keytypes, enum stp_vtype value,
+			    const struct stp_stat_params *p, int64_t size, bool wrap)
+{
+	struct map_layout layout = {0};
+	layout.nkeys = (unsigned)strlen(keytypes);
+	for (unsigned i = 0; i < layout.nkeys && i < MAP_MAX_KEYS; i++)
+		layout.key[i] = keytypes[i] == 's' ? MAP_STRING : MAP_LONG;
+	layout.value = value == STP_TSTRING  ? MAP_STRING
+		       : value == STP_TSTATS ? MAP_STATS
+					     : MAP_LONG;
+	if (value == STP_TSTATS) {
+		layout.stats_size = stat_size(params(p));
+		layout.stats_value = stats_value;
+	}
+	struct map_limits limits = {
+		.max_entries = (uint32_t)(size > 0 ? size : host_rt.mod->maxmapentries),
+		.declared = size > 0,
+		.wrap = wrap,
+		.max_string = (uint32_t)maxstr(),
+	};
+	struct map *m = map_new(&layout, &limits);
+	if (!m)
+		return NULL;
+	struct stp_map *sm = xmalloc(sizeof(*sm));
+	sm->m = m;
+	sm->p = *params(p);
+	vec_push(&host_rt.maps, sm);
+	return sm;
+}
+
+void host_free_maps(void)
+{
+	vec_foreach(&host_rt.maps, i) {
+		struct stp_map *sm = host_rt.maps.items[i];
+		map_free(sm->m);
+		free(sm);
+	}
+	vec_fini(&host_rt.maps);
+	vec_foreach(&host_rt.stats, i)
+		stat_free(host_rt.stats.items[i]);
+	vec_fini(&host_rt.stats);
+}
+
+#define KEY(k) ((const union map_key *)(k))
+
+bool stp_map_exists(struct stp_map *m, const union stp_key *k)
+{
+	return map_exists(m->m, KEY(k));
+}
+
+int64_t stp_map_get_l(struct stp_map *m, const union stp_key *k)
+{
+	return map_get_long(m->m, KEY(k));
+}
+
+const char *stp_map_get_s(struct stp_map *m, const union stp_key *k)
+{
+	return map_get_string(m->m, KEY(k));
+}
+
+const struct stp_stat *stp_map_get_stat(struct stp_map *m, const union stp_key *k)
+{
+	return map_get_stats(m->m, KEY(k));
+}
+
+static void overflow(struct stp_context *c, struct stp_map *m, const char *stmt)
+{
+	stp_fail(c, map_overflow_message(m->m), stmt);
+}
+
+void stp_map_set_l(struct stp_context *c, struct stp_map *m, const union stp_key *k, int64_t v,
+		   const char *stmt)
+{
+	if (map_set_long(m->m, KEY(k), v))
+		overflow(c, m, stmt);
+}
+
+void stp_map_set_s(struct stp_context *c, struct stp_map *m, const union stp_key *k, const char *v,
+		   const char *stmt)
+{
+	if (map_set_string(m->m, KEY(k), v))
+		overflow(c, m, stmt);
+}
+
+int64_t *stp_map_ref_l(struct stp_context *c, struct stp_map *m, const union stp_key *k,
+		       const char *stmt)
+{
+	int64_t *r = map_ref_long(m->m, KEY(k));
+	if (!r)
+		overflow(c, m, stmt);
+	return r;
+}
+
+void stp_map_stat_add(struct stp_context *c, struct stp_map *m, const union stp_key *k, int64_t v,
+		      const char *stmt)
+{
+	struct stat_agg *s = map_ref_stats(m->m, KEY(k));
+	if (!s) {
+		overflow(c, m, stmt);
+		return;
+	}
+	stat_add(s, &m->p, v);
+}
+
+void stp_map_delete(struct stp_map *m, const union stp_key *k)
+{
+	map_delete(m->m, KEY(k));
+}
+
+void stp_map_clear(struct stp_map *m)
+{
+	map_clear(m->m);
+}
+
+int64_t stp_map_count(struct stp_map *m)
+{
+	return (int64_t)map_count(m->m);
+}
+
+/* ---- foreach ---- */
+
+struct stp_iter {
+	struct map_iter it;
+};
+
+struct stp_iter *stp_iter_start(struct stp_context *c, struct stp_map *m, int column, int dir,
+				enum stp_stat_op agg, bool has_limit, int64_t limit)
+{
+	(void)c;
+	static const enum map_agg aggs[] = {
+		[STP_COUNT] = MAP_AGG_COUNT, [STP_SUM] = MAP_AGG_SUM,
+		[STP_MIN] = MAP_AGG_MIN,     [STP_MAX] = MAP_AGG_MAX,
+		[STP_AVG] = MAP_AGG_AVG,     [STP_VARIANCE] = MAP_AGG_COUNT,
+	};
+	struct map_order order = {
+		.dir = dir < 0   ? MAP_DESCENDING
+		       : dir > 0 ? MAP_ASCENDING
+				 : MAP_UNSORTED,
+		.column = (unsigned)column,
+		.agg = aggs[agg],
+		.has_limit = has_limit,
+		.limit = limit,
+	};
+	struct stp_iter *it = xmalloc(sizeof(*it));
+	map_iter_init(&it->it, m->m, &order);
+	vec_push(&host_rt.iters, it);
+	return it;
+}
+
+bool stp_iter_next(struct stp_iter *it)
+{
+	return map_iter_next(&it->it);
+}
+
+int64_t stp_iter_key_l(struct stp_iter *it, int column)
+{
+	return map_iter_key(&it->it)[column - 1].l;
+}
+
+const char *stp_iter_key_s(struct stp_iter *it, int column)
+{
+	const char *s = map_iter_key(&it->it)[column - 1].s;
+	return s ? s : "";
+}
+
+int64_t stp_iter_val_l(struct stp_iter *it)
+{
+	return map_iter_long(&it->it);
+}
+
+const char *stp_iter_val_s(struct stp_iter *it)
+{
+	return map_iter_string(&it->it);
+}
+
+void stp_iter_end(struct stp_context *c, struct stp_iter *it)
+{
+	(void)c;
+	vec_foreach(&host_rt.iters, i) {
+		if (host_rt.iters.items[i] != it)
+			continue;
+		host_rt.iters.items[i] = host_rt.iters.items[--host_rt.iters.len];
+		break;
+	}
+	map_iter_fini(&it->it);
+	free(it);
+}
+
+void host_close_iters(void)
+{
+	while (host_rt.iters.len)
+		stp_iter_end(NULL, host_rt.iters.items[host_rt.iters.len - 1]);
+}
+
+/* ---- regular expressions ---- */
+
+struct cached_regex {
+	char *pattern;
+	regex_t re;
+};
+
+#define MAX_SUBMATCH 10
+
+static char *last_subject;
+static regmatch_t last_match[MAX_SUBMATCH];
+static bool have_match;
+
+int64_t stp_regex_match(struct stp_context *c, const char *s, const char *re, const char *stmt)
+{
+	struct cached_regex *cr = NULL;
+	vec_foreach(&host_rt.regexes, i) {
+		struct cached_regex *x = host_rt.regexes.items[i];
+		if (strcmp(x->pattern, re) == 0)
+			cr = x;
+	}
+	if (!cr) {
+		cr = xmalloc(sizeof(*cr));
+		if (regcomp(&cr->re, re, REG_EXTENDED) != 0) {
+			free(cr);
+			stp_fail(c, "regular expression compilation failed", stmt);
+			return 0;
+		}
+		cr->pattern = xstrdup(re);
+		vec_push(&host_rt.regexes, cr);
+	}
+	regmatch_t m[MAX_SUBMATCH];
+	if (regexec(&cr->re, s, MAX_SUBMATCH, m, 0) != 0)
+		return 0;
+	free(last_subject);
+	last_subject = xstrdup(s);
+	memcpy(last_match, m, sizeof(m));
+	have_match = true;
+	return 1;
+}
+
+void stp_regex_matched(struct stp_context *c, char *dst, int64_t n, const char *stmt)
+{
+	dst[0] = 0;
+	if (!have_match || n < 0 || n >= MAX_SUBMATCH) {
+		stp_fail(c, "matched() called without a successful match", stmt);
+		return;
+	}
+	if (last_match[n].rm_so < 0)
+		return;
+	size_t len = (size_t)(last_match[n].rm_eo - last_match[n].rm_so);
+	if (len > maxstr() - 1)
+		len = maxstr() - 1;
+	memcpy(dst, last_subject + last_match[n].rm_so, len);
+	dst[len] = 0;
+}
+
+void host_free_regexes(void)
+{
+	vec_foreach(&host_rt.regexes, i) {
+		struct cached_regex *cr = host_rt.regexes.items[i];
+		regfree(&cr->re);
+		free(cr->pattern);
+		free(cr);
+	}
+	vec_fini(&host_rt.regexes);
+	free(last_subject);
+	last_subject = NULL;
+	have_match = false;
+}
+
+/* ---- output buffer ---- */
+
+void host_flush(void)
+{
+	if (host_rt.out.len && host_rt.outf) {
+		fwrite(host_rt.out.buf, 1, host_rt.out.len, host_rt.outf);
+		fflush(host_rt.outf);
+	}
+	host_rt.out.len = 0;
+	if (host_rt.out.buf)
+		host_rt.out.buf[0] = 0;
+}

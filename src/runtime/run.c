@@ -1,0 +1,328 @@
+/*
+ * The run loop of the host target (see run.h).  The module is dlopen()ed;
+ * its descriptor lists the probes.  begin probes run by sequence number
+ * (stably), then the timers fire on CLOCK_MONOTONIC deadlines until the
+ * session stops: exit(), SIGINT/SIGTERM, the end of the -c command, or
+ * more errors than MAXERRORS.  Then end probes run (unless errors stopped
+ * the session: then error probes), and the error summary is printed.  Each
+ * handler's output is flushed when it returns; system() commands run then.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../runtime/include/stp_host.h"
+#include "host.h"
+#include "run.h"
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	got_signal = 1;
+}
+
+struct session_state {
+	const struct stp_module *mod;
+	struct stp_context ctx;
+	int errors;
+	int skipped;
+	bool error_stop; /* too many errors: end probes are skipped */
+	pid_t child;
+};
+
+static void run_commands(void)
+{
+	vec_foreach(&host_rt.commands, i) {
+		char *cmd = host_rt.commands.items[i];
+		host_flush();
+		fflush(stdout);
+		int rc = system(cmd);
+		(void)rc;
+		free(cmd);
+	}
+	host_rt.commands.len = 0;
+}
+
+/* Run one handler; false when its error ends the session. */
+static bool run_handler(struct session_state *ss, const struct stp_probe *p)
+{
+	struct stp_context *c = &ss->ctx;
+	c->last_error = NULL;
+	c->last_stmt = NULL;
+	c->actionremaining = ss->mod->maxaction_interruptible;
+	c->nesting = 0;
+	c->probe = p;
+	p->handler(c);
+	host_close_iters();
+	host_flush();
+	run_commands();
+	if (!c->last_error)
+		return true;
+	ss->errors++;
+	if (ss->mod->suppress_handler_errors)
+		return true;
+	if (c->last_stmt)
+		fprintf(stderr, "ERROR: %s near %s\n", c->last_error, c->last_stmt);
+	else
+		fprintf(stderr, "ERROR: %s\n", c->last_error);
+	if (ss->errors > ss->mod->maxerrors) {
+		ss->error_stop = true;
+		host_rt.exiting = true;
+		return false;
+	}
+	return true;
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const struct stp_probe *pa = *(const struct stp_probe *const *)a;
+	const struct stp_probe *pb = *(const struct stp_probe *const *)b;
+	if (pa->seq != pb->seq)
+		return pa->seq < pb->seq ? -1 : 1;
+	return pa < pb ? -1 : pa > pb;
+}
+
+/* The probes of one kind, sorted by sequence number, stably. */
+static size_t probes_of(const struct stp_module *mod, enum stp_probe_kind kind,
+			const struct stp_probe **out)
+{
+	size_t n = 0;
+	for (int i = 0; i < mod->nprobes; i++)
+		if (mod->probes[i].kind == kind)
+			out[n++] = &mod->probes[i];
+	qsort(out, n, sizeof(*out), cmp_seq);
+	return n;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int64_t period(const struct stp_probe *p)
+{
+	int64_t r = p->randomize_ns;
+	if (r <= 0)
+		return p->interval_ns;
+	int64_t v =
+		p->interval_ns +
+		(int64_t)(((uint64_t)random() << 31 ^ (uint64_t)random()) % (uint64_t)(2 * r + 1)) -
+		r;
+	return v > 0 ? v : 1;
+}
+
+static void check_child(struct session_state *ss)
+{
+	if (ss->child <= 0)
+		return;
+	int status;
+	pid_t r = waitpid(ss->child, &status, WNOHANG);
+	if (r == ss->child || (r < 0 && errno == ECHILD)) {
+		ss->child = 0;
+		host_rt.exiting = true;
+	}
+}
+
+static void run_timers(struct session_state *ss, const struct stp_probe **timers, size_t n)
+{
+	int64_t *due = xmalloc((n ? n : 1) * sizeof(*due));
+	int64_t start = now_ns();
+	for (size_t i = 0; i < n; i++)
+		due[i] = start + period(timers[i]);
+	while (!host_rt.exiting) {
+		if (got_signal) {
+			host_rt.exiting = true;
+			break;
+		}
+		check_child(ss);
+		if (host_rt.exiting)
+			break;
+		int64_t now = now_ns();
+		size_t best = n;
+		for (size_t i = 0; i < n; i++)
+			if (best == n || due[i] < due[best])
+				best = i;
+		if (best < n && due[best] <= now) {
+			due[best] += period(timers[best]);
+			if (due[best] < now)
+				due[best] = now + period(timers[best]);
+			run_handler(ss, timers[best]);
+			continue;
+		}
+		/* sleep until the next deadline, waking to look at signals and -c */
+		int64_t wait = best < n ? due[best] - now : 50000000;
+		if (wait > 50000000 && ss->child > 0)
+			wait = 10000000;
+		if (wait > 50000000)
+			wait = 50000000;
+		struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
+		nanosleep(&ts, NULL);
+	}
+	free(due);
+}
+
+static int set_globals(const struct stp_module *mod, const struct vec *inits)
+{
+	if (!inits)
+		return 0;
+	vec_foreach(inits, i) {
+		const char *arg = inits->items[i];
+		const char *eq = strchr(arg, '=');
+		if (!eq)
+			continue;
+		size_t len = (size_t)(eq - arg);
+		const struct stp_global *g = NULL;
+		for (int k = 0; k < mod->nglobals; k++)
+			if (strlen(mod->globals[k].name) == len &&
+			    strncmp(mod->globals[k].name, arg, len) == 0)
+				g = &mod->globals[k];
+		if (!g) {
+			fprintf(stderr, "ERROR: global variable '%.*s' not found (-G)\n", (int)len,
+				arg);
+			return -1;
+		}
+		if (g->type == STP_TSTRING) {
+			stp_strlcpy(g->addr, eq + 1, (size_t)mod->maxstringlen);
+		} else {
+			char *end;
+			errno = 0;
+			long long v = strtoll(eq + 1, &end, 0);
+			if (errno || end == eq + 1 || *end) {
+				fprintf(stderr,
+					"ERROR: bad value '%s' for the global '%.*s' (-G)\n",
+					eq + 1, (int)len, arg);
+				return -1;
+			}
+			*(int64_t *)g->addr = v;
+		}
+	}
+	return 0;
+}
+
+static pid_t start_command(const char *cmd)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+int run_module(const struct run_opts *o)
+{
+	void *dl = dlopen(o->module_path, RTLD_NOW | RTLD_LOCAL);
+	if (!dl) {
+		fprintf(stderr, "ERROR: cannot load module %s: %s\n", o->module_path, dlerror());
+		return 1;
+	}
+	const struct stp_module *mod = dlsym(dl, STP_MODULE_SYMBOL);
+	if (!mod || mod->abi != STP_ABI_VERSION) {
+		fprintf(stderr, "ERROR: %s is not a module of this version of stap\n",
+			o->module_path);
+		dlclose(dl);
+		return 1;
+	}
+	memset(&host_rt, 0, sizeof(host_rt));
+	host_rt.mod = mod;
+	host_rt.target_pid = o->target_pid;
+	host_rt.outf = stdout;
+	int status = 1;
+	struct session_state ss = {.mod = mod};
+	if (o->output_file) {
+		host_rt.outf = fopen(o->output_file, "w");
+		if (!host_rt.outf) {
+			fprintf(stderr, "ERROR: cannot open output file %s: %s\n", o->output_file,
+				strerror(errno));
+			dlclose(dl);
+			return 1;
+		}
+	}
+	host_rt.fmts = xmalloc(((size_t)mod->nformats + 1) * sizeof(struct fmt));
+	for (int i = 0; i < mod->nformats; i++) {
+		const char *err;
+		if (fmt_parse(mod->formats[i], &host_rt.fmts[i], &err) != 0)
+			memset(&host_rt.fmts[i], 0, sizeof(struct fmt));
+	}
+	ss.ctx.error_buf = xmalloc((size_t)mod->maxstringlen);
+	ss.ctx.error_buf[0] = 0;
+	srandom((unsigned)now_ns());
+
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	struct sigaction old_int, old_term;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	got_signal = 0;
+
+	const struct stp_probe **list = xmalloc(((size_t)mod->nprobes + 1) * sizeof(*list));
+	if (mod->init(&ss.ctx) != 0) {
+		fputs("ERROR: out of memory allocating the globals\n", stderr);
+		goto done;
+	}
+	if (set_globals(mod, o->global_inits) != 0)
+		goto done;
+	size_t n = probes_of(mod, STP_PROBE_BEGIN, list);
+	for (size_t i = 0; i < n && !host_rt.exiting && !got_signal; i++)
+		run_handler(&ss, list[i]);
+	if (o->target_cmd && !host_rt.exiting) {
+		ss.child = start_command(o->target_cmd);
+		host_rt.target_pid = ss.child;
+	}
+	n = probes_of(mod, STP_PROBE_TIMER, list);
+	if (!host_rt.exiting)
+		run_timers(&ss, list, n);
+	if (!ss.error_stop) {
+		n = probes_of(mod, STP_PROBE_END, list);
+		for (size_t i = 0; i < n && !ss.error_stop; i++)
+			run_handler(&ss, list[i]);
+	}
+	if (ss.error_stop) {
+		n = probes_of(mod, STP_PROBE_ERROR, list);
+		for (size_t i = 0; i < n; i++)
+			run_handler(&ss, list[i]);
+	}
+	host_flush();
+	if (ss.errors)
+		fprintf(stderr, "WARNING: Number of errors: %d, skipped probes: %d\n", ss.errors,
+			ss.skipped);
+	status = ss.errors && !mod->suppress_handler_errors ? 1 : 0;
+done:
+	host_flush();
+	if (ss.child > 0) {
+		kill(ss.child, SIGTERM);
+		waitpid(ss.child, NULL, 0);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	mod->fini();
+	host_close_iters();
+	host_free_maps();
+	host_free_regexes();
+	vec_foreach(&host_rt.warned, i)
+		free(host_rt.warned.items[i]);
+	vec_fini(&host_rt.warned);
+	vec_fini(&host_rt.commands);
+	vec_fini(&host_rt.iters);
+	for (int i = 0; i < mod->nformats; i++)
+		fmt_free(&host_rt.fmts[i]);
+	free(host_rt.fmts);
+	sb_fini(&host_rt.out);
+	free(ss.ctx.error_buf);
+	free(list);
+	if (host_rt.outf && host_rt.outf != stdout)
+		fclose(host_rt.outf);
+	dlclose(dl);
+	return status;
+}
