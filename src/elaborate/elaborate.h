@@ -63,6 +63,7 @@ struct efunction {
 	struct vec locals; /* of struct symbol */
 	bool used;
 	bool pure; /* embedded C marked pure, or no side effects */
+	struct efunction *overload_next; /* where `next` in this one goes */
 	int index;
 };
 

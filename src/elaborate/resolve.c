@@ -180,6 +180,37 @@ static struct efunction *use_fdef(struct elab_state *st, struct fdef *fd)
 	return ef;
 }
 
+/* The later definitions of the same name and arity: `next` in one passes
+ * the call to the following one. */
+static bool has_next(const struct stmt *s)
+{
+	if (!s)
+		return false;
+	if (s->kind == STMT_NEXT)
+		return true;
+	vec_foreach(&s->stmts, i)
+		if (has_next(s->stmts.items[i]))
+			return true;
+	return has_next(s->body) || has_next(s->other);
+}
+
+static void chain_overloads(struct elab_state *st, struct fdef *first, size_t at)
+{
+	struct efunction *prev = first->ef;
+	if (prev->overload_next || !has_next(prev->decl->body))
+		return;
+	for (size_t i = at + 1; i < st->funcs.len; i++) {
+		struct fdef *fd = st->funcs.items[i];
+		if (strcmp(fd->decl->name, first->decl->name) != 0 ||
+		    fd->decl->params.len != first->decl->params.len)
+			continue;
+		if (!has_next(prev->decl->body))
+			break;
+		prev->overload_next = use_fdef(st, fd);
+		prev = prev->overload_next;
+	}
+}
+
 static void resolve_call(struct elab_state *st, struct expr *e)
 {
 	struct fdef *other = NULL;
@@ -190,6 +221,7 @@ static void resolve_call(struct elab_state *st, struct expr *e)
 				continue;
 			if (fd->decl->params.len == e->list.len) {
 				e->func = use_fdef(st, fd);
+				chain_overloads(st, fd, i);
 				return;
 			}
 			other = fd;

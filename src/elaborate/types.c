@@ -344,6 +344,18 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 				set_type(ty, &p->type, &p->type_tok, ta, a->tok);
 			}
 		}
+		for (struct efunction *o = f ? f->overload_next : NULL; o; o = o->overload_next) {
+			vec_foreach(&e->list, i) {
+				struct expr *a = e->list.items[i];
+				if (i < o->params.len && a->type != TYPE_UNKNOWN) {
+					struct symbol *p = o->params.items[i];
+					set_type(ty, &p->type, &p->type_tok, (enum vtype)a->type,
+						 a->tok);
+				}
+			}
+			if (o->decl->body && want != TYPE_UNKNOWN)
+				set_type(ty, &o->type, &o->type_tok, want, e->tok);
+		}
 		if (f) {
 			if (f->decl->body && want != TYPE_UNKNOWN)
 				set_type(ty, &f->type, &f->type_tok, want, e->tok);
@@ -425,6 +437,9 @@ static void ty_stmt(struct typer *ty, struct stmt *s)
 			sym = arr->sym;
 		} else {
 			ty_expr(ty, arr, TYPE_UNKNOWN);
+			/* the buckets of a histogram are numbered */
+			vec_foreach(&s->keys, i)
+				ty_expr(ty, s->keys.items[i], TYPE_LONG);
 		}
 		if (sym) {
 			set_arity(ty, sym, (int)s->keys.len, arr->tok);
