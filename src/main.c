@@ -550,7 +550,8 @@ static void list_probes(const struct elab *e)
 		if (!p->synthetic)
 			vec_push(&pps, (void *)p->pp);
 	}
-	qsort(pps.items, pps.len, sizeof(void *), cmp_str);
+	if (pps.len > 1)
+		qsort(pps.items, pps.len, sizeof(void *), cmp_str);
 	vec_foreach(&pps, i)
 		if (i == 0 || strcmp(pps.items[i], pps.items[i - 1]) != 0)
 			printf("%s\n", (char *)pps.items[i]);

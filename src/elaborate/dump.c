@@ -15,7 +15,8 @@ static int cmp_str(const void *a, const void *b)
 
 static void print_sorted_unique(FILE *out, struct vec *lines)
 {
-	qsort(lines->items, lines->len, sizeof(void *), cmp_str);
+	if (lines->len > 1)
+		qsort(lines->items, lines->len, sizeof(void *), cmp_str);
 	vec_foreach(lines, i)
 		if (i == 0 || strcmp(lines->items[i], lines->items[i - 1]) != 0)
 			fprintf(out, "%s\n", (char *)lines->items[i]);

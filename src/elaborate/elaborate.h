@@ -62,7 +62,7 @@ struct efunction {
 	struct vec params; /* of struct symbol */
 	struct vec locals; /* of struct symbol */
 	bool used;
-	bool pure; /* embedded C marked pure, or no side effects */
+	bool pure;                       /* embedded C marked pure, or no side effects */
 	struct efunction *overload_next; /* where `next` in this one goes */
 	int index;
 };

@@ -454,7 +454,9 @@ void resolve_functions(struct elab_state *st)
 	}
 	st->locals = NULL;
 	st->params = NULL;
-	qsort(st->e->functions.items, st->e->functions.len, sizeof(void *), cmp_function_name);
+	if (st->e->functions.len > 1)
+		qsort(st->e->functions.items, st->e->functions.len, sizeof(void *),
+		      cmp_function_name);
 	vec_foreach(&st->e->functions, i)
 		((struct efunction *)st->e->functions.items[i])->index = (int)i;
 }

@@ -98,7 +98,8 @@ static size_t probes_of(const struct stp_module *mod, enum stp_probe_kind kind,
 	for (int i = 0; i < mod->nprobes; i++)
 		if (mod->probes[i].kind == kind)
 			out[n++] = &mod->probes[i];
-	qsort(out, n, sizeof(*out), cmp_seq);
+	if (n > 1)
+		qsort(out, n, sizeof(*out), cmp_seq);
 	return n;
 }
 
