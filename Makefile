@@ -159,6 +159,7 @@ define run_checks
 	bash tests/run-tests.sh $(1) || rc=1; \
 	bash tests/roundtrip.sh $(1) || rc=1; \
 	bash tests/cli.sh $(1) || rc=1; \
+	bash tests/session.sh $(1) || rc=1; \
 	exit $$rc
 endef
 
