@@ -301,6 +301,18 @@ static double elapsed_ms(const struct timespec *start)
 }
 
 /* "using 1234virt/567res/89shr/1000data kb, in 10usr/2sys/13real ms." as the original. */
+/* "in Nusr/Nsys/Nreal ms." of a pass, without the memory figures. */
+static void print_pass_time(const struct timespec *start, const struct rusage *ru0)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	long usr = (ru.ru_utime.tv_sec - ru0->ru_utime.tv_sec) * 1000 +
+		   (ru.ru_utime.tv_usec - ru0->ru_utime.tv_usec) / 1000;
+	long sys = (ru.ru_stime.tv_sec - ru0->ru_stime.tv_sec) * 1000 +
+		   (ru.ru_stime.tv_usec - ru0->ru_stime.tv_usec) / 1000;
+	fprintf(stderr, "in %ldusr/%ldsys/%ldreal ms.\n", usr, sys, (long)elapsed_ms(start));
+}
+
 static void print_pass_usage(const struct timespec *start, const struct rusage *ru0)
 {
 	long virt = 0, res = 0, shr = 0, data = 0;
@@ -317,14 +329,8 @@ static void print_pass_usage(const struct timespec *start, const struct rusage *
 		}
 		fclose(f);
 	}
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	long usr = (ru.ru_utime.tv_sec - ru0->ru_utime.tv_sec) * 1000 +
-		   (ru.ru_utime.tv_usec - ru0->ru_utime.tv_usec) / 1000;
-	long sys = (ru.ru_stime.tv_sec - ru0->ru_stime.tv_sec) * 1000 +
-		   (ru.ru_stime.tv_usec - ru0->ru_stime.tv_usec) / 1000;
-	fprintf(stderr, "using %ldvirt/%ldres/%ldshr/%lddata kb, in %ldusr/%ldsys/%ldreal ms.\n",
-		virt, res, shr, data, usr, sys, (long)elapsed_ms(start));
+	fprintf(stderr, "using %ldvirt/%ldres/%ldshr/%lddata kb, ", virt, res, shr, data);
+	print_pass_time(start, ru0);
 }
 
 static void init_pp_env(struct pp_env *env, const struct session *s, struct utsname *u)
@@ -423,18 +429,6 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 		return NULL;
 	}
 	return prog;
-}
-
-/* "in Nusr/Nsys/Nreal ms." of a pass, without the memory figures. */
-static void print_pass_time(const struct timespec *start, const struct rusage *ru0)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	long usr = (ru.ru_utime.tv_sec - ru0->ru_utime.tv_sec) * 1000 +
-		   (ru.ru_utime.tv_usec - ru0->ru_utime.tv_usec) / 1000;
-	long sys = (ru.ru_stime.tv_sec - ru0->ru_stime.tv_sec) * 1000 +
-		   (ru.ru_stime.tv_usec - ru0->ru_stime.tv_usec) / 1000;
-	fprintf(stderr, "in %ldusr/%ldsys/%ldreal ms.\n", usr, sys, (long)elapsed_ms(start));
 }
 
 /* Pass 5: run the module; the exit status of the session. */

@@ -269,6 +269,20 @@ static void res_lvalue(struct elab_state *st, struct expr *e, bool also_read)
 	}
 }
 
+/* The array an index or `in` reads (or a histogram's statistic). */
+static void res_array_read(struct elab_state *st, struct expr *e)
+{
+	if (e->a->kind != EXPR_SYMBOL) {
+		res_expr(st, e->a);
+		return;
+	}
+	struct symbol *sym = resolve_array(st, e->a, e->list.len);
+	if (sym) {
+		e->sym = sym;
+		sym->read = true;
+	}
+}
+
 static void res_expr(struct elab_state *st, struct expr *e)
 {
 	if (!e)
@@ -302,15 +316,7 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		res_lvalue(st, e->a, false);
 		return;
 	case EXPR_INDEX:
-		if (e->a->kind == EXPR_SYMBOL) {
-			struct symbol *sym = resolve_array(st, e->a, e->list.len);
-			if (sym) {
-				e->sym = sym;
-				sym->read = true;
-			}
-		} else {
-			res_expr(st, e->a);
-		}
+		res_array_read(st, e);
 		vec_foreach(&e->list, i) {
 			struct expr *k = e->list.items[i];
 			if (k->kind == EXPR_WILDCARD)
@@ -321,15 +327,7 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		}
 		return;
 	case EXPR_IN:
-		if (e->a->kind == EXPR_SYMBOL) {
-			struct symbol *sym = resolve_array(st, e->a, e->list.len);
-			if (sym) {
-				e->sym = sym;
-				sym->read = true;
-			}
-		} else {
-			res_expr(st, e->a);
-		}
+		res_array_read(st, e);
 		res_list(st, &e->list);
 		return;
 	case EXPR_CALL:

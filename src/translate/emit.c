@@ -412,6 +412,12 @@ static const char *load(struct emitter *em, struct expr *lv, const char *keys)
 	return sym_name(em, sym);
 }
 
+/* The keys of an lvalue that is an array element, evaluated; NULL else. */
+static const char *lvalue_keys(struct emitter *em, struct expr *lv)
+{
+	return lv->kind == EXPR_INDEX ? ex_keys(em, &lv->list, lv->sym) : NULL;
+}
+
 static const char *ex_assign(struct emitter *em, struct expr *e)
 {
 	struct expr *lv = e->a;
@@ -419,9 +425,7 @@ static const char *ex_assign(struct emitter *em, struct expr *e)
 	const struct symbol *sym = lv->sym;
 	if (!sym)
 		return "0";
-	const char *keys = NULL;
-	if (lv->kind == EXPR_INDEX)
-		keys = ex_keys(em, &lv->list, sym);
+	const char *keys = lvalue_keys(em, lv);
 	if (strcmp(op, "<<<") == 0) {
 		const char *v = ex(em, e->b);
 		if (lv->kind == EXPR_INDEX) {
@@ -457,12 +461,9 @@ static const char *ex_assign(struct emitter *em, struct expr *e)
 static const char *ex_incdec(struct emitter *em, struct expr *e, bool post)
 {
 	struct expr *lv = e->a;
-	const struct symbol *sym = lv->sym;
-	if (!sym)
+	if (!lv->sym)
 		return "0";
-	const char *keys = NULL;
-	if (lv->kind == EXPR_INDEX)
-		keys = ex_keys(em, &lv->list, sym);
+	const char *keys = lvalue_keys(em, lv);
 	const char *old = new_temp(em, TYPE_LONG);
 	const char *nv = new_temp(em, TYPE_LONG);
 	emit(em, "\t%s = %s;\n", old, load(em, lv, keys));
