@@ -382,6 +382,13 @@ static int load_library_macros(struct session *s, struct arena *arena, const str
 	vec_foreach(&files, i)
 		free(files.items[i]);
 	vec_fini(&files);
+	/* the *.stp files count too, as the original's pass-1 line does;
+	 * pass 2 reads them */
+	session_tapset_files(s, ".stp", &files);
+	count += (int)files.len;
+	vec_foreach(&files, i)
+		free(files.items[i]);
+	vec_fini(&files);
 	return count;
 }
 

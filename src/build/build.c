@@ -1,0 +1,309 @@
+/*
+ * Pass 4 (see build.h).  The compiler is $CC or cc, run as
+ * `cc -shared -fPIC -O2 -w -I<runtime/include> -D... -o MODULE FILE.c`; the
+ * runtime header directory is found beside the binary (build/stap ->
+ * runtime/include) or installed (share/stap-ebpf/runtime/include), or
+ * given by $STAP_RUNTIME_INCLUDE.  The cache key is a 128-bit FNV-1a hash
+ * (two 64-bit lanes) of the inputs; a module enters the cache by rename, so
+ * concurrent runs never see half a file.
+ */
+#define _GNU_SOURCE
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BUILD_VERSION "stap-ebpf host module 1"
+
+struct hash {
+	uint64_t a, b;
+};
+
+static void hash_bytes(struct hash *h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++) {
+		h->a = (h->a ^ p[i]) * 0x100000001b3ULL;
+		h->b = (h->b ^ p[i]) * 0x100000001b3ULL;
+		h->b ^= h->b >> 29;
+	}
+}
+
+static void hash_str(struct hash *h, const char *s)
+{
+	hash_bytes(h, s ? s : "", (s ? strlen(s) : 0) + 1);
+}
+
+static const char *compiler(void)
+{
+	const char *cc = getenv("CC");
+	return cc && *cc ? cc : "cc";
+}
+
+static void exe_dir(char *out, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", out, size - 1);
+	out[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(out, '/');
+	if (slash)
+		*slash = '\0';
+}
+
+static const char *include_dir(void)
+{
+	static char dir[PATH_MAX];
+	if (dir[0])
+		return dir;
+	const char *env = getenv("STAP_RUNTIME_INCLUDE");
+	if (env && *env) {
+		snprintf(dir, sizeof(dir), "%s", env);
+		return dir;
+	}
+	char exe[PATH_MAX - 64];
+	exe_dir(exe, sizeof(exe));
+	const char *const rel[] = {"/../runtime/include", "/../share/stap-ebpf/runtime/include"};
+	for (size_t i = 0; i < 2; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s%s/stp_host.h", exe, rel[i]);
+		if (access(path, R_OK) == 0) {
+			snprintf(dir, sizeof(dir), "%s%s", exe, rel[i]);
+			return dir;
+		}
+	}
+	snprintf(dir, sizeof(dir), "%s/../runtime/include", exe);
+	return dir;
+}
+
+/* `cc --version`, once. */
+static const char *compiler_version(void)
+{
+	static char *version;
+	if (version)
+		return version;
+	struct strbuf sb;
+	sb_init(&sb);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null", compiler());
+	FILE *f = popen(cmd, "r");
+	if (f) {
+		char buf[256];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			sb_putn(&sb, buf, n);
+		pclose(f);
+	}
+	version = xstrdup(sb_str(&sb));
+	sb_fini(&sb);
+	return version;
+}
+
+char *build_hash(const struct session *s, const struct vec *texts)
+{
+	struct hash h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+	hash_str(&h, BUILD_VERSION);
+	vec_foreach(texts, i)
+		hash_str(&h, texts->items[i]);
+	vec_foreach(&s->defines, i)
+		hash_str(&h, s->defines.items[i]);
+	for (int i = 0; i < s->argc; i++)
+		hash_str(&h, s->argv[i]);
+	char opts[128];
+	snprintf(opts, sizeof(opts), "g%d u%d w%d s%d T%ld", s->guru, s->unoptimized,
+		 s->suppress_warnings, s->suppress_handler_errors, s->timeout_secs);
+	hash_str(&h, opts);
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/stp_host.h", include_dir());
+	size_t len;
+	char *header = read_file(path, &len);
+	hash_str(&h, header);
+	free(header);
+	hash_str(&h, compiler_version());
+	char *out = xmalloc(33);
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.a, (unsigned long long)h.b);
+	return out;
+}
+
+static char *cache_dir(void)
+{
+	const char *base = getenv("SYSTEMTAP_DIR");
+	char dir[PATH_MAX];
+	if (base && *base) {
+		snprintf(dir, sizeof(dir), "%s/cache", base);
+	} else {
+		const char *home = getenv("HOME");
+		snprintf(dir, sizeof(dir), "%s/.systemtap/cache", home && *home ? home : "/tmp");
+	}
+	return xstrdup(dir);
+}
+
+static char *cache_path(const char *hash)
+{
+	char *dir = cache_dir();
+	size_t n = strlen(dir) + strlen(hash) + 32;
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s/%.2s/stap_%s.so", dir, hash, hash);
+	free(dir);
+	return p;
+}
+
+char *build_cache_lookup(const struct session *s, const char *hash)
+{
+	(void)s;
+	char *p = cache_path(hash);
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+static int mkdirs(const char *path)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+const char *build_tmpdir(struct session *s)
+{
+	if (!s->tmpdir) {
+		char tmpl[] = "/tmp/stapXXXXXX";
+		if (mkdtemp(tmpl))
+			s->tmpdir = xstrdup(tmpl);
+		else
+			s->tmpdir = xstrdup("/tmp");
+	}
+	return s->tmpdir;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *data = read_file(from, &len);
+	if (!data)
+		return -1;
+	int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	int rc = -1;
+	if (fd >= 0) {
+		rc = write(fd, data, len) == (ssize_t)len ? 0 : -1;
+		if (close(fd) != 0)
+			rc = -1;
+	}
+	free(data);
+	return rc;
+}
+
+int build_module(struct session *s, const char *c_text, const char *hash, char **path)
+{
+	*path = NULL;
+	const char *tmp = build_tmpdir(s);
+	char src[PATH_MAX], obj[PATH_MAX];
+	snprintf(src, sizeof(src), "%s/stap_%s.c", tmp, hash);
+	snprintf(obj, sizeof(obj), "%s/stap_%s.so", tmp, hash);
+	FILE *f = fopen(src, "w");
+	if (!f || fputs(c_text, f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "ERROR: cannot write %s: %s\n", src, strerror(errno));
+		return -1;
+	}
+	struct vec args = {0};
+	vec_push(&args, xstrdup(compiler()));
+	const char *fixed[] = {"-shared", "-fPIC", "-O2", "-w"};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		vec_push(&args, xstrdup(fixed[i]));
+	char inc[PATH_MAX + 2];
+	snprintf(inc, sizeof(inc), "-I%s", include_dir());
+	vec_push(&args, xstrdup(inc));
+	vec_foreach(&s->defines, i) {
+		const char *d = s->defines.items[i];
+		char *arg = xmalloc(strlen(d) + 3);
+		sprintf(arg, "-D%s", d);
+		vec_push(&args, arg);
+	}
+	vec_push(&args, xstrdup("-o"));
+	vec_push(&args, xstrdup(obj));
+	vec_push(&args, xstrdup(src));
+	vec_push(&args, NULL);
+	if (s->verbose > 1) {
+		fputs("Running", stderr);
+		for (size_t i = 0; args.items[i]; i++)
+			fprintf(stderr, " %s", (char *)args.items[i]);
+		fputc('\n', stderr);
+	}
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execvp(args.items[0], (char **)args.items);
+		fprintf(stderr, "ERROR: cannot run %s: %s\n", (char *)args.items[0],
+			strerror(errno));
+		_exit(127);
+	}
+	int status = -1;
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	vec_foreach(&args, i)
+		free(args.items[i]);
+	vec_fini(&args);
+	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -1;
+	if (s->module_name) {
+		char dst[PATH_MAX];
+		snprintf(dst, sizeof(dst), "%s.so", s->module_name);
+		if (copy_file(obj, dst) != 0) {
+			fprintf(stderr, "ERROR: cannot write %s: %s\n", dst, strerror(errno));
+			return -1;
+		}
+		*path = xstrdup(dst);
+		return 0;
+	}
+	char *dst = cache_path(hash);
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", dst);
+	*strrchr(dir, '/') = '\0';
+	char part[PATH_MAX + 32];
+	snprintf(part, sizeof(part), "%s.%d.part", dst, (int)getpid());
+	if (mkdirs(dir) == 0 && copy_file(obj, part) == 0 && rename(part, dst) == 0) {
+		*path = dst;
+		return 0;
+	}
+	/* no cache: run it from the temporary directory */
+	unlink(part);
+	free(dst);
+	*path = xstrdup(obj);
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void build_cleanup(struct session *s)
+{
+	if (!s->tmpdir)
+		return;
+	if (s->keep_tmpdir)
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", s->tmpdir);
+	else if (strcmp(s->tmpdir, "/tmp") != 0)
+		nftw(s->tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(s->tmpdir);
+	s->tmpdir = NULL;
+}
