@@ -76,7 +76,8 @@ static void list_dir(const char *dir, const char *suffix, struct vec *out)
 			vec_push(out, path);
 	}
 	closedir(d);
-	qsort(out->items + first, out->len - first, sizeof(void *), compare_strings);
+	if (out->len - first > 1)
+		qsort(out->items + first, out->len - first, sizeof(void *), compare_strings);
 }
 
 static bool has_same_name(const struct vec *files, const char *path)
