@@ -81,6 +81,7 @@ struct eprobe {
 	int64_t interval_ns;  /* timers */
 	int64_t randomize_ns; /* timers */
 	const char *pp;       /* the resolved point, as pp() gives it */
+	const char *marks;    /* "?" or "!" as written on it, for -p2 */
 	const char *chain;    /* -p2: " /" "* <- ... *" "/" derivation */
 	const struct token *tok;
 	struct expr *cond; /* if (cond), NULL */

@@ -67,7 +67,7 @@ void elab_print(FILE *out, const struct elab *e, bool verbose)
 		const struct eprobe *p = e->probes.items[i];
 		if (p->elided)
 			continue;
-		fprintf(out, "%s /* %s */\n", p->pp, p->chain);
+		fprintf(out, "%s%s /* %s */\n", p->pp, p->marks ? p->marks : "", p->chain);
 		print_locals(out, &p->locals);
 	}
 }

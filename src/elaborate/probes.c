@@ -38,10 +38,11 @@ static void point_text(struct strbuf *sb, const struct probe_point *pt, bool mar
 		}
 	}
 	if (marks) {
-		if (pt->optional)
-			sb_putc(sb, '?');
+		/* "!" implies "?" and prints alone */
 		if (pt->sufficient)
 			sb_putc(sb, '!');
+		else if (pt->optional)
+			sb_putc(sb, '?');
 	}
 }
 
@@ -269,6 +270,7 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 			point_text(&sb, pt, false);
 			p->pp = arena_strdup(st->a, sb_str(&sb));
 			sb_fini(&sb);
+			p->marks = pt->sufficient ? "!" : pt->optional ? "?" : "";
 			p->chain = chain;
 			p->tok = c0->tok;
 			p->cond = cond;

@@ -308,8 +308,8 @@ static void res_expr(struct elab_state *st, struct expr *e)
 	case EXPR_ENTRY:
 		return;
 	case EXPR_ASSIGN:
-		res_expr(st, e->b);
 		res_lvalue(st, e->a, false);
+		res_expr(st, e->b);
 		return;
 	case EXPR_PREINC:
 	case EXPR_POSTINC:

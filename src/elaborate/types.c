@@ -527,6 +527,17 @@ void types_infer(struct elab_state *st)
 {
 	struct typer ty = {.st = st};
 	int errors0 = st->d->errors;
+	/* an initialiser types its global */
+	vec_foreach(&st->e->globals, i) {
+		struct symbol *g = st->e->globals.items[i];
+		const struct expr *init = g->decl ? g->decl->init : NULL;
+		if (!init || g->type != TYPE_UNKNOWN)
+			continue;
+		g->type = init->kind == EXPR_STRING ? TYPE_STRING : TYPE_LONG;
+		g->type_tok = init->tok;
+		if (g->arity < 0 && !g->decl->size && !g->decl->wrap)
+			g->arity = 0;
+	}
 	for (int round = 0; round < 50; round++) {
 		ty.changed = false;
 		vec_foreach(&st->e->probes, i) {
