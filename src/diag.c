@@ -30,6 +30,9 @@ void diag_fini(struct diag *d)
 	vec_foreach(&d->seen, i)
 		free(d->seen.items[i]);
 	vec_fini(&d->seen);
+	vec_foreach(&d->seen_warnings, i)
+		free(d->seen_warnings.items[i]);
+	vec_fini(&d->seen_warnings);
 }
 
 static char *arena_vprintf_heap(const char *fmt, va_list ap)
@@ -208,6 +211,17 @@ void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt
 	sb_puts(&sb, "WARNING: ");
 	sb_vprintf(&sb, fmt, ap);
 	va_end(ap);
+	/* the same text (without the location) is shown once unless -v */
+	if (!d->verbose) {
+		vec_foreach(&d->seen_warnings, i) {
+			if (strcmp(d->seen_warnings.items[i], sb_str(&sb)) == 0) {
+				d->suppressed_warnings++;
+				sb_fini(&sb);
+				return;
+			}
+		}
+		vec_push(&d->seen_warnings, xstrdup(sb_str(&sb)));
+	}
 	(void)desc;
 	sb_puts(&sb, ": ");
 	describe_at(d, &sb, tok);

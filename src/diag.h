@@ -21,8 +21,10 @@ struct diag {
 	bool no_warnings; /* -w */
 	int errors;       /* every error, shown or not */
 	int warnings;
-	int suppressed;  /* duplicates not shown */
-	struct vec seen; /* heap strings: messages already shown */
+	int suppressed; /* duplicates not shown */
+	int suppressed_warnings;
+	struct vec seen_warnings; /* heap strings: warning texts already shown */
+	struct vec seen;          /* heap strings: messages already shown */
 	/* Pass 2 prints a location's file name only when it differs from the
 	 * previous location printed (":5:2" otherwise), as the original does. */
 	bool elide_file;

@@ -537,6 +537,19 @@ out:
 	return rc;
 }
 
+/* The footer of a pass that hid repeated messages. */
+static void print_suppressed(const struct diag *d)
+{
+	if (d->suppressed)
+		fprintf(stderr, "Number of similar error messages suppressed: %d.\n",
+			d->suppressed);
+	if (d->suppressed_warnings)
+		fprintf(stderr, "Number of similar warning messages suppressed: %d.\n",
+			d->suppressed_warnings);
+	if (d->suppressed || d->suppressed_warnings)
+		fputs("Rerun with -v to see them.\n", stderr);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -623,11 +636,7 @@ int main(int argc, char **argv)
 	struct elab *elab = elaborate(&s, &arena, prog, &pass1_opts, &diag);
 	if (!elab) {
 		fputs("Pass 2: analysis failed.  [man error::pass2]\n", stderr);
-		if (diag.suppressed)
-			fprintf(stderr,
-				"Number of similar error messages suppressed: %d.\n"
-				"Rerun with -v to see them.\n",
-				diag.suppressed);
+		print_suppressed(&diag);
 		goto out;
 	}
 	if (s.verbose) {

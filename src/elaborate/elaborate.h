@@ -48,6 +48,7 @@ struct symbol {
 	const struct global *decl; /* globals */
 	bool from_tapset;
 	bool read, written;
+	bool referenced;         /* some statement still mentions it (elide.c) */
 	struct stat_params stat; /* statistics: the histogram they print */
 	const struct token *hist_tok;
 	int index; /* the emitter's number */
@@ -64,6 +65,7 @@ struct efunction {
 	bool used;
 	bool pure;                       /* embedded C marked pure, or no side effects */
 	struct efunction *overload_next; /* where `next` in this one goes */
+	int purity;                      /* elide.c: 0 unknown, 1 pure, 2 not */
 	int index;
 };
 
@@ -84,10 +86,11 @@ struct eprobe {
 	const char *marks;    /* "?" or "!" as written on it, for -p2 */
 	const char *chain;    /* -p2: " /" "* <- ... *" "/" derivation */
 	const struct token *tok;
-	struct expr *cond; /* if (cond), NULL */
-	struct stmt *body; /* a private copy */
-	struct vec locals; /* of struct symbol */
-	bool synthetic;    /* added by pass 2 */
+	const struct token *probe_tok; /* the "probe" keyword it came from */
+	struct expr *cond;             /* if (cond), NULL */
+	struct stmt *body;             /* a private copy */
+	struct vec locals;             /* of struct symbol */
+	bool synthetic;                /* added by pass 2 */
 	bool elided;
 	int index;
 };

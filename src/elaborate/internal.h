@@ -52,6 +52,7 @@ struct elab_state {
 	struct vec *locals;
 	struct vec *params;
 	bool in_function;
+	const struct token *probe_tok; /* of the script probe being derived */
 	int errors_at_start;
 };
 
@@ -74,7 +75,12 @@ struct expr *copy_expr(struct arena *a, const struct expr *e);
 /* types.c */
 void types_infer(struct elab_state *st);
 
-/* optimize.c: elisions, the synthesized probes */
+/* optimize.c: the synthesized probes */
 void optimize(struct elab_state *st);
+
+/* elide.c: the optimizer's elisions */
+void elide_statements(struct elab_state *st);
+void elide_empty_probes(struct elab_state *st);
+void elide_recount(struct elab_state *st);
 
 #endif

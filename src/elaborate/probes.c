@@ -273,6 +273,7 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 			p->marks = pt->sufficient ? "!" : pt->optional ? "?" : "";
 			p->chain = chain;
 			p->tok = c0->tok;
+			p->probe_tok = st->probe_tok;
 			p->cond = cond;
 			p->body = body;
 			vec_push_arena(st->a, &st->e->probes, p);
@@ -376,6 +377,7 @@ void probes_derive(struct elab_state *st)
 		}
 		const char *chain = arena_strdup(st->a, sb_str(&sb));
 		sb_fini(&sb);
+		st->probe_tok = pr->tok;
 		vec_foreach(&pr->points, j) {
 			const struct probe_point *pt = pr->points.items[j];
 			int n = derive_point(st, pt, pr->body, NULL, chain, 0, true);

@@ -525,13 +525,20 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	resolve_functions(&st);
 	if (diag->errors > errors0)
 		return NULL;
+	if (!s->unoptimized)
+		elide_statements(&st);
 	types_infer(&st);
+	if (!s->unoptimized)
+		elide_empty_probes(&st);
 	if (diag->errors > errors0)
 		return NULL;
 	optimize(&st);
 	if (diag->errors > errors0)
 		return NULL;
-	if (e->probes.len == 0) {
+	size_t live = 0;
+	vec_foreach(&e->probes, i)
+		live += !((struct eprobe *)e->probes.items[i])->elided;
+	if (live == 0) {
 		diag_semantic(diag, NULL, NULL, "no probes found");
 		return NULL;
 	}

@@ -226,8 +226,7 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 		if (e->a->kind == EXPR_HIST) {
 			ty_expr(ty, e->a, TYPE_UNKNOWN);
 			vec_foreach(&e->list, i)
-				expect(ty, e->list.items[i], TYPE_LONG,
-				       ty_expr(ty, e->list.items[i], TYPE_LONG));
+				ty_expr(ty, e->list.items[i], TYPE_LONG);
 			t = TYPE_LONG;
 			break;
 		}
@@ -252,14 +251,14 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 		break;
 	case EXPR_BINARY:
 	case EXPR_LOGICAL:
-		expect(ty, e->a, TYPE_LONG, ty_expr(ty, e->a, TYPE_LONG));
-		expect(ty, e->b, TYPE_LONG, ty_expr(ty, e->b, TYPE_LONG));
+		ty_expr(ty, e->a, TYPE_LONG);
+		ty_expr(ty, e->b, TYPE_LONG);
 		t = TYPE_LONG;
 		break;
 	case EXPR_UNARY:
 	case EXPR_PREINC:
 	case EXPR_POSTINC:
-		expect(ty, e->a, TYPE_LONG, ty_expr(ty, e->a, TYPE_LONG));
+		ty_expr(ty, e->a, TYPE_LONG);
 		t = TYPE_LONG;
 		break;
 	case EXPR_COMPARE: {
@@ -273,17 +272,17 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 		break;
 	}
 	case EXPR_CONCAT:
-		expect(ty, e->a, TYPE_STRING, ty_expr(ty, e->a, TYPE_STRING));
-		expect(ty, e->b, TYPE_STRING, ty_expr(ty, e->b, TYPE_STRING));
+		ty_expr(ty, e->a, TYPE_STRING);
+		ty_expr(ty, e->b, TYPE_STRING);
 		t = TYPE_STRING;
 		break;
 	case EXPR_REGEX:
-		expect(ty, e->a, TYPE_STRING, ty_expr(ty, e->a, TYPE_STRING));
+		ty_expr(ty, e->a, TYPE_STRING);
 		ty_expr(ty, e->b, TYPE_STRING);
 		t = TYPE_LONG;
 		break;
 	case EXPR_TERNARY: {
-		expect(ty, e->a, TYPE_LONG, ty_expr(ty, e->a, TYPE_LONG));
+		ty_expr(ty, e->a, TYPE_LONG);
 		enum vtype tb = ty_expr(ty, e->b, want);
 		enum vtype tc = ty_expr(ty, e->c, tb != TYPE_UNKNOWN ? tb : want);
 		if (tb == TYPE_UNKNOWN && tc != TYPE_UNKNOWN)
@@ -297,7 +296,7 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 		const char *op = e->op;
 		if (strcmp(op, "<<<") == 0) {
 			ty_expr(ty, e->a, TYPE_STATS);
-			expect(ty, e->b, TYPE_LONG, ty_expr(ty, e->b, TYPE_LONG));
+			ty_expr(ty, e->b, TYPE_LONG);
 			t = TYPE_LONG;
 		} else if (strcmp(op, "=") == 0) {
 			enum vtype ta = ty_expr(ty, e->a, want);
@@ -310,12 +309,12 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 					      ta == TYPE_STATS ? "long" : vtype_name(ta));
 			t = ta;
 		} else if (strcmp(op, ".=") == 0) {
-			expect(ty, e->a, TYPE_STRING, ty_expr(ty, e->a, TYPE_STRING));
-			expect(ty, e->b, TYPE_STRING, ty_expr(ty, e->b, TYPE_STRING));
+			ty_expr(ty, e->a, TYPE_STRING);
+			ty_expr(ty, e->b, TYPE_STRING);
 			t = TYPE_STRING;
 		} else {
-			expect(ty, e->a, TYPE_LONG, ty_expr(ty, e->a, TYPE_LONG));
-			expect(ty, e->b, TYPE_LONG, ty_expr(ty, e->b, TYPE_LONG));
+			ty_expr(ty, e->a, TYPE_LONG);
+			ty_expr(ty, e->b, TYPE_LONG);
 			t = TYPE_LONG;
 		}
 		break;
@@ -413,14 +412,14 @@ static void ty_stmt(struct typer *ty, struct stmt *s)
 		ty_expr(ty, s->expr, TYPE_UNKNOWN);
 		return;
 	case STMT_IF:
-		expect(ty, s->expr, TYPE_LONG, ty_expr(ty, s->expr, TYPE_LONG));
+		ty_expr(ty, s->expr, TYPE_LONG);
 		ty_stmt(ty, s->body);
 		ty_stmt(ty, s->other);
 		return;
 	case STMT_FOR:
 		ty_expr(ty, s->init, TYPE_UNKNOWN);
 		if (s->expr)
-			expect(ty, s->expr, TYPE_LONG, ty_expr(ty, s->expr, TYPE_LONG));
+			ty_expr(ty, s->expr, TYPE_LONG);
 		ty_expr(ty, s->step, TYPE_UNKNOWN);
 		ty_stmt(ty, s->body);
 		return;
@@ -466,7 +465,7 @@ static void ty_stmt(struct typer *ty, struct stmt *s)
 					      vtype_name(sym->type));
 		}
 		if (s->limit)
-			expect(ty, s->limit, TYPE_LONG, ty_expr(ty, s->limit, TYPE_LONG));
+			ty_expr(ty, s->limit, TYPE_LONG);
 		ty_stmt(ty, s->body);
 		return;
 	}

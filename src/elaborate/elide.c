@@ -1,0 +1,433 @@
+/*
+ * The optimizer's elisions, as the original does them before type checking
+ * (and, for empty probes, after): an assignment to a local that nothing
+ * reads loses its target ("Eliding assignment to 'x'"), an expression
+ * statement without side effects goes ("Eliding side-effect-free
+ * expression"), `if (0)` and `while (0)` go, a foreach whose body is gone
+ * goes, and these repeat until nothing changes.  Side effects are
+ * assignments, ++/--, printing, deletion and calls of functions that have
+ * some; a call that could fail (a division by zero inside) but has none is
+ * elided like any pure expression.  Then the reads and writes of every
+ * symbol are counted again, locals no statement mentions are dropped, and
+ * so are the functions no probe reaches.  -u turns all of this off.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+struct elider {
+	struct elab_state *st;
+	bool changed;
+};
+
+static bool func_pure(struct efunction *f);
+
+static bool expr_pure(const struct expr *e)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case EXPR_ASSIGN:
+	case EXPR_PREINC:
+	case EXPR_POSTINC:
+	case EXPR_EMBEDDED:
+		return false;
+	case EXPR_PRINT:
+		if (e->str[0] != 's')
+			return false;
+		break;
+	case EXPR_CALL:
+		if (!e->func || !func_pure(e->func))
+			return false;
+		break;
+	default:
+		break;
+	}
+	if (!expr_pure(e->a) || !expr_pure(e->b) || !expr_pure(e->c))
+		return false;
+	vec_foreach(&e->list, i)
+		if (!expr_pure(e->list.items[i]))
+			return false;
+	return true;
+}
+
+static bool stmt_pure(const struct stmt *s)
+{
+	if (!s)
+		return true;
+	switch (s->kind) {
+	case STMT_DELETE:
+		return false;
+	case STMT_BLOCK:
+		vec_foreach(&s->stmts, i)
+			if (!stmt_pure(s->stmts.items[i]))
+				return false;
+		return true;
+	default:
+		return expr_pure(s->expr) && expr_pure(s->init) && expr_pure(s->step) &&
+		       expr_pure(s->limit) && stmt_pure(s->body) && stmt_pure(s->other);
+	}
+}
+
+/* 0 unknown, 1 pure, 2 not; recursion counts as pure while it is decided */
+static bool func_pure(struct efunction *f)
+{
+	if (f->purity == 0) {
+		if (!f->decl->body) {
+			f->purity = f->pure ? 1 : 2;
+		} else {
+			f->purity = 1;
+			f->purity = stmt_pure(f->decl->body) ? 1 : 2;
+		}
+	}
+	return f->purity == 1;
+}
+
+/* The leftmost token of an expression, which the warnings name. */
+static const struct token *first_token(const struct expr *e)
+{
+	switch (e->kind) {
+	case EXPR_BINARY:
+	case EXPR_LOGICAL:
+	case EXPR_COMPARE:
+	case EXPR_CONCAT:
+	case EXPR_REGEX:
+	case EXPR_TERNARY:
+	case EXPR_ASSIGN:
+	case EXPR_POSTINC:
+		return e->a ? first_token(e->a) : e->tok;
+	case EXPR_INDEX:
+		return e->a ? first_token(e->a) : e->tok;
+	default:
+		return e->tok;
+	}
+}
+
+static bool is_empty(const struct stmt *s)
+{
+	if (!s || s->kind == STMT_NULL)
+		return true;
+	if (s->kind != STMT_BLOCK)
+		return false;
+	vec_foreach(&s->stmts, i)
+		if (!is_empty(s->stmts.items[i]))
+			return false;
+	return true;
+}
+
+static void make_null(struct stmt *s)
+{
+	s->kind = STMT_NULL;
+	s->expr = NULL;
+	s->body = s->other = NULL;
+}
+
+static void elide_stmt(struct elider *el, struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case STMT_BLOCK:
+		vec_foreach(&s->stmts, i)
+			elide_stmt(el, s->stmts.items[i]);
+		return;
+	case STMT_EXPR: {
+		struct expr *e = s->expr;
+		if (e->kind == EXPR_ASSIGN && e->a->kind == EXPR_SYMBOL && e->a->sym &&
+		    e->a->sym->kind == SYM_LOCAL && !e->a->sym->read) {
+			diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
+					   e->a->sym->name);
+			s->expr = expr_pure(e->b) ? e->a : e->b;
+			el->changed = true;
+			e = s->expr;
+		}
+		if (expr_pure(e)) {
+			diag_token_warning(el->st->d, first_token(e),
+					   "Eliding side-effect-free expression ");
+			make_null(s);
+			el->changed = true;
+		}
+		return;
+	}
+	case STMT_IF:
+		elide_stmt(el, s->body);
+		elide_stmt(el, s->other);
+		if (s->expr->kind == EXPR_NUMBER) {
+			struct stmt *keep = s->expr->num ? s->body : s->other;
+			if (keep)
+				*s = *keep;
+			else
+				make_null(s);
+			el->changed = true;
+		}
+		return;
+	case STMT_FOR:
+		elide_stmt(el, s->body);
+		if (s->expr && s->expr->kind == EXPR_NUMBER && s->expr->num == 0 &&
+		    expr_pure(s->init)) {
+			make_null(s);
+			el->changed = true;
+		}
+		return;
+	case STMT_FOREACH:
+		elide_stmt(el, s->body);
+		if (is_empty(s->body) && expr_pure(s->limit)) {
+			make_null(s);
+			el->changed = true;
+		}
+		return;
+	case STMT_TRY:
+		elide_stmt(el, s->body);
+		elide_stmt(el, s->other);
+		return;
+	default:
+		return;
+	}
+}
+
+/* ---- reads and writes, counted again ---- */
+
+static void use_expr(struct expr *e, bool lvalue);
+
+/* x++ and x += 1 read a local (they keep it alive), not a global (which is
+ * still displayed at exit as written-only). */
+static void read_local(struct expr *lv, bool reads)
+{
+	if (reads && lv->kind == EXPR_SYMBOL && lv->sym && lv->sym->kind != SYM_GLOBAL)
+		lv->sym->read = true;
+}
+
+static void use_list(struct vec *v)
+{
+	vec_foreach(v, i)
+		use_expr(v->items[i], false);
+}
+
+static void use_expr(struct expr *e, bool lvalue)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case EXPR_SYMBOL:
+		if (e->sym) {
+			e->sym->referenced = true;
+			if (lvalue)
+				e->sym->written = true;
+			else
+				e->sym->read = true;
+		}
+		return;
+	case EXPR_INDEX:
+		if (e->sym) {
+			e->sym->referenced = true;
+			if (lvalue)
+				e->sym->written = true;
+			else
+				e->sym->read = true;
+		} else {
+			use_expr(e->a, false);
+		}
+		use_list(&e->list);
+		return;
+	case EXPR_IN:
+		if (e->sym) {
+			e->sym->referenced = true;
+			e->sym->read = true;
+		}
+		use_list(&e->list);
+		return;
+	case EXPR_ASSIGN:
+		use_expr(e->a, true);
+		use_expr(e->b, false);
+		read_local(e->a, strcmp(e->op, "=") != 0);
+		return;
+	case EXPR_PREINC:
+	case EXPR_POSTINC:
+		use_expr(e->a, true);
+		read_local(e->a, true);
+		return;
+	default:
+		use_expr(e->a, false);
+		use_expr(e->b, false);
+		use_expr(e->c, false);
+		use_list(&e->list);
+		return;
+	}
+}
+
+static void use_stmt(struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case STMT_BLOCK:
+		vec_foreach(&s->stmts, i)
+			use_stmt(s->stmts.items[i]);
+		return;
+	case STMT_FOREACH: {
+		struct expr *arr = s->array;
+		if (arr->kind == EXPR_INDEX) {
+			use_list(&arr->list);
+			if (arr->sym) {
+				arr->sym->referenced = true;
+				arr->sym->read = true;
+			}
+		} else {
+			use_expr(arr, false);
+		}
+		vec_foreach(&s->keys, i)
+			use_expr(s->keys.items[i], true);
+		use_expr(s->value, true);
+		use_expr(s->limit, false);
+		use_stmt(s->body);
+		return;
+	}
+	case STMT_DELETE: {
+		struct expr *e = s->expr;
+		if (e->kind == EXPR_INDEX) {
+			use_expr(e, true);
+			if (e->sym)
+				e->sym->read = true;
+		} else {
+			use_expr(e, true);
+		}
+		return;
+	}
+	case STMT_TRY:
+		use_stmt(s->body);
+		use_expr(s->value, true);
+		use_stmt(s->other);
+		return;
+	default:
+		use_expr(s->expr, false);
+		use_expr(s->init, false);
+		use_expr(s->step, false);
+		use_stmt(s->body);
+		use_stmt(s->other);
+		return;
+	}
+}
+
+static void clear_uses(struct vec *syms)
+{
+	vec_foreach(syms, i) {
+		struct symbol *sym = syms->items[i];
+		sym->read = sym->written = sym->referenced = false;
+	}
+}
+
+static void prune_locals(struct elab_state *st, struct vec *locals)
+{
+	struct vec kept = {0};
+	vec_foreach(locals, i) {
+		struct symbol *sym = locals->items[i];
+		if (sym->referenced)
+			vec_push_arena(st->a, &kept, sym);
+	}
+	*locals = kept;
+}
+
+static void mark_reached(struct efunction *f);
+
+static void reach_expr(const struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == EXPR_CALL && e->func)
+		for (struct efunction *f = e->func; f; f = f->overload_next)
+			mark_reached(f);
+	reach_expr(e->a);
+	reach_expr(e->b);
+	reach_expr(e->c);
+	vec_foreach(&e->list, i)
+		reach_expr(e->list.items[i]);
+}
+
+static void reach_stmt(const struct stmt *s)
+{
+	if (!s)
+		return;
+	reach_expr(s->expr);
+	reach_expr(s->init);
+	reach_expr(s->step);
+	reach_expr(s->limit);
+	reach_expr(s->array);
+	reach_stmt(s->body);
+	reach_stmt(s->other);
+	vec_foreach(&s->stmts, i)
+		reach_stmt(s->stmts.items[i]);
+}
+
+static void mark_reached(struct efunction *f)
+{
+	if (f->used)
+		return;
+	f->used = true;
+	reach_stmt(f->decl->body);
+}
+
+/* Count reads and writes, drop unmentioned locals and unreached functions. */
+void elide_recount(struct elab_state *st)
+{
+	struct elab *e = st->e;
+	clear_uses(&e->globals);
+	vec_foreach(&e->functions, i) {
+		struct efunction *f = e->functions.items[i];
+		clear_uses(&f->locals);
+		f->used = false;
+	}
+	vec_foreach(&e->probes, i) {
+		struct eprobe *p = e->probes.items[i];
+		clear_uses(&p->locals);
+		use_stmt(p->body);
+		use_expr(p->cond, false);
+		reach_stmt(p->body);
+		reach_expr(p->cond);
+	}
+	struct vec used = {0};
+	vec_foreach(&e->functions, i) {
+		struct efunction *f = e->functions.items[i];
+		if (!f->used)
+			continue;
+		use_stmt(f->decl->body);
+		f->index = (int)used.len;
+		vec_push_arena(st->a, &used, f);
+	}
+	e->functions = used;
+	vec_foreach(&e->probes, i)
+		prune_locals(st, &((struct eprobe *)e->probes.items[i])->locals);
+	vec_foreach(&e->functions, i)
+		prune_locals(st, &((struct efunction *)e->functions.items[i])->locals);
+}
+
+/* Round 1, before types. */
+void elide_statements(struct elab_state *st)
+{
+	struct elider el = {.st = st};
+	for (int round = 0; round < 20; round++) {
+		el.changed = false;
+		elide_recount(st);
+		vec_foreach(&st->e->probes, i)
+			elide_stmt(&el, ((struct eprobe *)st->e->probes.items[i])->body);
+		vec_foreach(&st->e->functions, i)
+			elide_stmt(&el,
+				   (struct stmt *)((struct efunction *)st->e->functions.items[i])
+					   ->decl->body);
+		if (!el.changed)
+			break;
+	}
+	elide_recount(st);
+}
+
+/* Round 2, after types: probes left with nothing to do. */
+void elide_empty_probes(struct elab_state *st)
+{
+	vec_foreach(&st->e->probes, i) {
+		struct eprobe *p = st->e->probes.items[i];
+		if (p->synthetic || !is_empty(p->body))
+			continue;
+		p->elided = true;
+		const struct token *kw = p->probe_tok ? p->probe_tok : p->tok;
+		diag_token_warning(st->d, kw, "Probe '%s' has been elided", p->tok->text);
+	}
+}
