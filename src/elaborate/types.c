@@ -69,7 +69,7 @@ static void set_arity(struct typer *ty, struct symbol *sym, int arity, const str
 			return;
 		}
 		if (diag_semantic(ty->st->d, "inconsistent arity", tok,
-				  "inconsistent arity (%d vs %d)", arity, sym->arity))
+				  "inconsistent arity (%d vs %d)", sym->arity, arity))
 			diag_semantic_part(ty->st->d, true, true, sym->arity_tok,
 					   "arity %d first inferred here", sym->arity);
 	}
@@ -299,10 +299,11 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 			ty_expr(ty, e->b, TYPE_LONG);
 			t = TYPE_LONG;
 		} else if (strcmp(op, "=") == 0) {
-			enum vtype ta = ty_expr(ty, e->a, want);
-			enum vtype tb = ty_expr(ty, e->b, ta);
-			if (ta == TYPE_UNKNOWN && tb != TYPE_UNKNOWN)
-				ta = ty_expr(ty, e->a, tb);
+			/* the value first: a conflict is the target's "type mismatch" */
+			enum vtype tb = ty_expr(ty, e->b, TYPE_UNKNOWN);
+			enum vtype ta = ty_expr(ty, e->a, tb != TYPE_UNKNOWN ? tb : want);
+			if (tb == TYPE_UNKNOWN && ta != TYPE_UNKNOWN)
+				tb = ty_expr(ty, e->b, ta);
 			if (tb == TYPE_STATS || ta == TYPE_STATS)
 				diag_semantic(ty->st->d, NULL, e->tok,
 					      "type mismatch: expected %s but found stats",
@@ -328,7 +329,9 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 				continue;
 			}
 			struct symbol *p = f->params.items[i];
-			enum vtype ta = ty_expr(ty, a, p->type);
+			enum vtype ta = ty_expr(ty, a, TYPE_UNKNOWN);
+			if (ta == TYPE_UNKNOWN && p->type != TYPE_UNKNOWN)
+				ta = ty_expr(ty, a, p->type);
 			if (ta != TYPE_UNKNOWN && p->type != TYPE_UNKNOWN && ta != p->type) {
 				if (p->type_tok && p->type_tok == p->tok)
 					expect(ty, a, ta, p->type);
