@@ -431,3 +431,110 @@ void elide_empty_probes(struct elab_state *st)
 		diag_token_warning(st->d, kw, "Probe '%s' has been elided", p->tok->text);
 	}
 }
+
+/* ---- arrays changed while a foreach walks them ---- */
+
+struct walk_check {
+	struct elab_state *st;
+	const struct symbol *iterating[32];
+	int depth;
+};
+
+static bool func_writes(struct efunction *f, const struct symbol *sym, int depth);
+
+static bool expr_writes(const struct expr *e, const struct symbol *sym, int depth)
+{
+	if (!e)
+		return false;
+	if ((e->kind == EXPR_ASSIGN || e->kind == EXPR_PREINC || e->kind == EXPR_POSTINC) &&
+	    e->a && e->a->kind == EXPR_INDEX && e->a->sym == sym)
+		return true;
+	if (e->kind == EXPR_CALL && e->func && func_writes(e->func, sym, depth + 1))
+		return true;
+	if (expr_writes(e->a, sym, depth) || expr_writes(e->b, sym, depth) ||
+	    expr_writes(e->c, sym, depth))
+		return true;
+	vec_foreach(&e->list, i)
+		if (expr_writes(e->list.items[i], sym, depth))
+			return true;
+	return false;
+}
+
+static bool stmt_writes(const struct stmt *s, const struct symbol *sym, int depth)
+{
+	if (!s)
+		return false;
+	if (s->kind == STMT_DELETE && s->expr->kind == EXPR_INDEX && s->expr->sym == sym)
+		return true;
+	vec_foreach(&s->stmts, i)
+		if (stmt_writes(s->stmts.items[i], sym, depth))
+			return true;
+	return expr_writes(s->expr, sym, depth) || expr_writes(s->init, sym, depth) ||
+	       expr_writes(s->step, sym, depth) || stmt_writes(s->body, sym, depth) ||
+	       stmt_writes(s->other, sym, depth);
+}
+
+static bool func_writes(struct efunction *f, const struct symbol *sym, int depth)
+{
+	return depth < 16 && f->decl->body && stmt_writes(f->decl->body, sym, depth);
+}
+
+static void check_modify(struct walk_check *wc, const struct symbol *sym, const struct token *tok)
+{
+	for (int i = 0; i < wc->depth; i++)
+		if (wc->iterating[i] == sym)
+			diag_semantic(wc->st->d, "modified during foreach", tok,
+				      "variable '%s' modified during 'foreach' iteration", sym->name);
+}
+
+static void check_expr(struct walk_check *wc, const struct expr *e)
+{
+	if (!e)
+		return;
+	if ((e->kind == EXPR_ASSIGN || e->kind == EXPR_PREINC || e->kind == EXPR_POSTINC) &&
+	    e->a && e->a->kind == EXPR_INDEX && e->a->sym)
+		check_modify(wc, e->a->sym, e->a->a->tok);
+	if (e->kind == EXPR_CALL && e->func)
+		for (int i = 0; i < wc->depth; i++)
+			if (func_writes(e->func, wc->iterating[i], 0))
+				diag_semantic(wc->st->d, "modified during foreach", e->tok,
+					      "function call modifies var '%s' during 'foreach' "
+					      "iteration",
+					      wc->iterating[i]->name);
+	check_expr(wc, e->a);
+	check_expr(wc, e->b);
+	check_expr(wc, e->c);
+	vec_foreach(&e->list, i)
+		check_expr(wc, e->list.items[i]);
+}
+
+static void check_stmt(struct walk_check *wc, const struct stmt *s)
+{
+	if (!s)
+		return;
+	if (s->kind == STMT_DELETE && s->expr->kind == EXPR_INDEX && s->expr->sym)
+		check_modify(wc, s->expr->sym, s->expr->a->tok);
+	bool pushed = false;
+	if (s->kind == STMT_FOREACH && s->array->sym && wc->depth < 32) {
+		wc->iterating[wc->depth++] = s->array->sym;
+		pushed = true;
+	}
+	vec_foreach(&s->stmts, i)
+		check_stmt(wc, s->stmts.items[i]);
+	check_expr(wc, s->expr);
+	check_expr(wc, s->init);
+	check_expr(wc, s->step);
+	check_stmt(wc, s->body);
+	check_stmt(wc, s->other);
+	if (pushed)
+		wc->depth--;
+}
+
+void check_foreach_modifications(struct elab_state *st)
+{
+	struct walk_check wc = {.st = st};
+	vec_foreach(&st->e->probes, i)
+		check_stmt(&wc, ((struct eprobe *)st->e->probes.items[i])->body);
+	vec_foreach(&st->e->functions, i)
+		check_stmt(&wc, ((struct efunction *)st->e->functions.items[i])->decl->body);
+}

@@ -82,5 +82,6 @@ void optimize(struct elab_state *st);
 void elide_statements(struct elab_state *st);
 void elide_empty_probes(struct elab_state *st);
 void elide_recount(struct elab_state *st);
+void check_foreach_modifications(struct elab_state *st);
 
 #endif
