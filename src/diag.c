@@ -165,13 +165,36 @@ static void semantic_vprint(struct diag *d, bool prefix, bool blank, const struc
 	sb_fini(&sb);
 }
 
+static bool semantic_vreport(struct diag *d, const char *key, bool blank, const struct token *tok,
+			     const char *fmt, va_list ap0);
+
 bool diag_semantic(struct diag *d, const char *key, const struct token *tok, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool shown = semantic_vreport(d, key, true, tok, fmt, ap);
+	va_end(ap);
+	return shown;
+}
+
+bool diag_semantic_open(struct diag *d, const char *key, const struct token *tok, const char *fmt,
+			...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	bool shown = semantic_vreport(d, key, false, tok, fmt, ap);
+	va_end(ap);
+	return shown;
+}
+
+static bool semantic_vreport(struct diag *d, const char *key, bool blank, const struct token *tok,
+			     const char *fmt, va_list ap0)
 {
 	d->errors++;
 	if (!d->out)
 		return false;
 	va_list ap;
-	va_start(ap, fmt);
+	va_copy(ap, ap0);
 	char *msg = arena_vprintf_heap(fmt, ap);
 	va_end(ap);
 	bool dup = !d->verbose && is_duplicate(d, key ? key : msg);
@@ -180,8 +203,8 @@ bool diag_semantic(struct diag *d, const char *key, const struct token *tok, con
 		d->suppressed++;
 		return false;
 	}
-	va_start(ap, fmt);
-	semantic_vprint(d, true, true, tok, fmt, ap);
+	va_copy(ap, ap0);
+	semantic_vprint(d, true, blank, tok, fmt, ap);
 	va_end(ap);
 	return true;
 }

@@ -51,6 +51,11 @@ void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt
 bool diag_semantic(struct diag *d, const char *key, const struct token *tok, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The same without the empty line: a bare part follows (diag_semantic_part
+ * with prefix false, blank true). */
+bool diag_semantic_open(struct diag *d, const char *key, const struct token *tok, const char *fmt,
+			...) __attribute__((format(printf, 4, 5)));
+
 /* The next part of a chained message, printed only if the first part was:
  * "semantic error: MSG: TOKEN at ..." (prefix true) or "TOKEN at ..." alone,
  * and its source line; blank adds the empty line. */

@@ -48,8 +48,9 @@ struct symbol {
 	const struct global *decl; /* globals */
 	bool from_tapset;
 	bool read, written;
-	bool referenced;         /* some statement still mentions it (elide.c) */
-	struct stat_params stat; /* statistics: the histogram they print */
+	bool referenced;             /* some statement still mentions it (elide.c) */
+	const struct token *use_tok; /* its first use in a body */
+	struct stat_params stat;     /* statistics: the histogram they print */
 	const struct token *hist_tok;
 	int index; /* the emitter's number */
 };

@@ -446,8 +446,8 @@ static bool expr_writes(const struct expr *e, const struct symbol *sym, int dept
 {
 	if (!e)
 		return false;
-	if ((e->kind == EXPR_ASSIGN || e->kind == EXPR_PREINC || e->kind == EXPR_POSTINC) &&
-	    e->a && e->a->kind == EXPR_INDEX && e->a->sym == sym)
+	if ((e->kind == EXPR_ASSIGN || e->kind == EXPR_PREINC || e->kind == EXPR_POSTINC) && e->a &&
+	    e->a->kind == EXPR_INDEX && e->a->sym == sym)
 		return true;
 	if (e->kind == EXPR_CALL && e->func && func_writes(e->func, sym, depth + 1))
 		return true;
@@ -484,15 +484,16 @@ static void check_modify(struct walk_check *wc, const struct symbol *sym, const 
 	for (int i = 0; i < wc->depth; i++)
 		if (wc->iterating[i] == sym)
 			diag_semantic(wc->st->d, "modified during foreach", tok,
-				      "variable '%s' modified during 'foreach' iteration", sym->name);
+				      "variable '%s' modified during 'foreach' iteration",
+				      sym->name);
 }
 
 static void check_expr(struct walk_check *wc, const struct expr *e)
 {
 	if (!e)
 		return;
-	if ((e->kind == EXPR_ASSIGN || e->kind == EXPR_PREINC || e->kind == EXPR_POSTINC) &&
-	    e->a && e->a->kind == EXPR_INDEX && e->a->sym)
+	if ((e->kind == EXPR_ASSIGN || e->kind == EXPR_PREINC || e->kind == EXPR_POSTINC) && e->a &&
+	    e->a->kind == EXPR_INDEX && e->a->sym)
 		check_modify(wc, e->a->sym, e->a->a->tok);
 	if (e->kind == EXPR_CALL && e->func)
 		for (int i = 0; i < wc->depth; i++)

@@ -52,7 +52,8 @@ struct elab_state {
 	struct vec *locals;
 	struct vec *params;
 	bool in_function;
-	const struct token *probe_tok; /* of the script probe being derived */
+	const struct token *probe_tok;  /* of the script probe being derived */
+	const struct token *assign_tok; /* the assignment whose target is resolved */
 	int errors_at_start;
 };
 

@@ -102,13 +102,17 @@ static struct symbol *use_gdef(struct elab_state *st, struct gdef *g)
 	return g->sym;
 }
 
-static struct symbol *find_global(struct elab_state *st, const char *name)
+static struct symbol *find_global(struct elab_state *st, const char *name, const struct token *use)
 {
 	for (int round = 0; round < 2; round++) {
 		vec_foreach(&st->gdefs, i) {
 			struct gdef *g = st->gdefs.items[i];
-			if (strcmp(g->decl->name, name) == 0)
-				return use_gdef(st, g);
+			if (strcmp(g->decl->name, name) == 0) {
+				struct symbol *sym = use_gdef(st, g);
+				if (!sym->use_tok)
+					sym->use_tok = use;
+				return sym;
+			}
 		}
 		if (!tapset_pull_for(st, 'g', name))
 			break;
@@ -123,7 +127,7 @@ static struct symbol *resolve_scalar(struct elab_state *st, const struct expr *e
 	if (!sym)
 		sym = find_in(st->locals, e->str);
 	if (!sym)
-		sym = find_global(st, e->str);
+		sym = find_global(st, e->str, e->tok);
 	if (!sym) {
 		sym = new_symbol(st, e->str, SYM_LOCAL, e->tok);
 		vec_push_arena(st->a, st->locals, sym);
@@ -138,7 +142,7 @@ static struct symbol *resolve_array(struct elab_state *st, struct expr *e, size_
 	if (!sym)
 		sym = find_in(st->locals, e->str);
 	if (!sym)
-		sym = find_global(st, e->str);
+		sym = find_global(st, e->str, e->tok);
 	if (!sym || sym->kind != SYM_GLOBAL) {
 		diag_semantic(st->d, "unresolved arity global array", e->tok,
 			      "unresolved arity-%zu global array %s, missing global declaration?",
@@ -230,9 +234,9 @@ static void resolve_call(struct elab_state *st, struct expr *e)
 			break;
 	}
 	if (other) {
-		if (diag_semantic(st->d, NULL, e->tok,
-				  "arity mismatch found (function '%s' takes %zu args)", e->str,
-				  other->decl->params.len))
+		if (diag_semantic_open(st->d, NULL, e->tok,
+				       "arity mismatch found (function '%s' takes %zu args)",
+				       e->str, other->decl->params.len))
 			diag_semantic_part(st->d, false, true, other->decl->tok, NULL);
 		return;
 	}
@@ -252,6 +256,15 @@ static void res_list(struct elab_state *st, struct vec *v)
 /* The target of an assignment, ++/--, <<< or delete. */
 static void res_lvalue(struct elab_state *st, struct expr *e, bool also_read)
 {
+	if (e->kind != EXPR_SYMBOL && e->kind != EXPR_INDEX && e->kind != EXPR_TARGET &&
+	    e->kind != EXPR_CAST && e->kind != EXPR_ATVAR && e->kind != EXPR_AUTOCAST &&
+	    e->kind != EXPR_EMBEDDED && st->assign_tok) {
+		if (diag_semantic_open(st->d, NULL, st->assign_tok,
+				       "Expecting lvalue for assignment"))
+			diag_semantic_part(st->d, false, true, e->tok, NULL);
+		res_expr(st, e);
+		return;
+	}
 	if (e->kind == EXPR_SYMBOL) {
 		e->sym = resolve_scalar(st, e);
 		e->sym->written = true;
@@ -308,7 +321,9 @@ static void res_expr(struct elab_state *st, struct expr *e)
 	case EXPR_ENTRY:
 		return;
 	case EXPR_ASSIGN:
+		st->assign_tok = e->tok;
 		res_lvalue(st, e->a, false);
+		st->assign_tok = NULL;
 		res_expr(st, e->b);
 		return;
 	case EXPR_PREINC:

@@ -95,7 +95,9 @@ static void ty_keys(struct typer *ty, struct symbol *sym, struct vec *keys)
 			ty_expr(ty, k, TYPE_UNKNOWN);
 			continue;
 		}
-		enum vtype t = ty_expr(ty, k, sym->keys[i]);
+		enum vtype t = ty_expr(ty, k, TYPE_UNKNOWN);
+		if (t == TYPE_UNKNOWN && sym->keys[i] != TYPE_UNKNOWN)
+			t = ty_expr(ty, k, sym->keys[i]);
 		if (t != TYPE_UNKNOWN && sym->keys[i] != TYPE_UNKNOWN && t != sym->keys[i]) {
 			if (diag_semantic(ty->st->d, "type mismatch", k->tok,
 					  "index %zu type mismatch (%s)", i, vtype_name(t)))
@@ -517,7 +519,8 @@ static void check_symbols(struct typer *ty, struct vec *syms)
 			diag_semantic(ty->st->d, NULL, sym->tok,
 				      "stat locals not supported, missing global declaration? ");
 		else if (sym->type == TYPE_UNKNOWN)
-			diag_semantic(ty->st->d, "unresolved type", sym->tok, "unresolved type ");
+			diag_semantic(ty->st->d, "unresolved type",
+				      sym->use_tok ? sym->use_tok : sym->tok, "unresolved type ");
 		for (int k = 0; k < sym->arity && k < ELAB_MAX_KEYS; k++)
 			if (sym->keys[k] == TYPE_UNKNOWN)
 				diag_semantic(ty->st->d, "unresolved type", sym->tok,
