@@ -67,6 +67,7 @@ struct efunction {
 	bool pure;                       /* embedded C marked pure, or no side effects */
 	struct efunction *overload_next; /* where `next` in this one goes */
 	int purity;                      /* elide.c: 0 unknown, 1 pure, 2 not */
+	int overload_index;              /* among the definitions of its name */
 	int index;
 };
 
@@ -80,12 +81,14 @@ enum probe_kind {
 
 struct eprobe {
 	enum probe_kind kind;
-	int64_t seq;          /* begin/end/error(N) */
-	int64_t interval_ns;  /* timers */
-	int64_t randomize_ns; /* timers */
-	const char *pp;       /* the resolved point, as pp() gives it */
-	const char *marks;    /* "?" or "!" as written on it, for -p2 */
-	const char *chain;    /* -p2: " /" "* <- ... *" "/" derivation */
+	int64_t seq;           /* begin/end/error(N) */
+	int64_t interval_ns;   /* timers */
+	int64_t randomize_ns;  /* timers */
+	const char *pp;        /* the resolved point, as pp() gives it */
+	const char *marks;     /* "?" or "!" as written on it, for -p2 */
+	const char *cond_text; /* -p2: the condition, resolved */
+	bool direct;           /* not through an alias */
+	const char *chain;     /* -p2: " /" "* <- ... *" "/" derivation */
 	const struct token *tok;
 	const struct token *probe_tok; /* the "probe" keyword it came from */
 	struct expr *cond;             /* if (cond), NULL */

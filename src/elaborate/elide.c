@@ -127,10 +127,17 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 	if (!s)
 		return;
 	switch (s->kind) {
-	case STMT_BLOCK:
-		vec_foreach(&s->stmts, i)
-			elide_stmt(el, s->stmts.items[i]);
+	case STMT_BLOCK: {
+		size_t kept = 0;
+		vec_foreach(&s->stmts, i) {
+			struct stmt *c = s->stmts.items[i];
+			elide_stmt(el, c);
+			if (c->kind != STMT_NULL)
+				s->stmts.items[kept++] = c;
+		}
+		s->stmts.len = kept;
 		return;
+	}
 	case STMT_EXPR: {
 		struct expr *e = s->expr;
 		if (e->kind == EXPR_ASSIGN && e->a->kind == EXPR_SYMBOL && e->a->sym &&

@@ -73,6 +73,9 @@ void resolve_functions(struct elab_state *st);
 struct stmt *copy_stmt(struct arena *a, const struct stmt *s);
 struct expr *copy_expr(struct arena *a, const struct expr *e);
 
+/* print.c: an expression as -p2 prints it */
+const char *elab_expr_text(struct arena *a, const struct expr *e);
+
 /* types.c */
 void types_infer(struct elab_state *st);
 

@@ -36,7 +36,9 @@ static void display_probe(struct strbuf *sb, const struct symbol *g)
 				  g->name, g->name);
 			display_stats(sb, g->name, g->name, "");
 		} else {
-			sb_printf(sb, "printf(\"%s=%s\\n\", %s)", g->name, conv(g->type), g->name);
+			/* a long scalar prints with %d, everything else with %#d, %#s */
+			sb_printf(sb, "printf(\"%s=%s\\n\", %s)", g->name,
+				  g->type == TYPE_STRING ? conv(g->type) : "%d", g->name);
 		}
 		sb_puts(sb, "\n}\n");
 		return;
@@ -50,7 +52,10 @@ static void display_probe(struct strbuf *sb, const struct symbol *g)
 		sb_printf(&fmt, "%s%s", i ? "," : "", conv(g->keys[i]));
 	}
 	sb_printf(&ref, "%s[%s]", g->name, sb_str(&keys));
-	sb_printf(sb, "foreach ([%s] in %s-) ", sb_str(&keys), g->name);
+	if (g->type == TYPE_STATS)
+		sb_printf(sb, "foreach ([%s] in %s-) ", sb_str(&keys), g->name);
+	else
+		sb_printf(sb, "foreach (__val = [%s] in %s-) ", sb_str(&keys), g->name);
 	char *label = NULL;
 	struct strbuf lb;
 	sb_init(&lb);
@@ -63,8 +68,8 @@ static void display_probe(struct strbuf *sb, const struct symbol *g)
 		display_stats(sb, label, sb_str(&ref), sb_str(&pre));
 		sb_fini(&pre);
 	} else {
-		sb_printf(sb, "printf(\"%s=%s\\n\", %s, %s)", label, conv(g->type), sb_str(&keys),
-			  sb_str(&ref));
+		sb_printf(sb, "printf(\"%s=%s\\n\", %s, __val)", label, conv(g->type),
+			  sb_str(&keys));
 	}
 	sb_puts(sb, "\n}\n");
 	sb_fini(&lb);
@@ -73,10 +78,73 @@ static void display_probe(struct strbuf *sb, const struct symbol *g)
 	sb_fini(&ref);
 }
 
+static bool reads_global(const struct expr *e)
+{
+	if (!e)
+		return false;
+	if (e->sym && e->sym->kind == SYM_GLOBAL)
+		return true;
+	if (reads_global(e->a) || reads_global(e->b) || reads_global(e->c))
+		return true;
+	vec_foreach(&e->list, i)
+		if (reads_global(e->list.items[i]))
+			return true;
+	return false;
+}
+
+/* "probe P if (cond) { body }" runs as "{ if (!(cond)) next; body }". */
+static bool guard_conditions(struct elab_state *st)
+{
+	bool needs_init = false;
+	vec_foreach(&st->e->probes, i) {
+		struct eprobe *p = st->e->probes.items[i];
+		if (!p->cond)
+			continue;
+		p->cond_text = elab_expr_text(st->a, p->cond);
+		if (p->direct)
+			p->chain = arena_printf(st->a, "<- %s%s if (%s)", p->pp, p->marks,
+						p->cond_text);
+		needs_init |= reads_global(p->cond);
+		struct expr *neg = arena_alloc(st->a, sizeof(*neg));
+		neg->kind = EXPR_UNARY;
+		neg->op = "!";
+		neg->tok = p->cond->tok;
+		neg->a = p->cond;
+		neg->type = TYPE_LONG;
+		struct stmt *next = arena_alloc(st->a, sizeof(*next));
+		next->kind = STMT_NEXT;
+		next->tok = p->cond->tok;
+		next->sort_key = -1;
+		struct stmt *guard = arena_alloc(st->a, sizeof(*guard));
+		guard->kind = STMT_IF;
+		guard->tok = p->cond->tok;
+		guard->sort_key = -1;
+		guard->expr = neg;
+		guard->body = next;
+		struct stmt *blk = arena_alloc(st->a, sizeof(*blk));
+		blk->kind = STMT_BLOCK;
+		blk->tok = p->cond->tok;
+		blk->sort_key = -1;
+		vec_push_arena(st->a, &blk->stmts, guard);
+		if (p->body && p->body->kind == STMT_BLOCK) {
+			vec_foreach(&p->body->stmts, j)
+				vec_push_arena(st->a, &blk->stmts, p->body->stmts.items[j]);
+		} else if (p->body) {
+			vec_push_arena(st->a, &blk->stmts, p->body);
+		}
+		p->body = blk;
+	}
+	return needs_init;
+}
+
 void optimize(struct elab_state *st)
 {
 	struct strbuf sb;
 	sb_init(&sb);
+	/* the original adds a begin probe that (re)computes conditions on
+	 * globals; ours are evaluated at each firing, so it has nothing to do */
+	if (guard_conditions(st))
+		sb_puts(&sb, "probe begin { ; }\n");
 	size_t nglobals = st->e->globals.len;
 	for (size_t i = 0; i < nglobals; i++) {
 		const struct symbol *g = st->e->globals.items[i];

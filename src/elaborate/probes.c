@@ -230,12 +230,20 @@ static struct stmt *join_bodies(struct arena *a, struct stmt *first, struct stmt
 		return second;
 	if (!second)
 		return first;
+	/* one block of both statement lists, as the original splices them */
 	struct stmt *b = arena_alloc(a, sizeof(*b));
 	b->kind = STMT_BLOCK;
 	b->tok = first->tok;
 	b->sort_key = -1;
-	vec_push_arena(a, &b->stmts, first);
-	vec_push_arena(a, &b->stmts, second);
+	const struct stmt *parts[2] = {first, second};
+	for (int k = 0; k < 2; k++) {
+		if (parts[k]->kind == STMT_BLOCK) {
+			vec_foreach(&parts[k]->stmts, i)
+				vec_push_arena(a, &b->stmts, parts[k]->stmts.items[i]);
+		} else {
+			vec_push_arena(a, &b->stmts, (void *)parts[k]);
+		}
+	}
 	return b;
 }
 
@@ -274,6 +282,7 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 			p->chain = chain;
 			p->tok = c0->tok;
 			p->probe_tok = st->probe_tok;
+			p->direct = depth == 0;
 			p->cond = cond;
 			p->body = body;
 			vec_push_arena(st->a, &st->e->probes, p);
@@ -325,9 +334,12 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 		point_text(&sb, ad->name->point, false);
 		sb_puts(&sb, ad->name->epilogue ? " += " : " = ");
 		vec_foreach(&al->points, j) {
+			const struct probe_point *ap = al->points.items[j];
 			if (j)
 				sb_puts(&sb, ", ");
-			point_text(&sb, al->points.items[j], true);
+			point_text(&sb, ap, true);
+			if (ap->cond)
+				sb_printf(&sb, " if (%s)", elab_expr_text(st->a, ap->cond));
 		}
 		sb_printf(&sb, " %s", chain);
 		const char *nchain = arena_strdup(st->a, sb_str(&sb));
@@ -374,6 +386,8 @@ void probes_derive(struct elab_state *st)
 			if (j)
 				sb_putc(&sb, ',');
 			point_text(&sb, pt, true);
+			if (pt->cond)
+				sb_printf(&sb, " if (%s)", elab_expr_text(st->a, pt->cond));
 		}
 		const char *chain = arena_strdup(st->a, sb_str(&sb));
 		sb_fini(&sb);

@@ -180,6 +180,13 @@ static struct efunction *use_fdef(struct elab_state *st, struct fdef *fd)
 	if (fd->decl->code && strstr(fd->decl->code->text, "/* pure */"))
 		ef->pure = true;
 	fd->ef = ef;
+	vec_foreach(&st->funcs, i) {
+		const struct fdef *o = st->funcs.items[i];
+		if (o == fd)
+			break;
+		if (strcmp(o->decl->name, fd->decl->name) == 0)
+			ef->overload_index++;
+	}
 	vec_push_arena(st->a, &st->queue, ef);
 	return ef;
 }

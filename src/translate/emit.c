@@ -1010,32 +1010,8 @@ static void emit_probe(struct emitter *em, struct strbuf *out, struct eprobe *p)
 	number_symbols(&p->locals);
 	sb_printf(out, "static void probe%d(struct stp_context *c) /* %s */\n{\n", p->index, p->pp);
 	declare_locals(em, out, &p->locals);
+	/* a condition is a guard at the top of the body (pass 2) */
 	struct stmt *body = p->body;
-	if (p->cond) {
-		/* if (cond): the handler runs only while the condition holds */
-		struct stmt *guard = arena_alloc(&em->arena, sizeof(*guard));
-		guard->kind = STMT_IF;
-		guard->tok = p->tok;
-		guard->sort_key = -1;
-		struct expr *neg = arena_alloc(&em->arena, sizeof(*neg));
-		neg->kind = EXPR_UNARY;
-		neg->op = "!";
-		neg->tok = p->tok;
-		neg->a = p->cond;
-		neg->type = TYPE_LONG;
-		guard->expr = neg;
-		struct stmt *ret = arena_alloc(&em->arena, sizeof(*ret));
-		ret->kind = STMT_NEXT;
-		ret->tok = p->tok;
-		guard->body = ret;
-		struct stmt *blk = arena_alloc(&em->arena, sizeof(*blk));
-		blk->kind = STMT_BLOCK;
-		blk->sort_key = -1;
-		vec_push_arena(&em->arena, &blk->stmts, guard);
-		if (body)
-			vec_push_arena(&em->arena, &blk->stmts, body);
-		body = blk;
-	}
 	emit_body(em, out, body, "");
 	sb_puts(out, "\tgoto out;\nout:\n\treturn;\n}\n\n");
 }
