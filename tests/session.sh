@@ -85,5 +85,13 @@ if [ "$(cat out)" = "timeout" ] && [ $ms -ge 1000 ]; then ok timeout; else bad t
 if [ $? = 0 ] && [ "$(cat out)" = "from-child
 after child" ]; then ok target-cmd; else bad target-cmd "-c"; fi
 
+# -x: target() is the pid given
+"$stap" -x $$ -e 'probe begin { println(target()); exit() }' >out 2>err
+if [ $? = 0 ] && [ "$(cat out)" = "$$" ]; then ok target-pid; else bad target-pid "-x"; fi
+
+# -G sets a global before the probes run; a bad name is an error
+"$stap" -G n=5 -e 'global n = 1; probe begin { println(n); exit() }' >out 2>err
+if [ $? = 0 ] && [ "$(cat out)" = "5" ]; then ok option-G; else bad option-G "-G"; fi
+
 echo "session: $passed passed, $failed failed"
 [ "$failed" = 0 ]
