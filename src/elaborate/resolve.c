@@ -439,8 +439,42 @@ static void res_stmt(struct elab_state *st, struct stmt *s)
 	}
 }
 
+/* A probe condition may only read globals. */
+static bool check_condition(struct elab_state *st, const struct expr *e)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case EXPR_ASSIGN:
+	case EXPR_PREINC:
+	case EXPR_POSTINC:
+		diag_semantic(st->d, NULL, e->tok, "probe condition must not modify any variables");
+		return false;
+	case EXPR_CALL:
+		diag_semantic(st->d, NULL, e->tok, "probe condition must not reference function");
+		return false;
+	case EXPR_SYMBOL:
+		if (!find_global(st, e->str, e->tok)) {
+			diag_semantic(st->d, NULL, e->tok,
+				      "probe condition must not reference undeclared global");
+			return false;
+		}
+		return true;
+	default:
+		break;
+	}
+	if (!check_condition(st, e->a) || !check_condition(st, e->b) || !check_condition(st, e->c))
+		return false;
+	vec_foreach(&e->list, i)
+		if (!check_condition(st, e->list.items[i]))
+			return false;
+	return true;
+}
+
 void resolve_probe(struct elab_state *st, struct eprobe *p)
 {
+	if (p->cond && !check_condition(st, p->cond))
+		return;
 	st->locals = &p->locals;
 	st->params = NULL;
 	st->in_function = false;
