@@ -473,13 +473,12 @@ static bool check_condition(struct elab_state *st, const struct expr *e)
 
 void resolve_probe(struct elab_state *st, struct eprobe *p)
 {
-	if (p->cond && !check_condition(st, p->cond))
-		return;
 	st->locals = &p->locals;
 	st->params = NULL;
 	st->in_function = false;
 	res_stmt(st, p->body);
-	res_expr(st, p->cond);
+	if (p->cond && check_condition(st, p->cond))
+		res_expr(st, p->cond);
 	st->locals = NULL;
 }
 
