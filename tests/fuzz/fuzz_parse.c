@@ -1,17 +1,20 @@
 /*
- * libFuzzer target for pass 1: the bytes are a script, parsed (preprocessor
- * conditions, macros and $1/@1 included) and printed back, with diagnostics
- * counted but never shown.  As in `stap -p1`, only a program that parsed
- * without errors is printed.  Anything the sanitizers catch is a bug; the
- * input that found it becomes a tests/parse/ case.  Built and run by
- * `make fuzz-run`.
+ * libFuzzer target for passes 1 to 3: the bytes are a script, parsed
+ * (preprocessor conditions, macros and $1/@1 included) and printed back,
+ * with diagnostics counted but never shown; a program that parsed is also
+ * elaborated (without the tapset library: $SYSTEMTAP_TAPSET points nowhere)
+ * and, when that succeeds, printed as -p2 and translated to C.  Anything the sanitizers catch is a
+ * bug; the input that found it becomes a tests/parse/ case.  Built and run by `make fuzz-run`.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+#include "elaborate/elaborate.h"
 #include "parse/parse.h"
+#include "session.h"
+#include "translate/translate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,6 +50,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (out && diag.errors == 0) {
 		ast_print(out, prog);
 		fflush(out);
+		setenv("SYSTEMTAP_TAPSET", "/nonexistent", 1);
+		struct session s = {.last_pass = 3, .argc = 2, .argv = argv};
+		struct elab *e = elaborate(&s, &arena, prog, &opts, &diag);
+		if (e) {
+			elab_print(out, e, true);
+			char *c = translate(&s, e);
+			fputs(c, out);
+			free(c);
+			fflush(out);
+		}
 	}
 	diag_fini(&diag);
 	arena_fini(&arena);
