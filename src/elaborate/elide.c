@@ -546,3 +546,102 @@ void check_foreach_modifications(struct elab_state *st)
 	vec_foreach(&st->e->functions, i)
 		check_stmt(&wc, ((struct efunction *)st->e->functions.items[i])->decl->body);
 }
+
+/* ---- variables read but never assigned ---- */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[64];
+	if (lb >= 64)
+		return la > lb ? la : lb;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cur = row[j];
+			size_t best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+struct candidate {
+	const char *name;
+	size_t dist;
+};
+
+/* " (similar: a, b)": up to five names nearest to name, ties by name. */
+static const char *similar(struct elab_state *st, const struct symbol *self, const struct vec *a,
+			   const struct vec *b)
+{
+	struct candidate best[5];
+	size_t n = 0;
+	const struct vec *sets[2] = {a, b};
+	for (int k = 0; k < 2; k++) {
+		if (!sets[k])
+			continue;
+		vec_foreach(sets[k], i) {
+			const struct symbol *c = sets[k]->items[i];
+			if (c == self && c->kind != SYM_GLOBAL)
+				continue;
+			struct candidate x = {c->name, edit_distance(self->name, c->name)};
+			size_t pos = n;
+			while (pos > 0 && (best[pos - 1].dist > x.dist ||
+					   (best[pos - 1].dist == x.dist &&
+					    strcmp(best[pos - 1].name, x.name) > 0)))
+				pos--;
+			if (pos >= 5)
+				continue;
+			size_t last = n < 5 ? n : 4;
+			for (size_t j = last; j > pos; j--)
+				best[j] = best[j - 1];
+			best[pos] = x;
+			if (n < 5)
+				n++;
+		}
+	}
+	if (!n)
+		return "";
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_puts(&sb, " (similar: ");
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&sb, "%s%s", i ? ", " : "", best[i].name);
+	sb_putc(&sb, ')');
+	const char *r = arena_strdup(st->a, sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
+static void warn_locals(struct elab_state *st, struct vec *locals)
+{
+	vec_foreach(locals, i) {
+		const struct symbol *sym = locals->items[i];
+		if (sym->read && !sym->written)
+			diag_token_warning(st->d, sym->tok, "never-assigned local variable '%s'%s",
+					   sym->name, similar(st, sym, &st->e->globals, locals));
+	}
+}
+
+void warn_never_assigned(struct elab_state *st)
+{
+	vec_foreach(&st->e->probes, i)
+		warn_locals(st, &((struct eprobe *)st->e->probes.items[i])->locals);
+	vec_foreach(&st->e->functions, i)
+		warn_locals(st, &((struct efunction *)st->e->functions.items[i])->locals);
+	vec_foreach(&st->e->globals, i) {
+		const struct symbol *g = st->e->globals.items[i];
+		if (g->read && !g->written && !(g->decl && g->decl->init) && g->arity <= 0)
+			diag_token_warning(st->d, g->tok, "never-assigned global variable '%s'%s",
+					   g->name, similar(st, g, &st->e->globals, NULL));
+	}
+}

@@ -585,6 +585,9 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 		return NULL;
 	if (!s->unoptimized)
 		elide_statements(&st);
+	else
+		elide_recount(&st);
+	warn_never_assigned(&st);
 	types_infer(&st);
 	if (!s->unoptimized)
 		elide_empty_probes(&st);

@@ -519,8 +519,12 @@ static void check_symbols(struct typer *ty, struct vec *syms)
 			diag_semantic(ty->st->d, NULL, sym->tok,
 				      "stat locals not supported, missing global declaration? ");
 		else if (sym->type == TYPE_UNKNOWN)
-			diag_semantic(ty->st->d, "unresolved type",
-				      sym->use_tok ? sym->use_tok : sym->tok, "unresolved type ");
+			/* the original's checker reports it on four passes over the
+			 * program; the repeats show as "similar messages suppressed" */
+			for (int k = 0; k < 4; k++)
+				diag_semantic(ty->st->d, "unresolved type",
+					      sym->use_tok ? sym->use_tok : sym->tok,
+					      "unresolved type ");
 		for (int k = 0; k < sym->arity && k < ELAB_MAX_KEYS; k++)
 			if (sym->keys[k] == TYPE_UNKNOWN)
 				diag_semantic(ty->st->d, "unresolved type", sym->tok,
