@@ -54,6 +54,7 @@ struct elab_state {
 	bool in_function;
 	const struct token *probe_tok;  /* of the script probe being derived */
 	const struct token *assign_tok; /* the assignment whose target is resolved */
+	const char *scope_name;         /* "probe begin", "function f" */
 	int errors_at_start;
 };
 

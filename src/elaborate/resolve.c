@@ -143,6 +143,14 @@ static struct symbol *resolve_array(struct elab_state *st, struct expr *e, size_
 		sym = find_in(st->locals, e->str);
 	if (!sym)
 		sym = find_global(st, e->str, e->tok);
+	if (sym && sym->kind == SYM_LOCAL) {
+		/* a scalar local (or parameter) used as an array */
+		if (diag_semantic(st->d, "inconsistent arity", e->tok,
+				  "inconsistent arity (0 vs %zu)", arity))
+			diag_semantic_part(st->d, true, true, sym->tok,
+					   "arity 0 first inferred here");
+		return NULL;
+	}
 	if (!sym || sym->kind != SYM_GLOBAL) {
 		diag_semantic(st->d, "unresolved arity global array", e->tok,
 			      "unresolved arity-%zu global array %s, missing global declaration?",
@@ -325,7 +333,13 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");
 		return;
 	case EXPR_DEFINED:
+		return;
 	case EXPR_ENTRY:
+		/* host probes have no .return */
+		if (diag_semantic(st->d, NULL, NULL, "while processing %s", st->scope_name))
+			diag_semantic_part(
+				st->d, true, true, e->tok,
+				"internal error: @entry is only valid in .return probes");
 		return;
 	case EXPR_ASSIGN:
 		st->assign_tok = e->tok;
@@ -473,6 +487,7 @@ static bool check_condition(struct elab_state *st, const struct expr *e)
 
 void resolve_probe(struct elab_state *st, struct eprobe *p)
 {
+	st->scope_name = arena_printf(st->a, "probe %s", p->pp);
 	st->locals = &p->locals;
 	st->params = NULL;
 	st->in_function = false;
@@ -502,6 +517,7 @@ void resolve_functions(struct elab_state *st)
 			st->locals = &ef->locals;
 			st->params = &ef->params;
 			st->in_function = true;
+			st->scope_name = arena_printf(st->a, "function %s", ef->name);
 			res_stmt(st, ef->decl->body);
 		}
 	}

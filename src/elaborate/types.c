@@ -12,10 +12,18 @@
 
 #include "internal.h"
 
+/* An "expected X but found Y" conflict, reported at the end. */
+struct expected {
+	const struct token *tok;
+	enum vtype want, got;
+};
+
 struct typer {
 	struct elab_state *st;
 	bool changed;
 	struct efunction *fn; /* the function being typed */
+	bool had_mismatch;    /* a "type mismatch (T)" was reported */
+	struct vec expected;  /* of struct expected, this round's */
 };
 
 const char *vtype_name(enum vtype t)
@@ -35,6 +43,7 @@ const char *vtype_name(enum vtype t)
 static void mismatch(struct typer *ty, const struct token *tok, enum vtype t,
 		     const struct token *first, enum vtype was)
 {
+	ty->had_mismatch = true;
 	if (diag_semantic(ty->st->d, "type mismatch", tok, "type mismatch (%s)", vtype_name(t)) &&
 	    first)
 		diag_semantic_part(ty->st->d, true, true, first,
@@ -75,12 +84,17 @@ static void set_arity(struct typer *ty, struct symbol *sym, int arity, const str
 	}
 }
 
+/* The original reports these only when no "type mismatch (T)" error was
+ * reported at all; so they wait for the end of the last round. */
 static void expect(struct typer *ty, const struct expr *e, enum vtype want, enum vtype got)
 {
-	if (want != TYPE_UNKNOWN && got != TYPE_UNKNOWN && want != got)
-		diag_semantic(ty->st->d, "expected type", e->tok,
-			      "type mismatch: expected %s but found %s", vtype_name(want),
-			      vtype_name(got));
+	if (want == TYPE_UNKNOWN || got == TYPE_UNKNOWN || want == got)
+		return;
+	struct expected *x = arena_alloc(ty->st->a, sizeof(*x));
+	x->tok = e->tok;
+	x->want = want;
+	x->got = got;
+	vec_push_arena(ty->st->a, &ty->expected, x);
 }
 
 static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want);
@@ -549,6 +563,7 @@ void types_infer(struct elab_state *st)
 	}
 	for (int round = 0; round < 50; round++) {
 		ty.changed = false;
+		ty.expected = (struct vec){0};
 		vec_foreach(&st->e->probes, i) {
 			struct eprobe *p = st->e->probes.items[i];
 			ty.fn = NULL;
@@ -564,6 +579,13 @@ void types_infer(struct elab_state *st)
 		if (!ty.changed || st->d->errors > errors0)
 			break;
 	}
+	if (!ty.had_mismatch)
+		vec_foreach(&ty.expected, i) {
+			const struct expected *x = ty.expected.items[i];
+			diag_semantic(st->d, "expected type", x->tok,
+				      "type mismatch: expected %s but found %s",
+				      vtype_name(x->want), vtype_name(x->got));
+		}
 	if (st->d->errors > errors0)
 		return;
 	vec_foreach(&st->e->probes, i) {
