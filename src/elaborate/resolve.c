@@ -311,6 +311,27 @@ static void res_array_read(struct elab_state *st, struct expr *e)
 	}
 }
 
+/* @defined(x): 1 or 0; -1 when e is not a @defined. */
+static int defined_value(const struct expr *e)
+{
+	if (!e || e->kind != EXPR_DEFINED)
+		return -1;
+	const struct expr *x = e->a;
+	if (!x)
+		return 0;
+	switch (x->kind) {
+	case EXPR_TARGET:
+	case EXPR_CAST:
+	case EXPR_ATVAR:
+	case EXPR_AUTOCAST:
+	case EXPR_ENTRY:
+	case EXPR_PERF:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 static void res_expr(struct elab_state *st, struct expr *e)
 {
 	if (!e)
@@ -332,8 +353,27 @@ static void res_expr(struct elab_state *st, struct expr *e)
 	case EXPR_AUTOCAST:
 		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");
 		return;
-	case EXPR_DEFINED:
+	case EXPR_DEFINED: {
+		/* known now: only context variables can be missing, and host
+		 * probes have none */
+		int v = defined_value(e);
+		e->kind = EXPR_NUMBER;
+		e->num = v;
+		e->a = NULL;
 		return;
+	}
+	case EXPR_TERNARY: {
+		int v = defined_value(e->a);
+		if (v < 0) {
+			res_expr(st, e->a);
+			res_expr(st, e->b);
+			res_expr(st, e->c);
+			return;
+		}
+		*e = *(v ? e->b : e->c);
+		res_expr(st, e);
+		return;
+	}
 	case EXPR_ENTRY:
 		/* host probes have no .return */
 		if (diag_semantic(st->d, NULL, NULL, "while processing %s", st->scope_name))
