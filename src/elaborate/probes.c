@@ -262,10 +262,123 @@ static struct expr *join_conds(struct arena *a, struct expr *c1, struct expr *c2
 	return e;
 }
 
+/* "while resolving probe point" at the point, then the reason; the
+ * original counts repeats by the kind of reason (key). */
+static void report_failure(struct elab_state *st, const struct token *at, const char *key,
+			   const struct token *why_tok, const char *why)
+{
+	if (diag_semantic(st->d, key, at, "while resolving probe point"))
+		diag_semantic_part(st->d, true, true, why_tok, "%s", why);
+}
+
+static const char *reason_key(const char *msg)
+{
+	if (strncmp(msg, "invalid suffix", 14) == 0)
+		return "probe point suffix";
+	if (strncmp(msg, "probe point", 11) == 0)
+		return "probe point mismatch";
+	return "probe point value";
+}
+
+/* Why no alias matches: the first component where the names part. */
+static void explain_mismatch(struct elab_state *st, const struct probe_point *pt)
+{
+	const struct pp_comp *c0 = pt->comps.items[0];
+	struct vec cands = {0}; /* aliases matching every component so far */
+	vec_foreach(&st->adefs, i)
+		vec_push(&cands, st->adefs.items[i]);
+	for (size_t k = 0; k < pt->comps.len; k++) {
+		const struct pp_comp *u = pt->comps.items[k];
+		struct vec next = {0};
+		struct vec names = {0};
+		bool ended = false;
+		vec_foreach(&cands, i) {
+			const struct adef *ad = cands.items[i];
+			const struct vec *ac = &ad->name->point->comps;
+			if (ac->len <= k) {
+				ended = true;
+				continue;
+			}
+			const struct pp_comp *a = ac->items[k];
+			if (fnmatch(u->name, a->name, 0) == 0)
+				vec_push(&next, (void *)ad);
+			else
+				vec_push(&names, (void *)a->name);
+		}
+		if (next.len == 0) {
+			if (k == 0) {
+				report_failure(st, c0->tok, "probe point mismatch", c0->tok,
+					       has_wildcard(pt)
+						       ? "probe point mismatch: didn't find "
+							 "any wildcard matches"
+						       : "probe point mismatch");
+			} else if (ended && names.len == 0) {
+				report_failure(st, c0->tok, "probe point suffix", u->tok,
+					       "invalid suffix for probe");
+			} else {
+				/* up to five names, nearest first (by length difference,
+				 * then name), as "similar:" */
+				struct strbuf sb;
+				sb_init(&sb);
+				sb_puts(&sb,
+					strchr(u->name, '*')
+						? "probe point mismatch: didn't find any wildcard "
+						  "matches"
+						: "probe point mismatch");
+				size_t shown = 0;
+				vec_foreach(&names, i) {
+					bool dup = false;
+					for (size_t j = 0; j < i; j++)
+						dup |= strcmp(names.items[j], names.items[i]) == 0;
+					if (dup || shown == 5)
+						continue;
+					sb_printf(&sb, "%s%s", shown ? ", " : " (similar: ",
+						  (char *)names.items[i]);
+					shown++;
+				}
+				if (shown)
+					sb_putc(&sb, ')');
+				/* the token names the component as written, "zzz*" */
+				struct token *shown_tok = arena_alloc(st->a, sizeof(*shown_tok));
+				*shown_tok = *u->tok;
+				shown_tok->text = u->name;
+				report_failure(st, c0->tok, "probe point mismatch", shown_tok,
+					       sb_str(&sb));
+				sb_fini(&sb);
+			}
+			vec_fini(&next);
+			vec_fini(&names);
+			vec_fini(&cands);
+			return;
+		}
+		vec_fini(&names);
+		vec_fini(&cands);
+		cands = next;
+	}
+	vec_fini(&cands);
+	report_failure(st, c0->tok, "probe point mismatch", c0->tok, "probe point mismatch");
+}
+
+static int cmp_adef_name(const void *a, const void *b)
+{
+	const struct adef *x = *(const struct adef *const *)a;
+	const struct adef *y = *(const struct adef *const *)b;
+	struct strbuf sx, sy;
+	sb_init(&sx);
+	sb_init(&sy);
+	point_text(&sx, x->name->point, false);
+	point_text(&sy, y->name->point, false);
+	int r = strcmp(sb_str(&sx), sb_str(&sy));
+	sb_fini(&sx);
+	sb_fini(&sy);
+	return r;
+}
+
 /* Resolve one point with the body accumulated so far; derived probes are
- * appended to the program.  Returns how many, or -1 after reporting. */
+ * appended to the program.  Returns how many, or -1 after reporting.
+ * stack holds the aliases being expanded, to catch recursion. */
 static int derive_point(struct elab_state *st, const struct probe_point *pt, struct stmt *body,
-			struct expr *cond, const char *chain, int depth, bool report)
+			struct expr *cond, const char *chain, int depth, const struct adef **stack)
 {
 	struct why why = {.msg = ""};
 	const struct pp_comp *c0 = pt->comps.items[0];
@@ -288,23 +401,8 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 			vec_push_arena(st->a, &st->e->probes, p);
 			return 1;
 		}
-		if (why.msg[0] && report && !pt->optional) {
-			if (diag_semantic(st->d, "while resolving probe point", c0->tok,
-					  "while resolving probe point"))
-				diag_semantic_part(st->d, true, true, why.tok, "%s", why.msg);
-		}
-		return -1;
-	}
-	if (depth > MAX_ALIAS_DEPTH) {
-		struct strbuf sb;
-		sb_init(&sb);
-		point_text(&sb, pt, false);
-		if (report)
-			diag_semantic(st->d, NULL, NULL,
-				      "recursive loop in alias expansion of %s at %s:%d:%d",
-				      sb_str(&sb), c0->tok->loc.src->name, c0->tok->loc.line,
-				      c0->tok->loc.col);
-		sb_fini(&sb);
+		if (why.msg[0] && !pt->optional)
+			report_failure(st, c0->tok, reason_key(why.msg), why.tok, why.msg);
 		return -1;
 	}
 	/* aliases: pull in the tapset files that define a match */
@@ -312,14 +410,41 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 	sb_init(&pat);
 	point_text(&pat, pt, false);
 	tapset_pull_for(st, 'a', sb_str(&pat));
-	sb_fini(&pat);
 	int total = 0;
-	bool matched = false;
+	bool matched = false, failed = false;
+	/* the aliases a wildcard matches expand in name order */
+	struct vec matches = {0};
 	vec_foreach(&st->adefs, i) {
 		const struct adef *ad = st->adefs.items[i];
-		if (!alias_matches(pt, ad->name->point))
-			continue;
+		if (alias_matches(pt, ad->name->point))
+			vec_push_arena(st->a, &matches, (void *)ad);
+	}
+	if (matches.len > 1 && has_wildcard(pt))
+		qsort(matches.items, matches.len, sizeof(void *), cmp_adef_name);
+	vec_foreach(&matches, i) {
+		const struct adef *ad = matches.items[i];
 		matched = true;
+		/* the original expands an alias inside itself once more before it
+		 * sees the loop */
+		int seen = 0;
+		for (int k = 0; k < depth; k++)
+			seen += stack[k] == ad;
+		if (seen >= 2) {
+			if (!pt->optional) {
+				char *msg =
+					arena_printf(st->a,
+						     "recursive loop in alias expansion of %s at "
+						     "%s:%d:%d",
+						     sb_str(&pat), c0->tok->loc.src->name,
+						     c0->tok->loc.line, c0->tok->loc.col);
+				report_failure(st, c0->tok, "recursive alias", NULL, msg);
+			}
+			sb_fini(&pat);
+			return -1;
+		}
+		if (depth >= MAX_ALIAS_DEPTH)
+			break;
+		stack[depth] = ad;
 		const struct probe *al = ad->probe;
 		struct stmt *nb = body;
 		if (ad->name->epilogue)
@@ -346,30 +471,30 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 		sb_fini(&sb);
 		vec_foreach(&al->points, j) {
 			const struct probe_point *ap = al->points.items[j];
-			int n = derive_point(st, ap, nb, cond, nchain, depth + 1, report);
+			int n = derive_point(st, ap, nb, cond, nchain, depth + 1, stack);
 			if (n > 0) {
 				total += n;
 				if (ap->sufficient)
 					break;
 			} else if (n < 0 && !ap->optional) {
-				return -1;
+				failed = true;
+				break;
 			}
 		}
+		if (failed)
+			break;
+	}
+	sb_fini(&pat);
+	if (failed) {
+		/* the alias' own points failed: this use has no match */
+		if (!pt->optional)
+			report_failure(st, c0->tok, "no match", NULL, "no match");
+		return -1;
 	}
 	if (matched)
 		return total;
-	if (report && !pt->optional) {
-		if (diag_semantic(st->d, "while resolving probe point", c0->tok,
-				  "while resolving probe point")) {
-			if (has_wildcard(pt))
-				diag_semantic_part(st->d, true, true, c0->tok,
-						   "probe point mismatch: didn't find any wildcard "
-						   "matches");
-			else
-				diag_semantic_part(st->d, true, true, c0->tok,
-						   "probe point mismatch");
-		}
-	}
+	if (!pt->optional)
+		explain_mismatch(st, pt);
 	return -1;
 }
 
@@ -394,7 +519,8 @@ void probes_derive(struct elab_state *st)
 		st->probe_tok = pr->tok;
 		vec_foreach(&pr->points, j) {
 			const struct probe_point *pt = pr->points.items[j];
-			int n = derive_point(st, pt, pr->body, NULL, chain, 0, true);
+			const struct adef *stack[MAX_ALIAS_DEPTH];
+			int n = derive_point(st, pt, pr->body, NULL, chain, 0, stack);
 			if (n > 0 && pt->sufficient)
 				break;
 		}
