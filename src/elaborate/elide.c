@@ -18,6 +18,7 @@
 struct elider {
 	struct elab_state *st;
 	bool changed;
+	bool assignments; /* this walk: assignments only (they warn first) */
 };
 
 static bool func_pure(struct efunction *f);
@@ -136,6 +137,11 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 				s->stmts.items[kept++] = c;
 		}
 		s->stmts.len = kept;
+		/* a block of one statement is that statement */
+		if (!el->assignments && kept == 1) {
+			struct stmt *only = s->stmts.items[0];
+			*s = *only;
+		}
 		return;
 	}
 	case STMT_EXPR: {
@@ -148,7 +154,7 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 			el->changed = true;
 			e = s->expr;
 		}
-		if (expr_pure(e)) {
+		if (!el->assignments && expr_pure(e)) {
 			diag_token_warning(el->st->d, first_token(e),
 					   "Eliding side-effect-free expression ");
 			make_null(s);
@@ -159,7 +165,7 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 	case STMT_IF:
 		elide_stmt(el, s->body);
 		elide_stmt(el, s->other);
-		if (s->expr->kind == EXPR_NUMBER) {
+		if (!el->assignments && s->expr->kind == EXPR_NUMBER) {
 			struct stmt *keep = s->expr->num ? s->body : s->other;
 			if (keep)
 				*s = *keep;
@@ -170,15 +176,15 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 		return;
 	case STMT_FOR:
 		elide_stmt(el, s->body);
-		if (s->expr && s->expr->kind == EXPR_NUMBER && s->expr->num == 0 &&
-		    expr_pure(s->init)) {
+		if (!el->assignments && s->expr && s->expr->kind == EXPR_NUMBER &&
+		    s->expr->num == 0 && expr_pure(s->init)) {
 			make_null(s);
 			el->changed = true;
 		}
 		return;
 	case STMT_FOREACH:
 		elide_stmt(el, s->body);
-		if (is_empty(s->body) && expr_pure(s->limit)) {
+		if (!el->assignments && is_empty(s->body) && expr_pure(s->limit)) {
 			make_null(s);
 			el->changed = true;
 		}
@@ -413,13 +419,16 @@ void elide_statements(struct elab_state *st)
 	struct elider el = {.st = st};
 	for (int round = 0; round < 20; round++) {
 		el.changed = false;
-		elide_recount(st);
-		vec_foreach(&st->e->probes, i)
-			elide_stmt(&el, ((struct eprobe *)st->e->probes.items[i])->body);
-		vec_foreach(&st->e->functions, i)
-			elide_stmt(&el,
-				   (struct stmt *)((struct efunction *)st->e->functions.items[i])
-					   ->decl->body);
+		for (int walk = 0; walk < 2; walk++) {
+			el.assignments = walk == 0;
+			elide_recount(st);
+			vec_foreach(&st->e->probes, i)
+				elide_stmt(&el, ((struct eprobe *)st->e->probes.items[i])->body);
+			vec_foreach(&st->e->functions, i)
+				elide_stmt(&el, (struct stmt *)((struct efunction *)
+									st->e->functions.items[i])
+							->decl->body);
+		}
 		if (!el.changed)
 			break;
 	}

@@ -153,8 +153,16 @@ void optimize(struct elab_state *st)
 		display_probe(&sb, g);
 	}
 	if (sb.len) {
+		size_t first = st->e->probes.len;
 		elab_add_synthetic(st, sb_str(&sb));
 		types_infer(st);
+		/* the condition initialiser's body is the empty statement itself */
+		for (size_t i = first; i < st->e->probes.len; i++) {
+			struct eprobe *p = st->e->probes.items[i];
+			if (p->body && p->body->kind == STMT_BLOCK && p->body->stmts.len == 1 &&
+			    ((struct stmt *)p->body->stmts.items[0])->kind == STMT_NULL)
+				p->body = p->body->stmts.items[0];
+		}
 	}
 	sb_fini(&sb);
 }

@@ -255,14 +255,6 @@ static void print_expr(struct strbuf *sb, const struct expr *e)
 
 static void print_stmt(struct strbuf *sb, const struct stmt *s);
 
-/* A block of one statement prints as that statement. */
-static const struct stmt *collapse(const struct stmt *s)
-{
-	while (s && s->kind == STMT_BLOCK && s->stmts.len == 1)
-		s = s->stmts.items[0];
-	return s;
-}
-
 static void print_block(struct strbuf *sb, const struct stmt *s)
 {
 	sb_puts(sb, "{\n");
@@ -275,7 +267,6 @@ static void print_block(struct strbuf *sb, const struct stmt *s)
 
 static void print_sub(struct strbuf *sb, const struct stmt *s)
 {
-	s = collapse(s);
 	if (s && s->kind == STMT_BLOCK)
 		print_block(sb, s);
 	else

@@ -35,6 +35,8 @@ void tapset_load(struct elab_state *st)
 		diag_init(&d, stderr, st->s->verbose);
 		struct program *prog = parse_script(st->a, src, &opts, &d);
 		int errors = d.errors;
+		if (errors)
+			diag_summary(&d, "parse");
 		diag_fini(&d);
 		if (errors) {
 			if (!st->s->suppress_warnings)
