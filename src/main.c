@@ -421,6 +421,7 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 		.privileged = s->guru,
 		.argc = s->argc,
 		.argv = s->argv,
+		.args_used = arena_alloc(arena, (size_t)s->argc + 1),
 		.env = &env,
 		.library_macros = library,
 	};
@@ -634,6 +635,10 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &start2);
 	getrusage(RUSAGE_SELF, &ru2);
 	struct elab *elab = elaborate(&s, &arena, prog, &pass1_opts, &diag);
+	for (int i = 0; i < s.argc && !s.suppress_warnings && !s.list_probes; i++)
+		if (!pass1_opts.args_used[i])
+			fprintf(stderr, "WARNING: unused command line option $%d/@%d\n", i + 1,
+				i + 1);
 	if (!elab) {
 		fputs("Pass 2: analysis failed.  [man error::pass2]\n", stderr);
 		print_suppressed(&diag);

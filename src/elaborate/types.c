@@ -115,9 +115,11 @@ static void ty_keys(struct typer *ty, struct symbol *sym, struct vec *keys)
 		if (t != TYPE_UNKNOWN && sym->keys[i] != TYPE_UNKNOWN && t != sym->keys[i]) {
 			if (diag_semantic(ty->st->d, "type mismatch", k->tok,
 					  "index %zu type mismatch (%s)", i, vtype_name(t)))
+				/* the original names the type of the first key here,
+				 * whichever key it is about */
 				diag_semantic_part(ty->st->d, true, true, sym->key_tok[i],
 						   "type of index %zu was first inferred here (%s)",
-						   i, vtype_name(sym->keys[i]));
+						   i, vtype_name(sym->keys[0]));
 		} else {
 			set_type(ty, &sym->keys[i], &sym->key_tok[i], t, k->tok);
 		}

@@ -229,6 +229,7 @@ struct parse_opts {
 	bool privileged; /* -g, or a tapset file: embedded C allowed */
 	int argc;        /* script arguments $1.. / @1.. */
 	char **argv;
+	bool *args_used; /* NULL, or argc flags: set when $N/@N is used */
 	const struct pp_env *env;
 	const struct vec *library_macros; /* from parse_macro_file: tapset *.stpm */
 };

@@ -116,6 +116,8 @@ static struct token *substitute_arg(struct parser *p, struct token *tok, int idx
 		return junk(p, tok, msg);
 	}
 	const char *arg = p->opts->argv[idx - 1];
+	if (p->opts->args_used)
+		p->opts->args_used[idx - 1] = true;
 	if (as_string) {
 		t->type = TOK_STRING;
 		t->text = quote_raw(p, arg);
