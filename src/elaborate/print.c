@@ -144,6 +144,12 @@ static void print_format(struct strbuf *sb, const char *raw)
 {
 	sb_putc(sb, '"');
 	for (const char *p = raw; *p; p++) {
+		/* \" stays as it is: the quote is escaped, not the backslash */
+		if (p[0] == '\\' && p[1] == '"') {
+			sb_puts(sb, "\\\"");
+			p++;
+			continue;
+		}
 		if (*p == '\\')
 			sb_putc(sb, '\\');
 		sb_putc(sb, *p);

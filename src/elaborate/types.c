@@ -135,7 +135,12 @@ static enum vtype ty_symbol(struct typer *ty, struct expr *e, enum vtype want)
 	if (sym->kind == SYM_GLOBAL)
 		set_arity(ty, sym, 0, e->tok);
 	if (want != TYPE_UNKNOWN && sym->type != TYPE_UNKNOWN && want != sym->type) {
-		mismatch(ty, e->tok, want, sym->type_tok, sym->type);
+		/* against an initialiser's type the original words it like a
+		 * declared type */
+		if (sym->decl && sym->decl->init && sym->type_tok == sym->decl->init->tok)
+			expect(ty, e, want, sym->type);
+		else
+			mismatch(ty, e->tok, want, sym->type_tok, sym->type);
 		return sym->type;
 	}
 	set_type(ty, &sym->type, &sym->type_tok, want, e->tok);
