@@ -608,6 +608,16 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	vec_foreach(&prog->aliases, i) {
 		const struct probe *pr = prog->aliases.items[i];
 		vec_foreach(&pr->aliases, j) {
+			const struct alias_name *an = pr->aliases.items[j];
+			vec_foreach(&an->point->comps, k) {
+				const struct pp_comp *c = an->point->comps.items[k];
+				if (c->arg && diag_semantic(diag, NULL, pr->tok,
+							    "while registering probe alias"))
+					diag_semantic_part(diag, true, true, NULL,
+							   "alias component %s contains illegal "
+							   "parameter",
+							   c->name);
+			}
 			struct adef *ad = arena_alloc(arena, sizeof(*ad));
 			ad->probe = pr;
 			ad->name = pr->aliases.items[j];
