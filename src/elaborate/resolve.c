@@ -352,6 +352,9 @@ static void res_expr(struct elab_state *st, struct expr *e)
 	case EXPR_ATVAR:
 	case EXPR_AUTOCAST:
 		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");
+		/* the original's type checker then meets it untyped, twice */
+		for (int k = 0; k < 2; k++)
+			diag_semantic(st->d, "unresolved type", e->tok, "unresolved type ");
 		return;
 	case EXPR_DEFINED: {
 		/* known now: only context variables can be missing, and host
