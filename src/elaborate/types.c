@@ -404,7 +404,7 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 					ty_expr(ty, a, TYPE_UNKNOWN);
 			}
 		}
-		t = n[0] == 's' ? TYPE_STRING : TYPE_UNKNOWN;
+		t = n[0] == 's' ? TYPE_STRING : TYPE_LONG; /* print's value is a long */
 		break;
 	}
 	case EXPR_STAT:
