@@ -654,3 +654,130 @@ void warn_never_assigned(struct elab_state *st)
 					   g->name, similar(st, g, &st->e->globals, NULL));
 	}
 }
+
+/* ---- constant folding ---- */
+
+static bool is_num(const struct expr *e)
+{
+	return e && e->kind == EXPR_NUMBER;
+}
+
+static void fold_expr(struct elab_state *st, struct expr *e);
+
+static void fold_children(struct elab_state *st, struct expr *e)
+{
+	fold_expr(st, e->a);
+	fold_expr(st, e->b);
+	fold_expr(st, e->c);
+	vec_foreach(&e->list, i)
+		fold_expr(st, e->list.items[i]);
+}
+
+/* Make e the number v, keeping the token of its left operand (which the
+ * warnings name, as the original's do). */
+static void set_number(struct expr *e, long long v, const struct token *tok)
+{
+	e->kind = EXPR_NUMBER;
+	e->num = v;
+	e->tok = tok;
+	e->a = e->b = e->c = NULL;
+	e->type = TYPE_LONG;
+}
+
+static void fold_expr(struct elab_state *st, struct expr *e)
+{
+	if (!e)
+		return;
+	fold_children(st, e);
+	const struct token *tok = e->a ? e->a->tok : e->tok;
+	switch (e->kind) {
+	case EXPR_BINARY: {
+		if (!is_num(e->a) || !is_num(e->b))
+			return;
+		uint64_t a = (uint64_t)e->a->num, b = (uint64_t)e->b->num;
+		long long sa = e->a->num, sb = e->b->num, v;
+		const char *op = e->op;
+		if (strcmp(op, "+") == 0)
+			v = (long long)(a + b);
+		else if (strcmp(op, "-") == 0)
+			v = (long long)(a - b);
+		else if (strcmp(op, "*") == 0)
+			v = (long long)(a * b);
+		else if (strcmp(op, "/") == 0 && sb != 0 && sb != -1)
+			v = sa / sb;
+		else if (strcmp(op, "%") == 0 && sb != 0 && sb != -1)
+			v = sa % sb;
+		else if (strcmp(op, "&") == 0)
+			v = sa & sb;
+		else if (strcmp(op, "|") == 0)
+			v = sa | sb;
+		else if (strcmp(op, "^") == 0)
+			v = sa ^ sb;
+		else if (strcmp(op, "<<") == 0)
+			v = (long long)(a << (b & 63));
+		else if (strcmp(op, ">>") == 0)
+			v = sa >> (b & 63);
+		else
+			return;
+		set_number(e, v, tok);
+		return;
+	}
+	case EXPR_COMPARE: {
+		int c;
+		if (is_num(e->a) && is_num(e->b))
+			c = e->a->num < e->b->num ? -1 : e->a->num > e->b->num;
+		else if (e->a && e->b && e->a->kind == EXPR_STRING && e->b->kind == EXPR_STRING)
+			c = strcmp(e->a->str, e->b->str);
+		else
+			return;
+		const char *op = e->op;
+		long long v = strcmp(op, "<") == 0    ? c < 0
+			      : strcmp(op, "<=") == 0 ? c <= 0
+			      : strcmp(op, ">") == 0  ? c > 0
+			      : strcmp(op, ">=") == 0 ? c >= 0
+			      : strcmp(op, "==") == 0 ? c == 0
+						      : c != 0;
+		set_number(e, v, tok);
+		return;
+	}
+	case EXPR_CONCAT:
+		if (e->a && e->b && e->a->kind == EXPR_STRING && e->b->kind == EXPR_STRING) {
+			e->str = arena_printf(st->a, "%s%s", e->a->str, e->b->str);
+			e->kind = EXPR_STRING;
+			e->tok = tok;
+			e->a = e->b = NULL;
+		}
+		return;
+	case EXPR_TERNARY:
+		/* types are checked before folding: literal branches of two
+		 * types stay, for the type checker to refuse */
+		if (is_num(e->a) && !((e->b->kind == EXPR_NUMBER && e->c->kind == EXPR_STRING) ||
+				      (e->b->kind == EXPR_STRING && e->c->kind == EXPR_NUMBER)))
+			*e = *(e->a->num ? e->b : e->c);
+		return;
+	default:
+		return;
+	}
+}
+
+static void fold_stmt(struct elab_state *st, struct stmt *s)
+{
+	if (!s)
+		return;
+	fold_expr(st, s->expr);
+	fold_expr(st, s->init);
+	fold_expr(st, s->step);
+	fold_expr(st, s->limit);
+	fold_stmt(st, s->body);
+	fold_stmt(st, s->other);
+	vec_foreach(&s->stmts, i)
+		fold_stmt(st, s->stmts.items[i]);
+}
+
+void fold_constants(struct elab_state *st)
+{
+	vec_foreach(&st->e->probes, i)
+		fold_stmt(st, ((struct eprobe *)st->e->probes.items[i])->body);
+	vec_foreach(&st->e->functions, i)
+		fold_stmt(st, ((struct efunction *)st->e->functions.items[i])->decl->body);
+}

@@ -89,5 +89,6 @@ void elide_empty_probes(struct elab_state *st);
 void elide_recount(struct elab_state *st);
 void check_foreach_modifications(struct elab_state *st);
 void warn_never_assigned(struct elab_state *st);
+void fold_constants(struct elab_state *st);
 
 #endif

@@ -652,9 +652,10 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	check_foreach_modifications(&st);
 	if (diag->errors > errors0)
 		return NULL;
-	if (!s->unoptimized)
+	if (!s->unoptimized) {
+		fold_constants(&st);
 		elide_statements(&st);
-	else
+	} else
 		elide_recount(&st);
 	warn_never_assigned(&st);
 	types_infer(&st);
