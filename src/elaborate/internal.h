@@ -79,6 +79,7 @@ const char *elab_expr_text(struct arena *a, const struct expr *e);
 
 /* types.c */
 void types_infer(struct elab_state *st);
+void types_check_arity(struct elab_state *st);
 
 /* optimize.c: the synthesized probes */
 void optimize(struct elab_state *st);

@@ -649,6 +649,9 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	resolve_functions(&st);
 	if (diag->errors > errors0)
 		return NULL;
+	types_check_arity(&st);
+	if (diag->errors > errors0)
+		return NULL;
 	check_foreach_modifications(&st);
 	if (diag->errors > errors0)
 		return NULL;

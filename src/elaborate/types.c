@@ -606,3 +606,59 @@ void types_infer(struct elab_state *st)
 	}
 	check_symbols(&ty, &st->e->globals);
 }
+
+/* ---- arity, checked with symbol resolution (before types) ---- */
+
+static void arity_expr(struct typer *ty, const struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == EXPR_SYMBOL && e->sym && e->sym->kind == SYM_GLOBAL)
+		set_arity(ty, e->sym, 0, e->tok);
+	else if ((e->kind == EXPR_INDEX || e->kind == EXPR_IN) && e->sym &&
+		 e->a->kind == EXPR_SYMBOL)
+		set_arity(ty, e->sym, (int)e->list.len, e->a->tok);
+	if (e->kind != EXPR_INDEX && e->kind != EXPR_IN)
+		arity_expr(ty, e->a);
+	arity_expr(ty, e->b);
+	arity_expr(ty, e->c);
+	vec_foreach(&e->list, i)
+		arity_expr(ty, e->list.items[i]);
+}
+
+static void arity_stmt(struct typer *ty, const struct stmt *s)
+{
+	if (!s)
+		return;
+	if (s->kind == STMT_FOREACH) {
+		const struct expr *arr = s->array;
+		if (arr->kind == EXPR_SYMBOL && arr->sym)
+			set_arity(ty, arr->sym, (int)s->keys.len, arr->tok);
+		else
+			arity_expr(ty, arr);
+		arity_expr(ty, s->limit);
+	} else if (s->kind == STMT_DELETE) {
+		if (s->expr->kind != EXPR_SYMBOL)
+			arity_expr(ty, s->expr);
+	} else {
+		arity_expr(ty, s->expr);
+		arity_expr(ty, s->init);
+		arity_expr(ty, s->step);
+	}
+	arity_stmt(ty, s->body);
+	arity_stmt(ty, s->other);
+	vec_foreach(&s->stmts, i)
+		arity_stmt(ty, s->stmts.items[i]);
+}
+
+void types_check_arity(struct elab_state *st)
+{
+	struct typer ty = {.st = st};
+	vec_foreach(&st->e->probes, i) {
+		const struct eprobe *p = st->e->probes.items[i];
+		arity_stmt(&ty, p->body);
+		arity_expr(&ty, p->cond);
+	}
+	vec_foreach(&st->e->functions, i)
+		arity_stmt(&ty, ((const struct efunction *)st->e->functions.items[i])->decl->body);
+}
