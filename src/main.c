@@ -455,6 +455,7 @@ static int run_pass5(struct session *s, const char *module)
 		.target_pid = s->target_pid,
 		.global_inits = &s->global_inits,
 		.verbose = s->verbose,
+		.buffer_mb = s->buffer_mb,
 	};
 	int status = run_module(&ro);
 	if (status != 0) {
@@ -486,7 +487,9 @@ static int run_passes_3_to_5(struct session *s, const struct elab *elab)
 		const struct source *src = elab->inputs.items[i];
 		vec_push(&texts, (void *)src->text);
 	}
-	char *hash = build_hash(s, &texts);
+	vec_foreach(&elab->kernel_inputs, i)
+		vec_push(&texts, elab->kernel_inputs.items[i]);
+	char *hash = build_hash(s, &texts, elab->has_kernel);
 	vec_fini(&texts);
 	char *module = NULL;
 	int rc = 1;
@@ -500,10 +503,13 @@ static int run_passes_3_to_5(struct session *s, const struct elab *elab)
 	} else {
 		clock_gettime(CLOCK_MONOTONIC, &start);
 		getrusage(RUSAGE_SELF, &ru0);
-		char *c_text = translate(s, elab);
+		struct translation tr;
+		translate(s, elab, &tr);
 		if (s->last_pass == 3) {
-			fputs(c_text, stdout);
-			free(c_text);
+			fputs(tr.host, stdout);
+			if (tr.bpf)
+				printf("\n/* ---- the BPF program ---- */\n%s", tr.bpf);
+			translation_fini(&tr);
 			rc = fflush(stdout) == 0 ? 0 : 1;
 			goto out;
 		}
@@ -514,8 +520,8 @@ static int run_passes_3_to_5(struct session *s, const struct elab *elab)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &start);
 		getrusage(RUSAGE_SELF, &ru0);
-		int brc = build_module(s, c_text, hash, &module);
-		free(c_text);
+		int brc = build_module(s, tr.host, tr.bpf, hash, &module);
+		translation_fini(&tr);
 		if (brc != 0) {
 			fputs("Pass 4: compilation failed.  [man error::pass4]\n", stderr);
 			goto out;
@@ -556,20 +562,27 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* -l / -L: the probe points the pattern resolved to, sorted, once each. */
-static void list_probes(const struct elab *e)
+/* -l / -L: the probe points the pattern resolved to, sorted, once each;
+ * -L adds their context variables. */
+static void list_probes(const struct elab *e, bool vars)
 {
 	struct vec pps = {0};
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
-		if (!p->synthetic)
-			vec_push(&pps, (void *)p->pp);
+		if (p->synthetic)
+			continue;
+		size_t n = strlen(p->pp) + (vars && p->vars ? strlen(p->vars) : 0) + 1;
+		char *text = xmalloc(n);
+		snprintf(text, n, "%s%s", p->pp, vars && p->vars ? p->vars : "");
+		vec_push(&pps, text);
 	}
 	if (pps.len > 1)
 		qsort(pps.items, pps.len, sizeof(void *), cmp_str);
 	vec_foreach(&pps, i)
 		if (i == 0 || strcmp(pps.items[i], pps.items[i - 1]) != 0)
 			printf("%s\n", (char *)pps.items[i]);
+	vec_foreach(&pps, i)
+		free(pps.items[i]);
 	vec_fini(&pps);
 }
 
@@ -654,7 +667,7 @@ int main(int argc, char **argv)
 		print_pass_usage(&start2, &ru2);
 	}
 	if (s.list_probes) {
-		list_probes(elab);
+		list_probes(elab, s.list_with_vars);
 		rc = fflush(stdout) == 0 ? 0 : 1;
 		goto out;
 	}

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define STP_ABI_VERSION 1
+#define STP_ABI_VERSION 2
 
 #ifndef MAXSTRINGLEN
 #define MAXSTRINGLEN 512
@@ -79,6 +79,19 @@ static inline void stp_fail(struct stp_context *c, const char *msg, const char *
 /* error("msg"): copies msg into c->error_buf; no location. */
 void stp_error_msg(struct stp_context *c, const char *msg);
 
+/* The messages the generated code fails with (the BPF target has codes). */
+#define STP_MSG_DIV0       "division by 0"
+#define STP_MSG_MAXACTION  "MAXACTION exceeded"
+#define STP_MSG_MAXNESTING "MAXNESTING exceeded"
+#define STP_MSG_EXHAUSTED  "all functions exhausted"
+#define STP_NOWHERE        NULL
+
+static inline void stp_clear_error(struct stp_context *c)
+{
+	c->last_error = NULL;
+	c->last_stmt = NULL;
+}
+
 /* ---- strings: fixed buffers of MAXSTRINGLEN bytes, cut like strlcpy ---- */
 
 static inline size_t stp_strlcpy(char *dst, const char *src, size_t size)
@@ -96,6 +109,22 @@ static inline void stp_scpy(char *dst, const char *src)
 {
 	if (dst != src)
 		stp_strlcpy(dst, src, MAXSTRINGLEN);
+}
+
+static inline int stp_strcmp(const char *a, const char *b)
+{
+	return strcmp(a, b);
+}
+
+static inline int64_t stp_strlen(const char *s)
+{
+	return (int64_t)strnlen(s, MAXSTRINGLEN - 1);
+}
+
+/* try/catch: the caught message. */
+static inline void stp_catch(struct stp_context *c, char *dst)
+{
+	stp_scpy(dst, c->last_error);
 }
 
 /* dst = a . b; dst may be a, not b. */
@@ -260,6 +289,36 @@ void stp_iter_end(struct stp_context *c, struct stp_iter *it);
 int64_t stp_regex_match(struct stp_context *c, const char *s, const char *re, const char *stmt);
 void stp_regex_matched(struct stp_context *c, char *dst, int64_t n, const char *stmt);
 
+/* ---- arrays and statistics BPF code shares: views of its maps ---- */
+
+/* The BPF map NAME, keyed by a struct of columns (keytypes 'l' or 's') at
+ * offsets, of sizes, key_size bytes in all; size: its declared size. */
+struct stp_map *stp_map_bpf(const char *name, const char *keytypes, const uint32_t *offsets,
+			    const uint32_t *sizes, uint32_t key_size, enum stp_vtype value,
+			    const struct stp_stat_params *p, int64_t size);
+/* The per-CPU statistic NAME. */
+struct stp_stat *stp_stat_bpf(const char *name, const struct stp_stat_params *p);
+
+/* ---- context ---- */
+
+/* In begin, end and timer probes: stap's own process, as the original's
+ * describe its user-space helper. */
+int64_t stp_pid(struct stp_context *c);
+int64_t stp_tid(struct stp_context *c);
+int64_t stp_ppid(struct stp_context *c);
+int64_t stp_uid(struct stp_context *c);
+int64_t stp_gid(struct stp_context *c);
+int64_t stp_euid(struct stp_context *c);
+int64_t stp_egid(struct stp_context *c);
+int64_t stp_cpu(struct stp_context *c);
+void stp_execname(struct stp_context *c, char *dst);
+void stp_pexecname(struct stp_context *c, char *dst);
+void stp_pp(struct stp_context *c, char *dst);
+void stp_probe_type(struct stp_context *c, char *dst);
+int64_t stp_gettimeofday_ns(struct stp_context *c);
+int64_t stp_local_clock_ns(struct stp_context *c);
+int64_t stp_jiffies(struct stp_context *c);
+
 /* ---- the module descriptor ---- */
 
 enum stp_probe_kind {
@@ -267,6 +326,8 @@ enum stp_probe_kind {
 	STP_PROBE_END,
 	STP_PROBE_ERROR,
 	STP_PROBE_TIMER,
+	STP_PROBE_TRACEPOINT, /* a BPF program: kernel.trace */
+	STP_PROBE_PERF,       /* a BPF program on a perf event, every CPU */
 };
 
 struct stp_probe {
@@ -276,13 +337,38 @@ struct stp_probe {
 	int64_t randomize_ns; /* timers: +/- this much at random each time */
 	const char *pp;       /* pp(): the probe point as resolved */
 	void (*handler)(struct stp_context *c);
+	/* kernel probes */
+	const char *bpf_prog; /* the program's name in the BPF object */
+	const char *tp_group, *tp_event;
+	uint32_t perf_type;
+	uint64_t perf_config, sample_period, sample_freq;
+	int index; /* the probe's number in the BPF code */
 };
 
-/* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes). */
+/* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes);
+ * addr NULL: at offset in the shared data. */
 struct stp_global {
 	const char *name;
 	enum stp_vtype type;
 	void *addr;
+	size_t offset;
+};
+
+/* A printf/print of BPF code: the record's arguments ('l' or 's' each,
+ * sig), and how to print them. */
+enum stp_site_kind {
+	STP_SITE_PRINTF,
+	STP_SITE_PRINT,
+	STP_SITE_PRINTLN,
+	STP_SITE_PRINTD,
+	STP_SITE_PRINTDLN,
+};
+
+struct stp_print_site {
+	int kind;          /* enum stp_site_kind */
+	int fmt;           /* printf: the format's index */
+	const char *delim; /* printd: the delimiter, escapes interpreted */
+	const char *sig;
 };
 
 struct stp_module {
@@ -299,6 +385,15 @@ struct stp_module {
 	int (*init)(struct stp_context *c);
 	void (*fini)(void); /* frees them */
 	bool suppress_handler_errors;
+	/* BPF code: its print sites and error locations; the object; where
+	 * the runtime puts the address of the shared globals (.data) */
+	const struct stp_print_site *sites;
+	int nsites;
+	const char *const *locations;
+	size_t nlocations;
+	const char *bpf_obj, *bpf_obj_end;
+	void **shared;
+	size_t shared_size;
 };
 
 /* The module exports its descriptor under this name. */

@@ -49,6 +49,13 @@ static const char *compiler(void)
 	return cc && *cc ? cc : "cc";
 }
 
+/* The BPF compiler: $BPF_CLANG or clang. */
+static const char *bpf_compiler(void)
+{
+	const char *cc = getenv("BPF_CLANG");
+	return cc && *cc ? cc : "clang";
+}
+
 static void exe_dir(char *out, size_t size)
 {
 	ssize_t n = readlink("/proc/self/exe", out, size - 1);
@@ -83,16 +90,14 @@ static const char *include_dir(void)
 	return dir;
 }
 
-/* `cc --version`, once. */
-static const char *compiler_version(void)
+/* `CC --version` of a compiler. */
+static char *version_of(const char *cc)
 {
-	static char *version;
-	if (version)
-		return version;
+	char *version;
 	struct strbuf sb;
 	sb_init(&sb);
 	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null", compiler());
+	snprintf(cmd, sizeof(cmd), "%s --version 2>/dev/null", cc);
 	FILE *f = popen(cmd, "r");
 	if (f) {
 		char buf[256];
@@ -106,7 +111,33 @@ static const char *compiler_version(void)
 	return version;
 }
 
-char *build_hash(const struct session *s, const struct vec *texts)
+static const char *compiler_version(void)
+{
+	static char *version;
+	if (!version)
+		version = version_of(compiler());
+	return version;
+}
+
+static const char *bpf_compiler_version(void)
+{
+	static char *version;
+	if (!version)
+		version = version_of(bpf_compiler());
+	return version;
+}
+
+static void hash_file(struct hash *h, const char *name)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", include_dir(), name);
+	size_t len;
+	char *text = read_file(path, &len);
+	hash_str(h, text);
+	free(text);
+}
+
+char *build_hash(const struct session *s, const struct vec *texts, bool bpf)
 {
 	struct hash h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
 	hash_str(&h, BUILD_VERSION);
@@ -120,13 +151,14 @@ char *build_hash(const struct session *s, const struct vec *texts)
 	snprintf(opts, sizeof(opts), "g%d u%d w%d s%d T%ld", s->guru, s->unoptimized,
 		 s->suppress_warnings, s->suppress_handler_errors, s->timeout_secs);
 	hash_str(&h, opts);
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/stp_host.h", include_dir());
-	size_t len;
-	char *header = read_file(path, &len);
-	hash_str(&h, header);
-	free(header);
+	snprintf(opts, sizeof(opts), "s%ld", s->buffer_mb);
+	hash_str(&h, opts);
+	hash_file(&h, "stp_host.h");
 	hash_str(&h, compiler_version());
+	if (bpf) {
+		hash_file(&h, "stp_bpf.h");
+		hash_str(&h, bpf_compiler_version());
+	}
 	char *out = xmalloc(33);
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.a, (unsigned long long)h.b);
 	return out;
@@ -209,57 +241,121 @@ static int copy_file(const char *from, const char *to)
 	return rc;
 }
 
-int build_module(struct session *s, const char *c_text, const char *hash, char **path)
+static int write_text(const char *path, const char *text)
 {
-	*path = NULL;
-	const char *tmp = build_tmpdir(s);
-	char src[PATH_MAX], obj[PATH_MAX];
-	snprintf(src, sizeof(src), "%s/stap_%s.c", tmp, hash);
-	snprintf(obj, sizeof(obj), "%s/stap_%s.so", tmp, hash);
-	FILE *f = fopen(src, "w");
-	if (!f || fputs(c_text, f) < 0 || fclose(f) != 0) {
-		fprintf(stderr, "ERROR: cannot write %s: %s\n", src, strerror(errno));
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "ERROR: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	struct vec args = {0};
-	vec_push(&args, xstrdup(compiler()));
-	const char *fixed[] = {"-shared", "-fPIC", "-O2", "-w"};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		vec_push(&args, xstrdup(fixed[i]));
-	char inc[PATH_MAX + 2];
-	snprintf(inc, sizeof(inc), "-I%s", include_dir());
-	vec_push(&args, xstrdup(inc));
-	vec_foreach(&s->defines, i) {
-		const char *d = s->defines.items[i];
-		char *arg = xmalloc(strlen(d) + 3);
-		sprintf(arg, "-D%s", d);
-		vec_push(&args, arg);
-	}
-	vec_push(&args, xstrdup("-o"));
-	vec_push(&args, xstrdup(obj));
-	vec_push(&args, xstrdup(src));
-	vec_push(&args, NULL);
+	return 0;
+}
+
+/* Run a compiler: argv (NULL-terminated, heap strings, freed here). */
+static int run_compiler(const struct session *s, struct vec *args)
+{
+	vec_push(args, NULL);
 	if (s->verbose > 1) {
 		fputs("Running", stderr);
-		for (size_t i = 0; args.items[i]; i++)
-			fprintf(stderr, " %s", (char *)args.items[i]);
+		for (size_t i = 0; args->items[i]; i++)
+			fprintf(stderr, " %s", (char *)args->items[i]);
 		fputc('\n', stderr);
 	}
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
-		execvp(args.items[0], (char **)args.items);
-		fprintf(stderr, "ERROR: cannot run %s: %s\n", (char *)args.items[0],
+		execvp(args->items[0], (char **)args->items);
+		fprintf(stderr, "ERROR: cannot run %s: %s\n", (char *)args->items[0],
 			strerror(errno));
 		_exit(127);
 	}
 	int status = -1;
 	if (pid > 0)
 		waitpid(pid, &status, 0);
-	vec_foreach(&args, i)
-		free(args.items[i]);
-	vec_fini(&args);
-	if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	vec_foreach(args, i)
+		free(args->items[i]);
+	vec_fini(args);
+	return pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ? -1 : 0;
+}
+
+static void push_common(const struct session *s, struct vec *args)
+{
+	char inc[PATH_MAX + 2];
+	snprintf(inc, sizeof(inc), "-I%s", include_dir());
+	vec_push(args, xstrdup(inc));
+	vec_foreach(&s->defines, i) {
+		const char *d = s->defines.items[i];
+		char *arg = xmalloc(strlen(d) + 3);
+		sprintf(arg, "-D%s", d);
+		vec_push(args, arg);
+	}
+}
+
+/* The directory of the multiarch UAPI headers (asm/types.h) <linux/bpf.h>
+ * needs, as the host compiler knows it. */
+static const char *multiarch_include(void)
+{
+	static char dir[PATH_MAX];
+	if (dir[0])
+		return dir;
+	snprintf(dir, sizeof(dir), "-I/usr/include");
+	FILE *f = popen("gcc -print-multiarch 2>/dev/null", "r");
+	char triple[128] = "";
+	if (f) {
+		if (!fgets(triple, sizeof(triple), f))
+			triple[0] = 0;
+		pclose(f);
+	}
+	triple[strcspn(triple, "\n")] = 0;
+	if (triple[0])
+		snprintf(dir, sizeof(dir), "-I/usr/include/%s", triple);
+	return dir;
+}
+
+static int compile_bpf(const struct session *s, const char *src, const char *obj)
+{
+	struct vec args = {0};
+	vec_push(&args, xstrdup(bpf_compiler()));
+	const char *fixed[] = {"-O2", "-g", "-target", "bpf", "-mcpu=v3", "-w", "-c"};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		vec_push(&args, xstrdup(fixed[i]));
+	push_common(s, &args);
+	vec_push(&args, xstrdup(multiarch_include()));
+	vec_push(&args, xstrdup("-o"));
+	vec_push(&args, xstrdup(obj));
+	vec_push(&args, xstrdup(src));
+	return run_compiler(s, &args);
+}
+
+int build_module(struct session *s, const char *c_text, const char *bpf_text, const char *hash,
+		 char **path)
+{
+	*path = NULL;
+	const char *tmp = build_tmpdir(s);
+	char src[PATH_MAX], obj[PATH_MAX], bsrc[PATH_MAX], bobj[PATH_MAX];
+	snprintf(src, sizeof(src), "%s/stap_%s.c", tmp, hash);
+	snprintf(obj, sizeof(obj), "%s/stap_%s.so", tmp, hash);
+	snprintf(bsrc, sizeof(bsrc), "%s/stap_%s.bpf.c", tmp, hash);
+	snprintf(bobj, sizeof(bobj), "%s/stap_%s.bpf.o", tmp, hash);
+	if (write_text(src, c_text) != 0)
+		return -1;
+	if (bpf_text && (write_text(bsrc, bpf_text) != 0 || compile_bpf(s, bsrc, bobj) != 0))
+		return -1;
+	struct vec args = {0};
+	vec_push(&args, xstrdup(compiler()));
+	const char *fixed[] = {"-shared", "-fPIC", "-O2", "-w"};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		vec_push(&args, xstrdup(fixed[i]));
+	push_common(s, &args);
+	if (bpf_text) {
+		char *def = xmalloc(strlen(bobj) + 32);
+		sprintf(def, "-DSTP_BPF_OBJ=\"%s\"", bobj);
+		vec_push(&args, def);
+	}
+	vec_push(&args, xstrdup("-o"));
+	vec_push(&args, xstrdup(obj));
+	vec_push(&args, xstrdup(src));
+	if (run_compiler(s, &args) != 0)
 		return -1;
 	if (s->module_name) {
 		char dst[PATH_MAX];

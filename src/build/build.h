@@ -12,14 +12,16 @@
 
 /* The cache key (hex, heap): the input texts (script and tapset files),
  * the options that shape the code, the runtime header and the compiler. */
-char *build_hash(const struct session *s, const struct vec *texts);
+char *build_hash(const struct session *s, const struct vec *texts, bool bpf);
 
 /* The cached module's path (heap), or NULL. */
 char *build_cache_lookup(const struct session *s, const char *hash);
 
-/* Compile c_text; 0 and *path (heap) of the module (in the cache, or
- * ./NAME.so with -m NAME), or -1 after the compiler's messages. */
-int build_module(struct session *s, const char *c_text, const char *hash, char **path);
+/* Compile c_text (and bpf_text, the BPF program it embeds, if not NULL);
+ * 0 and *path (heap) of the module (in the cache, or ./NAME.so with -m
+ * NAME), or -1 after the compiler's messages. */
+int build_module(struct session *s, const char *c_text, const char *bpf_text, const char *hash,
+		 char **path);
 
 /* The session's temporary directory, created on first use. */
 const char *build_tmpdir(struct session *s);

@@ -52,7 +52,8 @@ struct symbol {
 	const struct token *use_tok; /* its first use in a body */
 	struct stat_params stat;     /* statistics: the histogram they print */
 	const struct token *hist_tok;
-	int index; /* the emitter's number */
+	int index;   /* the emitter's number */
+	bool shared; /* globals: used by a BPF handler, so they live in BPF maps */
 };
 
 struct efunction {
@@ -64,6 +65,7 @@ struct efunction {
 	struct vec params; /* of struct symbol */
 	struct vec locals; /* of struct symbol */
 	bool used;
+	bool in_kernel, in_host;         /* called from BPF handlers, from host ones */
 	bool pure;                       /* embedded C marked pure, or no side effects */
 	struct efunction *overload_next; /* where `next` in this one goes */
 	int purity;                      /* elide.c: 0 unknown, 1 pure, 2 not */
@@ -77,6 +79,28 @@ enum probe_kind {
 	PROBE_ERROR,
 	PROBE_NEVER,
 	PROBE_TIMER,
+	PROBE_TRACEPOINT, /* kernel.trace("group:event") */
+	PROBE_PERF,       /* perf.sw.*, perf.hw.*, perf.type(T).config(C) */
+};
+
+/* A context variable resolved in a kernel probe ($field, $$vars...): what
+ * the translator reads.  EXPR_CONTEXT nodes point to one. */
+enum ctxvar_kind {
+	CV_TP_FIELD,  /* $field of a trace event's record */
+	CV_TP_VARS,   /* $$vars, $$parms: "name=value ..." of the fields */
+	CV_TP_NAME,   /* $$name: the event */
+	CV_TP_SYSTEM, /* $$system: its group */
+};
+
+struct tp_field;
+struct tp_format;
+
+struct ctxvar {
+	enum ctxvar_kind kind;
+	const struct tp_field *field; /* CV_TP_FIELD */
+	const struct tp_format *fmt;  /* CV_TP_VARS */
+	bool pretty;                  /* $field$, $$vars$ */
+	enum vtype type;
 };
 
 struct eprobe {
@@ -97,14 +121,25 @@ struct eprobe {
 	bool synthetic;                /* added by pass 2 */
 	bool elided;
 	int index;
+	/* kernel probes: the handler runs in BPF (context.c decides) */
+	bool kernel;
+	const char *tp_group, *tp_event; /* PROBE_TRACEPOINT */
+	const struct tp_format *tp;
+	uint32_t perf_type; /* PROBE_PERF */
+	uint64_t perf_config;
+	uint64_t sample_period; /* or */
+	uint64_t sample_freq;
+	const char *vars; /* -L: " $name:type ..." */
 };
 
 struct elab {
-	struct vec embeds;    /* of const struct token: top-level %{ %} */
-	struct vec globals;   /* of struct symbol, in the resolver's order */
-	struct vec functions; /* of struct efunction, sorted by name */
-	struct vec probes;    /* of struct eprobe */
-	struct vec inputs;    /* of const struct source: script and tapset files used */
+	struct vec embeds;        /* of const struct token: top-level %{ %} */
+	struct vec globals;       /* of struct symbol, in the resolver's order */
+	struct vec functions;     /* of struct efunction, sorted by name */
+	struct vec probes;        /* of struct eprobe */
+	struct vec inputs;        /* of const struct source: script and tapset files used */
+	bool has_kernel;          /* some handler runs in BPF */
+	struct vec kernel_inputs; /* arena strings: the tracefs formats used (cache key) */
 };
 
 /* Pass 2: NULL after reporting the errors (and the pass failure line is

@@ -53,6 +53,7 @@ struct elab_state {
 	struct vec *params;
 	bool in_function;
 	const struct token *probe_tok;  /* of the script probe being derived */
+	const struct eprobe *probe;     /* the probe being resolved, NULL in functions */
 	const struct token *assign_tok; /* the assignment whose target is resolved */
 	const char *scope_name;         /* "probe begin", "function f" */
 	int errors_at_start;
@@ -68,6 +69,28 @@ void tapset_pull(struct elab_state *st, struct tapset_file *f);
 /* probes.c: derive the probes of the script (aliases, builtin kinds). */
 void probes_derive(struct elab_state *st);
 
+/* One point being derived: the body and condition accumulated so far. */
+struct derive_ctx {
+	const struct probe_point *pt;
+	struct stmt *body;
+	struct expr *cond;
+	const char *chain;
+	int depth;
+};
+
+/* Append p (kind and details filled) as a derived probe named pp. */
+void probes_add(struct elab_state *st, const struct derive_ctx *dc, struct eprobe *p,
+		const char *pp);
+/* "while resolving probe point" at `at`, then why (at why_tok). */
+void probes_report_failure(struct elab_state *st, const struct token *at, const char *key,
+			   const struct token *why_tok, const char *why);
+
+/* probes/kernel.c: kernel.trace(...) (and the kernel.* points we cannot
+ * give); probes/perf.c: perf.*.  Each returns the number of probes derived,
+ * or -1 after reporting (nothing reported for an optional point). */
+int probes_derive_kernel(struct elab_state *st, const struct derive_ctx *dc);
+int probes_derive_perf(struct elab_state *st, const struct derive_ctx *dc);
+
 /* resolve.c */
 void resolve_probe(struct elab_state *st, struct eprobe *p);
 void resolve_functions(struct elab_state *st);
@@ -80,6 +103,12 @@ const char *elab_expr_text(struct arena *a, const struct expr *e);
 /* types.c */
 void types_infer(struct elab_state *st);
 void types_check_arity(struct elab_state *st);
+
+/* context.c: context variables of kernel probes, and placement */
+bool context_resolve_target(struct elab_state *st, struct expr *e);
+/* @defined(x) of a context variable: 1, 0, or -1 when not one. */
+int context_defined(const struct elab_state *st, const struct expr *x);
+void context_place(struct elab_state *st);
 
 /* optimize.c: the synthesized probes */
 void optimize(struct elab_state *st);

@@ -262,6 +262,38 @@ static struct expr *join_conds(struct arena *a, struct expr *c1, struct expr *c2
 	return e;
 }
 
+void probes_add(struct elab_state *st, const struct derive_ctx *dc, struct eprobe *p,
+		const char *pp)
+{
+	const struct probe_point *pt = dc->pt;
+	p->pp = pp;
+	p->marks = pt->sufficient ? "!" : pt->optional ? "?" : "";
+	p->chain = dc->chain;
+	p->tok = ((const struct pp_comp *)pt->comps.items[0])->tok;
+	p->probe_tok = st->probe_tok;
+	p->direct = dc->depth == 0;
+	p->cond = dc->cond;
+	p->body = dc->body;
+	vec_push_arena(st->a, &st->e->probes, p);
+}
+
+/* timer.profile is the tapset's alias (to a perf event), not a timer. */
+static bool is_timer_profile(const struct probe_point *pt)
+{
+	const struct pp_comp *c0 = pt->comps.items[0];
+	if (strcmp(c0->name, "timer") != 0 || pt->comps.len < 2)
+		return false;
+	const struct pp_comp *c1 = pt->comps.items[1];
+	return strcmp(c1->name, "profile") == 0 && !c1->arg;
+}
+
+void probes_report_failure(struct elab_state *st, const struct token *at, const char *key,
+			   const struct token *why_tok, const char *why)
+{
+	if (diag_semantic(st->d, key, at, "while resolving probe point"))
+		diag_semantic_part(st->d, true, true, why_tok, "%s", why);
+}
+
 /* "while resolving probe point" at the point, then the reason; the
  * original counts repeats by the kind of reason (key). */
 static void report_failure(struct elab_state *st, const struct token *at, const char *key,
@@ -383,22 +415,19 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 	struct why why = {.msg = ""};
 	const struct pp_comp *c0 = pt->comps.items[0];
 	cond = join_conds(st->a, cond, pt->cond);
-	if (is_builtin_name(c0->name)) {
+	const struct derive_ctx dc = {pt, body, cond, chain, depth};
+	if (strcmp(c0->name, "kernel") == 0)
+		return probes_derive_kernel(st, &dc);
+	if (strcmp(c0->name, "perf") == 0)
+		return probes_derive_perf(st, &dc);
+	if (is_builtin_name(c0->name) && !is_timer_profile(pt)) {
 		struct eprobe *p = arena_alloc(st->a, sizeof(*p));
 		if (resolve_builtin(pt, p, &why)) {
 			struct strbuf sb;
 			sb_init(&sb);
 			point_text(&sb, pt, false);
-			p->pp = arena_strdup(st->a, sb_str(&sb));
+			probes_add(st, &dc, p, arena_strdup(st->a, sb_str(&sb)));
 			sb_fini(&sb);
-			p->marks = pt->sufficient ? "!" : pt->optional ? "?" : "";
-			p->chain = chain;
-			p->tok = c0->tok;
-			p->probe_tok = st->probe_tok;
-			p->direct = depth == 0;
-			p->cond = cond;
-			p->body = body;
-			vec_push_arena(st->a, &st->e->probes, p);
 			return 1;
 		}
 		if (why.msg[0] && !pt->optional)

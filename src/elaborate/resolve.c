@@ -280,6 +280,10 @@ static void res_lvalue(struct elab_state *st, struct expr *e, bool also_read)
 		res_expr(st, e);
 		return;
 	}
+	if (e->kind == EXPR_TARGET && st->probe && st->probe->kind == PROBE_TRACEPOINT) {
+		diag_semantic(st->d, NULL, e->tok, "tracepoint variables cannot be modified");
+		return;
+	}
 	if (e->kind == EXPR_SYMBOL) {
 		e->sym = resolve_scalar(st, e);
 		e->sym->written = true;
@@ -312,13 +316,16 @@ static void res_array_read(struct elab_state *st, struct expr *e)
 }
 
 /* @defined(x): 1 or 0; -1 when e is not a @defined. */
-static int defined_value(const struct expr *e)
+static int defined_value(const struct elab_state *st, const struct expr *e)
 {
 	if (!e || e->kind != EXPR_DEFINED)
 		return -1;
 	const struct expr *x = e->a;
 	if (!x)
 		return 0;
+	int cv = context_defined(st, x);
+	if (cv >= 0)
+		return cv;
 	switch (x->kind) {
 	case EXPR_TARGET:
 	case EXPR_CAST:
@@ -347,7 +354,15 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		e->sym = resolve_scalar(st, e);
 		e->sym->read = true;
 		return;
+	case EXPR_CONTEXT:
+		return;
 	case EXPR_TARGET:
+		if (context_resolve_target(st, e)) {
+			if (e->kind == EXPR_PRINT)
+				res_expr(st, e); /* $$vars became a sprintf */
+			return;
+		}
+		/* fall through */
 	case EXPR_CAST:
 	case EXPR_ATVAR:
 	case EXPR_AUTOCAST:
@@ -359,14 +374,14 @@ static void res_expr(struct elab_state *st, struct expr *e)
 	case EXPR_DEFINED: {
 		/* known now: only context variables can be missing, and host
 		 * probes have none */
-		int v = defined_value(e);
+		int v = defined_value(st, e);
 		e->kind = EXPR_NUMBER;
 		e->num = v;
 		e->a = NULL;
 		return;
 	}
 	case EXPR_TERNARY: {
-		int v = defined_value(e->a);
+		int v = defined_value(st, e->a);
 		if (v < 0) {
 			res_expr(st, e->a);
 			res_expr(st, e->b);
@@ -531,6 +546,7 @@ static bool check_condition(struct elab_state *st, const struct expr *e)
 void resolve_probe(struct elab_state *st, struct eprobe *p)
 {
 	st->scope_name = arena_printf(st->a, "probe %s", p->pp);
+	st->probe = p;
 	st->locals = &p->locals;
 	st->params = NULL;
 	st->in_function = false;
@@ -538,6 +554,7 @@ void resolve_probe(struct elab_state *st, struct eprobe *p)
 	if (p->cond && check_condition(st, p->cond))
 		res_expr(st, p->cond);
 	st->locals = NULL;
+	st->probe = NULL;
 }
 
 static int cmp_function_name(const void *a, const void *b)
@@ -667,6 +684,9 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	if (diag->errors > errors0)
 		return NULL;
 	optimize(&st);
+	if (diag->errors > errors0)
+		return NULL;
+	context_place(&st);
 	if (diag->errors > errors0)
 		return NULL;
 	size_t live = 0;

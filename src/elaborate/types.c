@@ -239,6 +239,9 @@ static enum vtype ty_expr(struct typer *ty, struct expr *e, enum vtype want)
 	case EXPR_STRING:
 		t = TYPE_STRING;
 		break;
+	case EXPR_CONTEXT:
+		t = e->cv->type;
+		break;
 	case EXPR_EMBEDDED:
 		t = want != TYPE_UNKNOWN ? want : TYPE_LONG;
 		break;

@@ -68,6 +68,9 @@ static void print_expr(FILE *out, const struct expr *e)
 	case EXPR_EMBEDDED:
 		fprintf(out, "%%{%s%%}", e->str);
 		break;
+	case EXPR_CONTEXT:
+		fputs(e->tok->text, out);
+		break;
 	case EXPR_TARGET:
 		fprintf(out, "%s%s", e->addressof ? "&" : "", e->str);
 		print_components(out, &e->comps);

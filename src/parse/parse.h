@@ -77,6 +77,7 @@ enum expr_kind {
 	EXPR_HIST,     /* @hist_log(a), @hist_linear(a, list...) */
 	EXPR_EMBEDDED, /* %{ code %} used as a value (str) */
 	EXPR_WILDCARD, /* "*" as an array index: any key */
+	EXPR_CONTEXT,  /* pass 2: a resolved context variable ($field...): cv */
 };
 
 enum comp_kind {
@@ -96,6 +97,7 @@ struct component {
 
 struct symbol;
 struct efunction;
+struct ctxvar;
 
 struct expr {
 	enum expr_kind kind;
@@ -113,6 +115,7 @@ struct expr {
 	int type;
 	struct symbol *sym;
 	struct efunction *func;
+	const struct ctxvar *cv;
 };
 
 /* ---- statements ---- */

@@ -11,6 +11,7 @@
 #include "printf_fmt.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -338,4 +339,93 @@ void fmt_free(struct fmt *f)
 	free(f->pieces);
 	free(f->buf);
 	memset(f, 0, sizeof(*f));
+}
+
+int fmt_kernel(const struct fmt *f, char **out, size_t *len, const char **bad)
+{
+	size_t cap = 16, n = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -1;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct fmt_piece *p = &f->pieces[i];
+		char conv[32];
+		size_t k = 0;
+		if (p->kind == FMT_LITERAL) {
+			/* at most twice the bytes: every '%' doubled */
+			while (n + 2 * p->len + 1 > cap)
+				cap *= 2;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				return -1;
+			}
+			buf = nb;
+			for (size_t j = 0; j < p->len && p->text[j]; j++) {
+				if (p->text[j] == '%')
+					buf[n++] = '%';
+				buf[n++] = p->text[j];
+			}
+			continue;
+		}
+		const char *len_mod = "ll";
+		char type;
+		switch (p->type) {
+		case FMT_SIGNED:
+			type = p->text[strlen(p->text) - 1] == 'i' ? 'i' : 'd';
+			break;
+		case FMT_UNSIGNED:
+			type = 'u';
+			break;
+		case FMT_HEX:
+			type = 'x';
+			break;
+		case FMT_HEX_UPPER:
+			type = 'X';
+			break;
+		case FMT_STRING:
+			type = 's';
+			len_mod = "";
+			break;
+		case FMT_CHAR:
+			type = 'c';
+			len_mod = "";
+			break;
+		default:
+			type = 0;
+			break;
+		}
+		if (!type || (p->flags & FMT_FLAG_ALT) || p->width_star || p->precision_star ||
+		    p->precision >= 0) {
+			free(buf);
+			*bad = p->text;
+			return -1;
+		}
+		conv[k++] = '%';
+		if (p->flags & FMT_FLAG_LEFT)
+			conv[k++] = '-';
+		if (p->flags & FMT_FLAG_PLUS)
+			conv[k++] = '+';
+		if (p->flags & FMT_FLAG_SPACE)
+			conv[k++] = ' ';
+		if (p->flags & FMT_FLAG_ZERO)
+			conv[k++] = '0';
+		if (p->width >= 0)
+			k += (size_t)snprintf(conv + k, sizeof(conv) - k, "%d", p->width);
+		k += (size_t)snprintf(conv + k, sizeof(conv) - k, "%s%c", len_mod, type);
+		while (n + k + 1 > cap)
+			cap *= 2;
+		char *nb = realloc(buf, cap);
+		if (!nb) {
+			free(buf);
+			return -1;
+		}
+		buf = nb;
+		memcpy(buf + n, conv, k);
+		n += k;
+	}
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
 }

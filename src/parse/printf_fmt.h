@@ -113,4 +113,14 @@ void fmt_free(struct fmt *f);
  */
 char *fmt_unescape(const char *raw, size_t *len);
 
+/*
+ * The format as the kernel's bpf_snprintf() takes it, for sprintf in BPF
+ * code: every long a "%lld"-style 64-bit conversion, literal '%' doubled.
+ * The kernel knows no precision, no '#', no '*' and no %o %p %b %m %M:
+ * then -1 and *bad is the conversion as written.  Returns 0 and appends the
+ * C string's bytes (escapes interpreted, cut at a NUL) to *out, a heap
+ * buffer of *len bytes (free it).
+ */
+int fmt_kernel(const struct fmt *f, char **out, size_t *len, const char **bad);
+
 #endif

@@ -5,13 +5,19 @@
  * time on one thread, so the state is one static struct, owned by run.c
  * (host_rt), which also flushes the output after each handler.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <regex.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "../../runtime/include/stp_host.h"
+#include "bpfmap.h"
 #include "host.h"
 #include "map.h"
 #include "output.h"
@@ -149,13 +155,64 @@ struct stp_stat *stp_stat_new(const struct stp_stat_params *p)
 	return (struct stp_stat *)s;
 }
 
+/* A statistic BPF code shares: a host copy (what the handlers read),
+ * refreshed from the per-CPU map before each read. */
+struct bpf_stat {
+	struct stat_agg *copy;
+	struct bpf_view *bv;
+	size_t size;
+};
+
+static struct bpf_stat *bpf_stat_of(const struct stp_stat *s)
+{
+	vec_foreach(&host_rt.bpf_stats, i) {
+		struct bpf_stat *b = host_rt.bpf_stats.items[i];
+		if ((const void *)b->copy == (const void *)s)
+			return b;
+	}
+	return NULL;
+}
+
+/* s, refreshed if BPF code shares it. */
+static const struct stat_agg *stat_now(const struct stp_stat *s)
+{
+	struct bpf_stat *b = s ? bpf_stat_of(s) : NULL;
+	if (b) {
+		const struct stat_agg *m = bview_get_stats(b->bv, NULL);
+		if (m)
+			memcpy(b->copy, m, b->size);
+	}
+	return (const struct stat_agg *)s;
+}
+
+struct stp_stat *stp_stat_bpf(const char *name, const struct stp_stat_params *p)
+{
+	struct bpf_view *bv =
+		bview_new(name, "", NULL, NULL, 4, MAP_STATS, params(p), 0, maxstr(), NULL);
+	if (!bv)
+		return NULL;
+	struct bpf_stat *b = xmalloc(sizeof(*b));
+	b->bv = bv;
+	b->size = stat_size(params(p));
+	b->copy = stat_new(params(p));
+	vec_push(&host_rt.bpf_stats, b);
+	return (struct stp_stat *)b->copy;
+}
+
 void stp_stat_add(struct stp_stat *s, const struct stp_stat_params *p, int64_t v)
 {
-	stat_add((struct stat_agg *)s, params(p), v);
+	struct bpf_stat *b = bpf_stat_of(s);
+	if (b)
+		bview_stat_add(b->bv, NULL, v);
+	else
+		stat_add((struct stat_agg *)s, params(p), v);
 }
 
 void stp_stat_clear(struct stp_stat *s, const struct stp_stat_params *p)
 {
+	struct bpf_stat *b = bpf_stat_of(s);
+	if (b)
+		bview_stat_clear(b->bv);
 	stat_clear((struct stat_agg *)s, params(p));
 }
 
@@ -163,6 +220,7 @@ int64_t stp_stat_get(struct stp_context *c, const struct stp_stat *s,
 		     const struct stp_stat_params *p, enum stp_stat_op op, const char *stmt)
 {
 	static const struct stat_agg empty;
+	s = (const struct stp_stat *)stat_now(s);
 	const struct stat_agg *a = s ? (const struct stat_agg *)s : &empty;
 	int64_t v = 0;
 	int rc;
@@ -185,6 +243,7 @@ int64_t stp_stat_bucket(struct stp_context *c, const struct stp_stat *s,
 			const struct stp_stat_params *p, int64_t i, const char *stmt)
 {
 	int nb = stat_buckets(params(p));
+	s = (const struct stp_stat *)stat_now(s);
 	if (i < 0 || i >= nb) {
 		stp_fail(c, "histogram index out of range", stmt);
 		return 0;
@@ -198,6 +257,7 @@ void stp_stat_print_hist(struct stp_context *c, const struct stp_stat *s,
 	struct strbuf sb;
 	sb_init(&sb);
 	int rc = -ENODATA;
+	s = (const struct stp_stat *)stat_now(s);
 	if (s && ((const struct stat_agg *)s)->count)
 		rc = hist_print(&sb, params(p), ((const struct stat_agg *)s)->buckets,
 				(int)host_rt.mod->hist_width, (int)host_rt.mod->hist_elision);
@@ -213,7 +273,8 @@ void stp_stat_print_hist(struct stp_context *c, const struct stp_stat *s,
 /* ---- arrays ---- */
 
 struct stp_map {
-	struct map *m;
+	struct map *m;       /* in process memory, or */
+	struct bpf_view *bv; /* a view of the BPF map of the same name */
 	struct stat_params p;
 };
 
@@ -259,6 +320,26 @@ struct stp_map *stp_map_new(const char *keytypes, enum stp_vtype value,
 		return NULL;
 	struct stp_map *sm = xmalloc(sizeof(*sm));
 	sm->m = m;
+	sm->bv = NULL;
+	sm->p = *params(p);
+	vec_push(&host_rt.maps, sm);
+	return sm;
+}
+
+struct stp_map *stp_map_bpf(const char *name, const char *keytypes, const uint32_t *offsets,
+			    const uint32_t *sizes, uint32_t key_size, enum stp_vtype value,
+			    const struct stp_stat_params *p, int64_t size)
+{
+	enum map_type t = value == STP_TSTRING  ? MAP_STRING
+			  : value == STP_TSTATS ? MAP_STATS
+						: MAP_LONG;
+	struct bpf_view *bv = bview_new(name, keytypes, offsets, sizes, key_size, t, params(p),
+					size, maxstr(), stats_value);
+	if (!bv)
+		return NULL;
+	struct stp_map *sm = xmalloc(sizeof(*sm));
+	sm->m = NULL;
+	sm->bv = bv;
 	sm->p = *params(p);
 	vec_push(&host_rt.maps, sm);
 	return sm;
@@ -269,8 +350,16 @@ void host_free_maps(void)
 	vec_foreach(&host_rt.maps, i) {
 		struct stp_map *sm = host_rt.maps.items[i];
 		map_free(sm->m);
+		bview_free(sm->bv);
 		free(sm);
 	}
+	vec_foreach(&host_rt.bpf_stats, i) {
+		struct bpf_stat *b = host_rt.bpf_stats.items[i];
+		bview_free(b->bv);
+		stat_free(b->copy);
+		free(b);
+	}
+	vec_fini(&host_rt.bpf_stats);
 	vec_fini(&host_rt.maps);
 	vec_foreach(&host_rt.stats, i)
 		stat_free(host_rt.stats.items[i]);
@@ -281,47 +370,49 @@ void host_free_maps(void)
 
 bool stp_map_exists(struct stp_map *m, const union stp_key *k)
 {
-	return map_exists(m->m, KEY(k));
+	return m->bv ? bview_exists(m->bv, KEY(k)) : map_exists(m->m, KEY(k));
 }
 
 int64_t stp_map_get_l(struct stp_map *m, const union stp_key *k)
 {
-	return map_get_long(m->m, KEY(k));
+	return m->bv ? bview_get_long(m->bv, KEY(k)) : map_get_long(m->m, KEY(k));
 }
 
 const char *stp_map_get_s(struct stp_map *m, const union stp_key *k)
 {
-	return map_get_string(m->m, KEY(k));
+	return m->bv ? bview_get_string(m->bv, KEY(k)) : map_get_string(m->m, KEY(k));
 }
 
 const struct stp_stat *stp_map_get_stat(struct stp_map *m, const union stp_key *k)
 {
+	if (m->bv)
+		return (const struct stp_stat *)bview_get_stats(m->bv, KEY(k));
 	return map_get_stats(m->m, KEY(k));
 }
 
 static void overflow(struct stp_context *c, struct stp_map *m, const char *stmt)
 {
-	stp_fail(c, map_overflow_message(m->m), stmt);
+	stp_fail(c, m->bv ? bview_overflow_message(m->bv) : map_overflow_message(m->m), stmt);
 }
 
 void stp_map_set_l(struct stp_context *c, struct stp_map *m, const union stp_key *k, int64_t v,
 		   const char *stmt)
 {
-	if (map_set_long(m->m, KEY(k), v))
+	if (m->bv ? bview_set_long(m->bv, KEY(k), v) : map_set_long(m->m, KEY(k), v))
 		overflow(c, m, stmt);
 }
 
 void stp_map_set_s(struct stp_context *c, struct stp_map *m, const union stp_key *k, const char *v,
 		   const char *stmt)
 {
-	if (map_set_string(m->m, KEY(k), v))
+	if (m->bv ? bview_set_string(m->bv, KEY(k), v) : map_set_string(m->m, KEY(k), v))
 		overflow(c, m, stmt);
 }
 
 int64_t *stp_map_ref_l(struct stp_context *c, struct stp_map *m, const union stp_key *k,
 		       const char *stmt)
 {
-	int64_t *r = map_ref_long(m->m, KEY(k));
+	int64_t *r = m->bv ? NULL : map_ref_long(m->m, KEY(k));
 	if (!r)
 		overflow(c, m, stmt);
 	return r;
@@ -330,6 +421,11 @@ int64_t *stp_map_ref_l(struct stp_context *c, struct stp_map *m, const union stp
 void stp_map_stat_add(struct stp_context *c, struct stp_map *m, const union stp_key *k, int64_t v,
 		      const char *stmt)
 {
+	if (m->bv) {
+		if (bview_stat_add(m->bv, KEY(k), v))
+			overflow(c, m, stmt);
+		return;
+	}
 	struct stat_agg *s = map_ref_stats(m->m, KEY(k));
 	if (!s) {
 		overflow(c, m, stmt);
@@ -340,23 +436,30 @@ void stp_map_stat_add(struct stp_context *c, struct stp_map *m, const union stp_
 
 void stp_map_delete(struct stp_map *m, const union stp_key *k)
 {
-	map_delete(m->m, KEY(k));
+	if (m->bv)
+		bview_delete(m->bv, KEY(k));
+	else
+		map_delete(m->m, KEY(k));
 }
 
 void stp_map_clear(struct stp_map *m)
 {
-	map_clear(m->m);
+	if (m->bv)
+		bview_clear(m->bv);
+	else
+		map_clear(m->m);
 }
 
 int64_t stp_map_count(struct stp_map *m)
 {
-	return (int64_t)map_count(m->m);
+	return m->bv ? bview_count(m->bv) : (int64_t)map_count(m->m);
 }
 
 /* ---- foreach ---- */
 
 struct stp_iter {
 	struct map_iter it;
+	struct map *copy; /* a BPF map's copy, iterated instead */
 };
 
 struct stp_iter *stp_iter_start(struct stp_context *c, struct stp_map *m, int column, int dir,
@@ -378,7 +481,8 @@ struct stp_iter *stp_iter_start(struct stp_context *c, struct stp_map *m, int co
 		.limit = limit,
 	};
 	struct stp_iter *it = xmalloc(sizeof(*it));
-	map_iter_init(&it->it, m->m, &order);
+	it->copy = m->bv ? bview_snapshot(m->bv) : NULL;
+	map_iter_init(&it->it, m->bv ? it->copy : m->m, &order);
 	vec_push(&host_rt.iters, it);
 	return it;
 }
@@ -419,6 +523,7 @@ void stp_iter_end(struct stp_context *c, struct stp_iter *it)
 		break;
 	}
 	map_iter_fini(&it->it);
+	map_free(it->copy);
 	free(it);
 }
 
@@ -510,4 +615,123 @@ void host_flush(void)
 	host_rt.out.len = 0;
 	if (host_rt.out.buf)
 		host_rt.out.buf[0] = 0;
+}
+
+/* ---- context: stap's own process ---- */
+
+int64_t stp_pid(struct stp_context *c)
+{
+	(void)c;
+	return getpid();
+}
+
+int64_t stp_tid(struct stp_context *c)
+{
+	(void)c;
+	return (int64_t)syscall(SYS_gettid);
+}
+
+int64_t stp_ppid(struct stp_context *c)
+{
+	(void)c;
+	return getppid();
+}
+
+int64_t stp_uid(struct stp_context *c)
+{
+	(void)c;
+	return getuid();
+}
+
+int64_t stp_gid(struct stp_context *c)
+{
+	(void)c;
+	return getgid();
+}
+
+int64_t stp_euid(struct stp_context *c)
+{
+	(void)c;
+	return geteuid();
+}
+
+int64_t stp_egid(struct stp_context *c)
+{
+	(void)c;
+	return getegid();
+}
+
+int64_t stp_cpu(struct stp_context *c)
+{
+	(void)c;
+	int cpu = sched_getcpu();
+	return cpu < 0 ? 0 : cpu;
+}
+
+/* The command name of a process, from /proc. */
+static void comm_of(const char *path, char *dst)
+{
+	dst[0] = 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(dst, (int)maxstr(), f))
+		dst[strcspn(dst, "\n")] = 0;
+	fclose(f);
+}
+
+void stp_execname(struct stp_context *c, char *dst)
+{
+	(void)c;
+	comm_of("/proc/self/comm", dst);
+}
+
+void stp_pexecname(struct stp_context *c, char *dst)
+{
+	(void)c;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)getppid());
+	comm_of(path, dst);
+}
+
+void stp_pp(struct stp_context *c, char *dst)
+{
+	stp_strlcpy(dst, c->probe ? c->probe->pp : "", maxstr());
+}
+
+void stp_probe_type(struct stp_context *c, char *dst)
+{
+	static const char *const names[] = {
+		[STP_PROBE_BEGIN] = "begin",           [STP_PROBE_END] = "end",
+		[STP_PROBE_ERROR] = "error",           [STP_PROBE_TIMER] = "timer",
+		[STP_PROBE_TRACEPOINT] = "tracepoint", [STP_PROBE_PERF] = "perf_event",
+	};
+	stp_strlcpy(dst, c->probe ? names[c->probe->kind] : "", maxstr());
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t stp_gettimeofday_ns(struct stp_context *c)
+{
+	(void)c;
+	return clock_ns(CLOCK_REALTIME);
+}
+
+int64_t stp_local_clock_ns(struct stp_context *c)
+{
+	(void)c;
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+int64_t stp_jiffies(struct stp_context *c)
+{
+	(void)c;
+	/* user space cannot read the kernel's counter: the same rate */
+	long hz = sysconf(_SC_CLK_TCK);
+	return clock_ns(CLOCK_MONOTONIC) / (1000000000LL / (hz > 0 ? hz : 100));
 }

@@ -15,17 +15,18 @@ struct stp_module;
 
 struct host_rt {
 	const struct stp_module *mod;
-	struct fmt *fmts;    /* the module's printf formats, parsed */
-	struct strbuf out;   /* what the handler printed, flushed after it */
-	FILE *outf;          /* stdout or -o FILE */
-	bool exiting;        /* exit(), a signal, -T, the end of -c */
-	long target_pid;     /* target() */
-	struct vec warned;   /* warn() texts already shown */
-	struct vec commands; /* system() commands to run after the handler */
-	struct vec iters;    /* foreach iterators still open */
-	struct vec maps;     /* every array, freed at the end */
-	struct vec stats;    /* every scalar statistic, freed at the end */
-	struct vec regexes;  /* compiled patterns */
+	struct fmt *fmts;     /* the module's printf formats, parsed */
+	struct strbuf out;    /* what the handler printed, flushed after it */
+	FILE *outf;           /* stdout or -o FILE */
+	bool exiting;         /* exit(), a signal, -T, the end of -c */
+	long target_pid;      /* target() */
+	struct vec warned;    /* warn() texts already shown */
+	struct vec commands;  /* system() commands to run after the handler */
+	struct vec iters;     /* foreach iterators still open */
+	struct vec maps;      /* every array, freed at the end */
+	struct vec stats;     /* every scalar statistic, freed at the end */
+	struct vec bpf_stats; /* the statistics BPF code shares (host.c) */
+	struct vec regexes;   /* compiled patterns */
 };
 
 extern struct host_rt host_rt;

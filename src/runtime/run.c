@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../runtime/include/stp_host.h"
+#include "bpf.h"
 #include "host.h"
 #include "run.h"
 
@@ -36,6 +37,8 @@ struct session_state {
 	int skipped;
 	bool error_stop; /* too many errors: end probes are skipped */
 	pid_t child;
+	struct bpf_session *bpf; /* the kernel probes, if any */
+	struct bpf_events events;
 };
 
 static void run_commands(void)
@@ -51,10 +54,44 @@ static void run_commands(void)
 	host_rt.commands.len = 0;
 }
 
+/* A handler's runtime error: counted, shown, and past MAXERRORS the end
+ * of the session; false then. */
+static bool handler_error(struct session_state *ss, const char *msg, const char *where)
+{
+	ss->errors++;
+	if (ss->mod->suppress_handler_errors)
+		return true;
+	if (where)
+		fprintf(stderr, "ERROR: %s near %s\n", msg, where);
+	else
+		fprintf(stderr, "ERROR: %s\n", msg);
+	if (ss->errors > ss->mod->maxerrors) {
+		ss->error_stop = true;
+		host_rt.exiting = true;
+		return false;
+	}
+	return true;
+}
+
+/* The records of kernel handlers: their errors and exit(). */
+static void kernel_error(void *ctx, const char *msg, const char *where)
+{
+	handler_error(ctx, msg, where);
+}
+
+static void kernel_exit(void *ctx)
+{
+	(void)ctx;
+	host_rt.exiting = true;
+}
+
 /* Run one handler; false when its error ends the session. */
 static bool run_handler(struct session_state *ss, const struct stp_probe *p)
 {
 	struct stp_context *c = &ss->ctx;
+	/* what kernel handlers printed before comes first */
+	if (ss->bpf)
+		bpf_session_poll(ss->bpf, 0, &ss->events);
 	c->last_error = NULL;
 	c->last_stmt = NULL;
 	c->actionremaining = ss->mod->maxaction_interruptible;
@@ -66,19 +103,7 @@ static bool run_handler(struct session_state *ss, const struct stp_probe *p)
 	run_commands();
 	if (!c->last_error)
 		return true;
-	ss->errors++;
-	if (ss->mod->suppress_handler_errors)
-		return true;
-	if (c->last_stmt)
-		fprintf(stderr, "ERROR: %s near %s\n", c->last_error, c->last_stmt);
-	else
-		fprintf(stderr, "ERROR: %s\n", c->last_error);
-	if (ss->errors > ss->mod->maxerrors) {
-		ss->error_stop = true;
-		host_rt.exiting = true;
-		return false;
-	}
-	return true;
+	return handler_error(ss, c->last_error, c->last_stmt);
 }
 
 static int cmp_seq(const void *a, const void *b)
@@ -160,12 +185,19 @@ static void run_timers(struct session_state *ss, const struct stp_probe **timers
 			run_handler(ss, timers[best]);
 			continue;
 		}
-		/* sleep until the next deadline, waking to look at signals and -c */
+		/* sleep until the next deadline, waking to look at signals and -c,
+		 * and, with kernel probes, to read their records every few ms */
 		int64_t wait = best < n ? due[best] - now : 50000000;
 		if (wait > 50000000 && ss->child > 0)
 			wait = 10000000;
 		if (wait > 50000000)
 			wait = 50000000;
+		if (ss->bpf) {
+			int ms = (int)(wait / 1000000);
+			bpf_session_poll(ss->bpf, ms > 5 ? 5 : ms, &ss->events);
+			run_commands();
+			continue;
+		}
 		struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
 		nanosleep(&ts, NULL);
 	}
@@ -192,8 +224,14 @@ static int set_globals(const struct stp_module *mod, const struct vec *inits)
 				arg);
 			return -1;
 		}
+		void *addr =
+			g->addr ? g->addr
+				: (mod->shared && *mod->shared ? (char *)*mod->shared + g->offset
+							       : NULL);
+		if (!addr)
+			continue;
 		if (g->type == STP_TSTRING) {
-			stp_strlcpy(g->addr, eq + 1, (size_t)mod->maxstringlen);
+			stp_strlcpy(addr, eq + 1, (size_t)mod->maxstringlen);
 		} else {
 			char *end;
 			errno = 0;
@@ -204,7 +242,7 @@ static int set_globals(const struct stp_module *mod, const struct vec *inits)
 					eq + 1, (int)len, arg);
 				return -1;
 			}
-			*(int64_t *)g->addr = v;
+			*(int64_t *)addr = v;
 		}
 	}
 	return 0;
@@ -268,22 +306,38 @@ int run_module(const struct run_opts *o)
 	got_signal = 0;
 
 	const struct stp_probe **list = xmalloc(((size_t)mod->nprobes + 1) * sizeof(*list));
+	ss.events = (struct bpf_events){.ctx = &ss, .error = kernel_error, .exit = kernel_exit};
+	/* kernel probes: loaded and attached before anything runs, so that a
+	 * probe the kernel cannot give stops the session first; their
+	 * handlers wait for begin to finish */
+	if (mod->bpf_obj && bpf_session_open(mod, o->buffer_mb, o->verbose, &ss.bpf) != 0)
+		goto done;
 	if (mod->init(&ss.ctx) != 0) {
 		fputs("ERROR: out of memory allocating the globals\n", stderr);
 		goto done;
 	}
 	if (set_globals(mod, o->global_inits) != 0)
 		goto done;
+	if (ss.bpf && bpf_session_attach(ss.bpf) != 0)
+		goto done;
 	size_t n = probes_of(mod, STP_PROBE_BEGIN, list);
 	for (size_t i = 0; i < n && !host_rt.exiting && !got_signal; i++)
 		run_handler(&ss, list[i]);
+	if (ss.bpf && !host_rt.exiting)
+		bpf_session_run(ss.bpf, o->target_cmd ? 0 : o->target_pid);
 	if (o->target_cmd && !host_rt.exiting) {
 		ss.child = start_command(o->target_cmd);
 		host_rt.target_pid = ss.child;
+		if (ss.bpf)
+			bpf_session_run(ss.bpf, ss.child);
 	}
 	n = probes_of(mod, STP_PROBE_TIMER, list);
 	if (!host_rt.exiting)
 		run_timers(&ss, list, n);
+	if (ss.bpf) {
+		bpf_session_stop(ss.bpf, &ss.events);
+		run_commands();
+	}
 	if (!ss.error_stop) {
 		n = probes_of(mod, STP_PROBE_END, list);
 		for (size_t i = 0; i < n && !ss.error_stop; i++)
@@ -295,6 +349,8 @@ int run_module(const struct run_opts *o)
 			run_handler(&ss, list[i]);
 	}
 	host_flush();
+	if (ss.bpf && bpf_session_lost(ss.bpf))
+		fprintf(stderr, "WARNING: %lld events lost\n", (long long)bpf_session_lost(ss.bpf));
 	if (ss.errors)
 		fprintf(stderr, "WARNING: Number of errors: %d, skipped probes: %d\n", ss.errors,
 			ss.skipped);
@@ -310,6 +366,7 @@ done:
 	mod->fini();
 	host_close_iters();
 	host_free_maps();
+	bpf_session_close(ss.bpf);
 	host_free_regexes();
 	vec_foreach(&host_rt.warned, i)
 		free(host_rt.warned.items[i]);

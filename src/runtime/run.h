@@ -17,6 +17,7 @@ struct run_opts {
 	long target_pid;                /* -x */
 	const struct vec *global_inits; /* "var=value" strings (-G), may be NULL */
 	int verbose;
+	long buffer_mb; /* -s: the BPF ring buffer's size, 0 default */
 };
 
 /* The session's exit status: 0, or 1 after errors (reported on stderr). */

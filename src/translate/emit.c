@@ -1,42 +1,28 @@
 /*
- * The C emitter.  Each probe handler and script function becomes a C
- * function; each expression is computed by statements written before the
- * statement that uses it ("pre-statements") into numbered temporaries, so
- * that SystemTap's left-to-right evaluation, short-circuit operators and
- * error checks keep their order.  An operation that can fail sets
- * c->last_error and jumps to the innermost catch or to the end of the
- * handler; a call is followed by a check of c->last_error.  Locals are C
- * variables initialised at entry (they start afresh at each firing).
+ * The C emitter, for both targets (see internal.h).  Each probe handler and
+ * script function becomes a C function; each expression is computed by
+ * statements written before the statement that uses it ("pre-statements")
+ * into numbered temporaries, so that SystemTap's left-to-right evaluation,
+ * short-circuit operators and error checks keep their order.  An operation
+ * that can fail sets c->last_error and jumps to the innermost catch or to
+ * the end of the handler; a call is followed by a check of c->last_error.
+ * Locals are initialised at entry (they start afresh at each firing).
  *
  * Names in the generated C: g<N> globals, l<N> locals, a<N> parameters,
  * t<N> temporaries, f<N> functions, probe<N> handlers, all numbered, so no
- * script name can clash with C.
+ * script name can clash with C.  In BPF code the locals, parameters and
+ * string temporaries are members of the function's frame (F->l0), shared
+ * scalars members of stp_shared.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../session.h"
-#include "translate.h"
-
-struct emitter {
-	const struct session *s;
-	const struct elab *e;
-	struct arena arena;
-	struct strbuf *out;  /* the body being written */
-	struct strbuf decls; /* the temporaries of the body */
-	int ntemps;
-	int nlabels;
-	const char *err_label;  /* where a failure jumps */
-	const char *cont_label; /* "continue" of the innermost loop */
-	const struct efunction *fn;
-	struct strbuf formats; /* the format table's entries */
-	int nformats;
-};
+#include "internal.h"
 
 /* ---- small helpers ---- */
 
-__attribute__((format(printf, 2, 3))) static void emit(struct emitter *em, const char *fmt, ...)
+void emit(struct emitter *em, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -44,19 +30,23 @@ __attribute__((format(printf, 2, 3))) static void emit(struct emitter *em, const
 	va_end(ap);
 }
 
-__attribute__((format(printf, 2, 3))) static const char *fmt_str(struct emitter *em,
-								 const char *fmt, ...)
+const char *fmt_str(struct emitter *em, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *r = arena_vprintf(&em->arena, fmt, ap);
+	char *r = arena_vprintf(em->arena, fmt, ap);
 	va_end(ap);
 	return r;
 }
 
-static const char *new_temp(struct emitter *em, enum vtype t)
+const char *new_temp(struct emitter *em, enum vtype t)
 {
 	int n = em->ntemps++;
+	if (t == TYPE_STRING && em->bpf) {
+		sb_printf(em->frame, "\tchar t%d[MAXSTRINGLEN];\n", n);
+		em->uses_scratch = true;
+		return fmt_str(em, "F->t%d", n);
+	}
 	if (t == TYPE_STRING)
 		sb_printf(&em->decls, "\tchar t%d[MAXSTRINGLEN];\n", n);
 	else
@@ -64,9 +54,9 @@ static const char *new_temp(struct emitter *em, enum vtype t)
 	return fmt_str(em, "t%d", n);
 }
 
-static const char *new_label(struct emitter *em, const char *what)
+const char *new_label(struct emitter *em, const char *what)
 {
-	return fmt_str(em, "%s%d", what, em->nlabels++);
+	return fmt_str(em, "%s%d", what, (*em->nlabels)++);
 }
 
 /* A C string literal holding bytes. */
@@ -87,57 +77,68 @@ static void c_literal(struct strbuf *sb, const char *s, size_t len)
 	sb_putc(sb, '"');
 }
 
-static const char *c_string(struct emitter *em, const char *s, size_t len)
+const char *c_string(struct emitter *em, const char *s, size_t len)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	c_literal(&sb, s, len);
-	const char *r = arena_strdup(&em->arena, sb_str(&sb));
+	const char *r = arena_strdup(em->arena, sb_str(&sb));
 	sb_fini(&sb);
 	return r;
 }
 
-/* The C literal of a script string literal (escapes interpreted). */
-static const char *script_string(struct emitter *em, const char *raw)
+/* The C expression of a script string literal (escapes interpreted): a C
+ * literal, or in BPF code a padded literal of .rodata. */
+const char *script_string(struct emitter *em, const char *raw)
 {
 	size_t len;
 	char *bytes = fmt_unescape(raw, &len);
 	/* a NUL ends a script string */
 	const char *r = c_string(em, bytes, strnlen(bytes, len));
 	free(bytes);
-	return r;
+	return em->bpf ? bpf_literal(em, r) : r;
 }
 
-/* "operator '/' at FILE:L:C" as a C literal: where a runtime error is. */
-static const char *where(struct emitter *em, const struct token *tok)
+/* Where a runtime error is, "operator '/' at FILE:L:C": a C literal for the
+ * host, the index of the location table in BPF code; "STP_NOWHERE" none. */
+const char *where(struct emitter *em, const struct token *tok)
 {
 	if (!tok || !tok->loc.src)
-		return "NULL";
+		return "STP_NOWHERE";
 	char desc[256];
 	token_describe(tok, desc, sizeof(desc));
-	char *s = arena_printf(&em->arena, "%s at %s:%d:%d", desc, tok->loc.src->name,
-			       tok->loc.line, tok->loc.col);
-	return c_string(em, s, strlen(s));
+	char *s = arena_printf(em->arena, "%s at %s:%d:%d", desc, tok->loc.src->name, tok->loc.line,
+			       tok->loc.col);
+	if (!em->bpf)
+		return c_string(em, s, strlen(s));
+	struct vec *locs = &em->tables->locations;
+	vec_foreach(locs, i)
+		if (strcmp(locs->items[i], s) == 0)
+			return fmt_str(em, "%zu", i);
+	vec_push_arena(em->arena, locs, s);
+	return fmt_str(em, "%zu", locs->len - 1);
 }
 
-static void check_error(struct emitter *em)
+void check_error(struct emitter *em)
 {
 	emit(em, "\tif (STP_UNLIKELY(c->last_error)) goto %s;\n", em->err_label);
 }
 
-static const char *sym_name(struct emitter *em, const struct symbol *sym)
+const char *sym_name(struct emitter *em, const struct symbol *sym)
 {
 	switch (sym->kind) {
 	case SYM_GLOBAL:
+		if (sym->shared && sym->arity <= 0 && sym->type != TYPE_STATS)
+			return fmt_str(em, em->bpf ? "stp_shared.g%d" : "stp_G->g%d", sym->index);
 		return fmt_str(em, "g%d", sym->index);
 	case SYM_PARAM:
-		return fmt_str(em, "a%d", sym->index);
+		return fmt_str(em, em->bpf ? "F->a%d" : "a%d", sym->index);
 	default:
-		return fmt_str(em, "l%d", sym->index);
+		return fmt_str(em, em->bpf ? "F->l%d" : "l%d", sym->index);
 	}
 }
 
-static bool has_side_effects(const struct expr *e)
+bool has_side_effects(const struct expr *e)
 {
 	if (!e)
 		return false;
@@ -159,13 +160,19 @@ static bool has_side_effects(const struct expr *e)
 	return false;
 }
 
-/* ---- expressions ---- */
+/* A shared long scalar (BPF global data): updated atomically. */
+static bool is_shared_long(const struct expr *lv)
+{
+	const struct symbol *sym = lv->sym;
+	return lv->kind == EXPR_SYMBOL && sym && sym->kind == SYM_GLOBAL && sym->shared &&
+	       sym->arity <= 0 && sym->type == TYPE_LONG;
+}
 
-static const char *ex(struct emitter *em, struct expr *e);
+/* ---- expressions ---- */
 
 /* Evaluate e into a temporary (when later operands may change what it
  * reads) or keep its expression. */
-static const char *ex_stable(struct emitter *em, struct expr *e, bool later_effects)
+const char *ex_stable(struct emitter *em, struct expr *e, bool later_effects)
 {
 	const char *v = ex(em, e);
 	if (!later_effects || e->kind == EXPR_NUMBER || e->kind == EXPR_STRING)
@@ -181,6 +188,8 @@ static const char *ex_stable(struct emitter *em, struct expr *e, bool later_effe
 /* The key array of an index: "(union stp_key[]){...}". */
 static const char *ex_keys(struct emitter *em, struct vec *keys, const struct symbol *sym)
 {
+	if (em->bpf)
+		return bpf_keys(em, keys, sym, NULL);
 	const char *vals[ELAB_MAX_KEYS];
 	size_t n = keys->len < ELAB_MAX_KEYS ? keys->len : ELAB_MAX_KEYS;
 	for (size_t i = 0; i < n; i++) {
@@ -198,7 +207,7 @@ static const char *ex_keys(struct emitter *em, struct vec *keys, const struct sy
 		sb_printf(&sb, "%s{.%c = %s}", i ? ", " : "", str ? 's' : 'l', vals[i]);
 	}
 	sb_puts(&sb, "})");
-	const char *r = arena_strdup(&em->arena, sb_str(&sb));
+	const char *r = arena_strdup(em->arena, sb_str(&sb));
 	sb_fini(&sb);
 	return r;
 }
@@ -224,10 +233,11 @@ static const char *ex_stat_ref(struct emitter *em, struct expr *e, const struct 
 	return "NULL";
 }
 
-static int add_format(struct emitter *em, const char *raw)
+int add_format(struct emitter *em, const char *raw)
 {
-	sb_printf(&em->formats, "\t%s,\n", c_string(em, raw, strlen(raw)));
-	return em->nformats++;
+	struct translation_tables *t = em->tables;
+	sb_printf(&t->formats, "\t%s,\n", c_string(em, raw, strlen(raw)));
+	return t->nformats++;
 }
 
 /* The args array of a print: "(struct stp_arg[]){...}". */
@@ -255,13 +265,15 @@ static const char *ex_args(struct emitter *em, struct vec *list, size_t first, i
 			  vals[i]);
 	}
 	sb_puts(&sb, "})");
-	const char *r = arena_strdup(&em->arena, sb_str(&sb));
+	const char *r = arena_strdup(em->arena, sb_str(&sb));
 	sb_fini(&sb);
 	return r;
 }
 
 static const char *ex_print(struct emitter *em, struct expr *e)
 {
+	if (em->bpf)
+		return bpf_print(em, e);
 	const char *name = e->str;
 	bool to_string = name[0] == 's';
 	const char *base = to_string ? name + 1 : name;
@@ -319,6 +331,8 @@ static const char *ex_call(struct emitter *em, struct expr *e)
 			later |= has_side_effects(e->list.items[j]);
 		vals[i] = ex_stable(em, e->list.items[i], later);
 	}
+	if (em->bpf)
+		return bpf_call(em, e, vals, n);
 	struct strbuf sb;
 	sb_init(&sb);
 	const char *r;
@@ -338,7 +352,7 @@ static const char *ex_call(struct emitter *em, struct expr *e)
 	emit(em, "%s", sb_str(&sb));
 	/* `next` in the callee passes the call to the next overload */
 	for (const struct efunction *o = f->overload_next; o; o = o->overload_next) {
-		emit(em, "\tif (c->last_error == stp_next) {\n\tc->last_error = NULL;\n");
+		emit(em, "\tif (c->last_error == stp_next) {\n\tstp_clear_error(c);\n");
 		char *call = xstrdup(sb_str(&sb));
 		char *p = strstr(call, fmt_str(em, "f%d(", f->index));
 		struct strbuf nb;
@@ -350,8 +364,8 @@ static const char *ex_call(struct emitter *em, struct expr *e)
 		free(call);
 	}
 	emit(em,
-	     "\tif (STP_UNLIKELY(c->last_error == stp_next)) stp_fail(c, \"all functions "
-	     "exhausted\", %s);\n",
+	     "\tif (STP_UNLIKELY(c->last_error == stp_next)) stp_fail(c, STP_MSG_EXHAUSTED, "
+	     "%s);\n",
 	     where(em, e->tok));
 	sb_fini(&sb);
 	check_error(em);
@@ -390,7 +404,9 @@ static void store(struct emitter *em, struct expr *lv, const char *v, const char
 	const struct symbol *sym = lv->sym;
 	if (!sym)
 		return;
-	if (lv->kind == EXPR_INDEX) {
+	if (lv->kind == EXPR_INDEX && em->bpf) {
+		bpf_store(em, lv, v, keys);
+	} else if (lv->kind == EXPR_INDEX) {
 		emit(em, "\tstp_map_set_%c(c, g%d, %s, %s, %s);\n",
 		     sym->type == TYPE_STRING ? 's' : 'l', sym->index, keys, v,
 		     where(em, lv->a->tok));
@@ -406,6 +422,8 @@ static void store(struct emitter *em, struct expr *lv, const char *v, const char
 static const char *load(struct emitter *em, struct expr *lv, const char *keys)
 {
 	const struct symbol *sym = lv->sym;
+	if (lv->kind == EXPR_INDEX && em->bpf)
+		return bpf_load(em, lv, keys);
 	if (lv->kind == EXPR_INDEX)
 		return fmt_str(em, "stp_map_get_%c(g%d, %s)", sym->type == TYPE_STRING ? 's' : 'l',
 			       sym->index, keys);
@@ -418,6 +436,29 @@ static const char *lvalue_keys(struct emitter *em, struct expr *lv)
 	return lv->kind == EXPR_INDEX ? ex_keys(em, &lv->list, lv->sym) : NULL;
 }
 
+/* lv += v where lv may be changed by other CPUs at once: a shared scalar,
+ * or a BPF array element.  The new value (post: the old one). */
+static const char *atomic_add(struct emitter *em, struct expr *lv, const char *keys, const char *v,
+			      bool negate, bool post)
+{
+	if (lv->kind == EXPR_INDEX)
+		return bpf_compound(em, lv, keys, v, negate, post);
+	const char *t = new_temp(em, TYPE_LONG);
+	const char *d = negate ? fmt_str(em, "stp_neg(%s)", v) : v;
+	emit(em, "\t%s = (int64_t)__sync_fetch_and_add(&%s, %s);\n", t, sym_name(em, lv->sym), d);
+	if (!post)
+		emit(em, "\t%s = stp_add(%s, %s);\n", t, t, d);
+	return t;
+}
+
+/* Whether lv += v goes through atomic_add. */
+static bool wants_atomic(const struct emitter *em, const struct expr *lv)
+{
+	if (is_shared_long(lv))
+		return true;
+	return em->bpf && lv->kind == EXPR_INDEX && lv->sym && lv->sym->type == TYPE_LONG;
+}
+
 static const char *ex_assign(struct emitter *em, struct expr *e)
 {
 	struct expr *lv = e->a;
@@ -428,7 +469,9 @@ static const char *ex_assign(struct emitter *em, struct expr *e)
 	const char *keys = lvalue_keys(em, lv);
 	if (strcmp(op, "<<<") == 0) {
 		const char *v = ex(em, e->b);
-		if (lv->kind == EXPR_INDEX) {
+		if (em->bpf) {
+			bpf_stat_add(em, lv, keys, v);
+		} else if (lv->kind == EXPR_INDEX) {
 			emit(em, "\tstp_map_stat_add(c, g%d, %s, %s, %s);\n", sym->index, keys, v,
 			     where(em, lv->a->tok));
 			check_error(em);
@@ -439,6 +482,8 @@ static const char *ex_assign(struct emitter *em, struct expr *e)
 	}
 	bool str = sym->type == TYPE_STRING;
 	const char *v = ex(em, e->b);
+	if ((strcmp(op, "+=") == 0 || strcmp(op, "-=") == 0) && wants_atomic(em, lv))
+		return atomic_add(em, lv, keys, v, op[0] == '-', false);
 	const char *t = new_temp(em, str ? TYPE_STRING : TYPE_LONG);
 	if (strcmp(op, "=") == 0) {
 		if (str)
@@ -464,10 +509,13 @@ static const char *ex_incdec(struct emitter *em, struct expr *e, bool post)
 	if (!lv->sym)
 		return "0";
 	const char *keys = lvalue_keys(em, lv);
+	bool dec = strcmp(e->op, "--") == 0;
+	if (wants_atomic(em, lv))
+		return atomic_add(em, lv, keys, "1", dec, post);
 	const char *old = new_temp(em, TYPE_LONG);
 	const char *nv = new_temp(em, TYPE_LONG);
 	emit(em, "\t%s = %s;\n", old, load(em, lv, keys));
-	emit(em, "\t%s = stp_%s(%s, 1);\n", nv, strcmp(e->op, "++") == 0 ? "add" : "sub", old);
+	emit(em, "\t%s = stp_%s(%s, 1);\n", nv, dec ? "sub" : "add", old);
 	store(em, lv, nv, keys);
 	return post ? old : nv;
 }
@@ -499,7 +547,7 @@ static const char *ex_ternary(struct emitter *em, struct expr *e)
 	return t;
 }
 
-static const char *stat_op_name(const char *op)
+const char *stat_op_name(const char *op)
 {
 	if (strcmp(op, "@count") == 0)
 		return "STP_COUNT";
@@ -514,7 +562,7 @@ static const char *stat_op_name(const char *op)
 	return "STP_VARIANCE";
 }
 
-static const char *ex(struct emitter *em, struct expr *e)
+const char *ex(struct emitter *em, struct expr *e)
 {
 	if (!e)
 		return "0";
@@ -529,12 +577,16 @@ static const char *ex(struct emitter *em, struct expr *e)
 		return "0";
 	case EXPR_EMBEDDED:
 		return fmt_str(em, "((int64_t)(%s))", e->str);
+	case EXPR_CONTEXT:
+		return em->bpf ? bpf_context(em, e) : "0";
 	case EXPR_SYMBOL:
 		if (!e->sym)
 			return "0";
 		return sym_name(em, e->sym);
 	case EXPR_INDEX: {
 		if (e->a->kind == EXPR_HIST) {
+			if (em->bpf)
+				return "0"; /* refused by pass 2 */
 			const struct symbol *sym;
 			const char *ref = ex_stat_ref(em, e->a->a, &sym);
 			const char *i = ex(em, e->list.items[0]);
@@ -547,6 +599,8 @@ static const char *ex(struct emitter *em, struct expr *e)
 		}
 		if (!e->sym)
 			return "0";
+		if (em->bpf)
+			return bpf_index(em, e);
 		const char *keys = ex_keys(em, &e->list, e->sym);
 		if (e->sym->type == TYPE_STRING) {
 			const char *t = new_temp(em, TYPE_STRING);
@@ -561,6 +615,8 @@ static const char *ex(struct emitter *em, struct expr *e)
 	case EXPR_IN: {
 		if (!e->sym)
 			return "0";
+		if (em->bpf)
+			return bpf_in(em, e);
 		const char *keys = ex_keys(em, &e->list, e->sym);
 		const char *t = new_temp(em, TYPE_LONG);
 		emit(em, "\t%s = stp_map_exists(g%d, %s);\n", t, e->sym->index, keys);
@@ -577,7 +633,7 @@ static const char *ex(struct emitter *em, struct expr *e)
 		const char *a = ex_stable(em, e->a, has_side_effects(e->b));
 		const char *b = ex(em, e->b);
 		if (e->a->type == TYPE_STRING)
-			return fmt_str(em, "((int64_t)(strcmp(%s, %s) %s 0))", a, b, e->op);
+			return fmt_str(em, "((int64_t)(stp_strcmp(%s, %s) %s 0))", a, b, e->op);
 		return fmt_str(em, "((int64_t)((%s) %s (%s)))", a, e->op, b);
 	}
 	case EXPR_CONCAT: {
@@ -588,6 +644,8 @@ static const char *ex(struct emitter *em, struct expr *e)
 		return t;
 	}
 	case EXPR_REGEX: {
+		if (em->bpf)
+			return "0"; /* refused by pass 2 */
 		const char *a = ex(em, e->a);
 		const char *t = new_temp(em, TYPE_LONG);
 		emit(em, "\t%s = stp_regex_match(c, %s, %s, %s);\n", t, a,
@@ -620,6 +678,8 @@ static const char *ex(struct emitter *em, struct expr *e)
 	case EXPR_PRINT:
 		return ex_print(em, e);
 	case EXPR_STAT: {
+		if (em->bpf)
+			return "0"; /* refused by pass 2 */
 		const struct symbol *sym;
 		const char *ref = ex_stat_ref(em, e->a, &sym);
 		const char *t = new_temp(em, TYPE_LONG);
@@ -636,13 +696,11 @@ static const char *ex(struct emitter *em, struct expr *e)
 
 /* ---- statements ---- */
 
-static void st(struct emitter *em, struct stmt *s);
-
-static void count_action(struct emitter *em, const struct token *tok)
+void count_action(struct emitter *em, const struct token *tok)
 {
 	emit(em,
-	     "\tif (STP_UNLIKELY(--c->actionremaining < 0)) { stp_fail(c, \"MAXACTION "
-	     "exceeded\", %s); goto %s; }\n",
+	     "\tif (STP_UNLIKELY(--c->actionremaining < 0)) { stp_fail(c, STP_MSG_MAXACTION, "
+	     "%s); goto %s; }\n",
 	     where(em, tok), em->err_label);
 }
 
@@ -654,7 +712,7 @@ static void st_foreach_hist(struct emitter *em, struct stmt *s)
 	if (!sym)
 		return;
 	int nb = stat_buckets(&sym->stat);
-	int n = em->nlabels++;
+	int n = (*em->nlabels)++;
 	emit(em, "\tfor (int64_t b%d = 0; b%d < %d; b%d++) {\n", n, n, nb < 0 ? 0 : nb, n);
 	if (s->keys.len && ((struct expr *)s->keys.items[0])->sym)
 		emit(em, "\t%s = b%d;\n", sym_name(em, ((struct expr *)s->keys.items[0])->sym), n);
@@ -672,7 +730,11 @@ static void st_foreach(struct emitter *em, struct stmt *s)
 		st_foreach_hist(em, s);
 		return;
 	}
-	const struct symbol *sym = arr->kind == EXPR_INDEX ? arr->sym : arr->sym;
+	if (em->bpf) {
+		bpf_foreach(em, s);
+		return;
+	}
+	const struct symbol *sym = arr->sym;
 	if (!sym)
 		return;
 	int column = s->sort_key < 0 ? 0 : s->sort_key;
@@ -688,7 +750,7 @@ static void st_foreach(struct emitter *em, struct stmt *s)
 				fixed[i] = ex_stable(em, k, true);
 		}
 	}
-	int n = em->nlabels++;
+	int n = (*em->nlabels)++;
 	emit(em, "\t{\n\tstruct stp_iter *it%d = stp_iter_start(c, g%d, %d, %d, %s, %s, %s);\n", n,
 	     sym->index, column, dir, agg, s->limit ? "true" : "false", limit);
 	emit(em, "\twhile (stp_iter_next(it%d)) {\n", n);
@@ -721,10 +783,13 @@ static void st_foreach(struct emitter *em, struct stmt *s)
 			emit(em, "\t%s = stp_iter_val_l(it%d);\n", sym_name(em, s->value->sym), n);
 	}
 	const char *saved = em->cont_label;
+	const char *saved_break = em->break_stmt;
 	em->cont_label = fmt_str(em, "cont%d", n);
+	em->break_stmt = "break;";
 	st(em, s->body);
 	emit(em, "\t%s: ;\n\t}\n\tstp_iter_end(c, it%d);\n\t}\n", em->cont_label, n);
 	em->cont_label = saved;
+	em->break_stmt = saved_break;
 }
 
 static void st_delete(struct emitter *em, struct stmt *s)
@@ -733,6 +798,10 @@ static void st_delete(struct emitter *em, struct stmt *s)
 	const struct symbol *sym = e->sym;
 	if (!sym)
 		return;
+	if (em->bpf && (e->kind == EXPR_INDEX || sym->arity > 0 || sym->type == TYPE_STATS)) {
+		bpf_delete(em, s);
+		return;
+	}
 	if (e->kind == EXPR_INDEX) {
 		const char *keys = ex_keys(em, &e->list, sym);
 		emit(em, "\tstp_map_delete(g%d, %s);\n", sym->index, keys);
@@ -758,25 +827,72 @@ static void st_try(struct emitter *em, struct stmt *s)
 	em->err_label = saved;
 	emit(em, "\tgoto %s;\n\t}\n%s:\n", end_label, catch_label);
 	if (s->value && s->value->sym)
-		emit(em, "\tstp_scpy(%s, c->last_error);\n", sym_name(em, s->value->sym));
-	emit(em, "\tc->last_error = NULL;\n\tc->last_stmt = NULL;\n");
+		emit(em, "\tstp_catch(c, %s);\n", sym_name(em, s->value->sym));
+	emit(em, "\tstp_clear_error(c);\n");
 	st(em, s->other);
 	emit(em, "%s: ;\n", end_label);
 }
 
-static bool is_empty(const struct stmt *s)
+bool is_empty_stmt(const struct stmt *s)
 {
 	if (!s || s->kind == STMT_NULL)
 		return true;
 	if (s->kind != STMT_BLOCK)
 		return false;
 	vec_foreach(&s->stmts, i)
-		if (!is_empty(s->stmts.items[i]))
+		if (!is_empty_stmt(s->stmts.items[i]))
 			return false;
 	return true;
 }
 
-static void st(struct emitter *em, struct stmt *s)
+static void st_for(struct emitter *em, struct stmt *s)
+{
+	emit(em, "\t{\n");
+	if (s->init)
+		emit(em, "\t(void)%s;\n", ex(em, s->init));
+	if (em->bpf) {
+		bpf_for(em, s);
+		emit(em, "\t}\n");
+		return;
+	}
+	const char *saved = em->cont_label;
+	const char *saved_break = em->break_stmt;
+	em->cont_label = new_label(em, "cont");
+	em->break_stmt = "break;";
+	const char *cont = em->cont_label;
+	emit(em, "\tfor (;;) {\n");
+	/* the original counts the statements run; a loop whose body has
+	 * none still counts each turn, at the loop */
+	if (is_empty_stmt(s->body))
+		count_action(em, s->tok);
+	if (s->expr) {
+		const char *cond = ex(em, s->expr);
+		emit(em, "\tif (!(%s)) break;\n", cond);
+	}
+	st(em, s->body);
+	emit(em, "\t%s: ;\n", cont);
+	em->cont_label = saved;
+	em->break_stmt = saved_break;
+	if (s->step)
+		emit(em, "\t(void)%s;\n", ex(em, s->step));
+	emit(em, "\t}\n\t}\n");
+}
+
+/* return [v]: the value into the function's result, then its end. */
+static void st_return(struct emitter *em, struct stmt *s)
+{
+	if (s->expr && em->fn) {
+		const char *v = ex(em, s->expr);
+		const char *ret = em->bpf ? "F->ret" : "ret";
+		if (em->fn->type == TYPE_STRING)
+			emit(em, "\tstp_scpy(%s, %s);\n", ret, v);
+		else
+			emit(em, "\t%s = %s;\n", ret, v);
+	}
+	emit(em, "\tgoto %s;\n", em->ret_label);
+}
+
+void st(struct emitter *em, struct stmt *s)
 {
 	if (!s)
 		return;
@@ -808,55 +924,27 @@ static void st(struct emitter *em, struct stmt *s)
 		emit(em, "\t}\n\t}\n");
 		return;
 	}
-	case STMT_FOR: {
+	case STMT_FOR:
 		count_action(em, s->tok);
-		emit(em, "\t{\n");
-		if (s->init)
-			emit(em, "\t(void)%s;\n", ex(em, s->init));
-		const char *saved = em->cont_label;
-		em->cont_label = new_label(em, "cont");
-		const char *cont = em->cont_label;
-		emit(em, "\tfor (;;) {\n");
-		/* the original counts the statements run; a loop whose body has
-		 * none still counts each turn, at the loop */
-		if (is_empty(s->body))
-			count_action(em, s->tok);
-		if (s->expr) {
-			const char *cond = ex(em, s->expr);
-			emit(em, "\tif (!(%s)) break;\n", cond);
-		}
-		st(em, s->body);
-		emit(em, "\t%s: ;\n", cont);
-		em->cont_label = saved;
-		if (s->step)
-			emit(em, "\t(void)%s;\n", ex(em, s->step));
-		emit(em, "\t}\n\t}\n");
+		st_for(em, s);
 		return;
-	}
 	case STMT_FOREACH:
 		count_action(em, s->tok);
 		st_foreach(em, s);
 		return;
 	case STMT_RETURN:
 		count_action(em, s->tok);
-		if (s->expr && em->fn) {
-			const char *v = ex(em, s->expr);
-			if (em->fn->type == TYPE_STRING)
-				emit(em, "\tstp_scpy(ret, %s);\n", v);
-			else
-				emit(em, "\tret = %s;\n", v);
-		}
-		emit(em, "\tgoto out;\n");
+		st_return(em, s);
 		return;
 	case STMT_NEXT:
 		count_action(em, s->tok);
 		if (em->fn)
-			emit(em, "\tstp_fail(c, stp_next, NULL);\n");
-		emit(em, "\tgoto out;\n");
+			emit(em, "\tstp_fail(c, stp_next, STP_NOWHERE);\n");
+		emit(em, "\tgoto %s;\n", em->ret_label);
 		return;
 	case STMT_BREAK:
 		count_action(em, s->tok);
-		emit(em, em->cont_label ? "\tbreak;\n" : "\t;\n");
+		emit(em, "\t%s\n", em->break_stmt ? em->break_stmt : ";");
 		return;
 	case STMT_CONTINUE:
 		count_action(em, s->tok);
@@ -875,90 +963,13 @@ static void st(struct emitter *em, struct stmt *s)
 	}
 }
 
-/* ---- functions and probes ---- */
-
-static void number_symbols(struct vec *v)
+void number_symbols(struct vec *v)
 {
 	vec_foreach(v, i)
 		((struct symbol *)v->items[i])->index = (int)i;
 }
 
-static void declare_locals(struct emitter *em, struct strbuf *sb, const struct vec *locals)
-{
-	vec_foreach(locals, i) {
-		const struct symbol *l = locals->items[i];
-		if (l->type == TYPE_STRING)
-			sb_printf(sb, "\tchar l%zu[MAXSTRINGLEN]; /* %s */\n\tl%zu[0] = 0;\n", i,
-				  l->name, i);
-		else
-			sb_printf(sb, "\tint64_t l%zu = 0; /* %s */\n", i, l->name);
-	}
-	(void)em;
-}
-
-static void signature(struct strbuf *sb, const struct efunction *f)
-{
-	const char *ret = f->type == TYPE_LONG ? "int64_t" : "void";
-	sb_printf(sb, "static %s f%d(struct stp_context *c", ret, f->index);
-	if (f->type == TYPE_STRING)
-		sb_puts(sb, ", char *ret");
-	vec_foreach(&f->params, i) {
-		const struct symbol *p = f->params.items[i];
-		if (p->type == TYPE_STRING)
-			sb_printf(sb, ", const char *p%zu", i);
-		else
-			sb_printf(sb, ", int64_t p%zu", i);
-	}
-	sb_puts(sb, ")");
-}
-
-/* The parameters as locals of the body: strings copied (they can be set). */
-static void copy_params(struct strbuf *sb, const struct efunction *f, const char *prefix)
-{
-	vec_foreach(&f->params, i) {
-		const struct symbol *p = f->params.items[i];
-		if (p->type == TYPE_STRING)
-			sb_printf(
-				sb,
-				"\tchar %s%zu[MAXSTRINGLEN]; /* %s */\n\tstp_scpy(%s%zu, p%zu);\n",
-				prefix, i, p->name, prefix, i, i);
-		else
-			sb_printf(sb, "\tint64_t %s%zu = p%zu; /* %s */\n", prefix, i, i, p->name);
-	}
-}
-
-static void emit_embedded_function(struct emitter *em, struct strbuf *out,
-				   const struct efunction *f)
-{
-	signature(out, f);
-	sb_puts(out, "\n{\n");
-	if (f->type == TYPE_LONG)
-		sb_puts(out, "\tint64_t ret = 0;\n");
-	copy_params(out, f, "a");
-	vec_foreach(&f->params, i) {
-		const struct symbol *p = f->params.items[i];
-		sb_printf(out, "#define STAP_ARG_%s (a%zu)\n", p->name, i);
-	}
-	sb_puts(out,
-		"#define STAP_RETVALUE ret\n"
-		"#define STAP_RETURN(v) do { STAP_RETVALUE = (v); goto out; } while (0)\n"
-		"#define STAP_ERROR(...) do { snprintf(c->error_buf, MAXSTRINGLEN, __VA_ARGS__); "
-		"stp_fail(c, c->error_buf, NULL); goto out; } while (0)\n"
-		"#define CONTEXT c\n\t{\n");
-	sb_puts(out, f->decl->code->text);
-	sb_puts(out, "\n\t}\n\tgoto out;\nout:\n");
-	vec_foreach(&f->params, i) {
-		const struct symbol *p = f->params.items[i];
-		sb_printf(out, "#undef STAP_ARG_%s\n", p->name);
-	}
-	sb_puts(out,
-		"#undef STAP_RETVALUE\n#undef STAP_RETURN\n#undef STAP_ERROR\n#undef CONTEXT\n");
-	sb_puts(out, f->type == TYPE_LONG ? "\treturn ret;\n}\n\n" : "\treturn;\n}\n\n");
-	(void)em;
-}
-
-static void emit_body(struct emitter *em, struct strbuf *out, struct stmt *body,
-		      const char *prologue)
+void emit_body(struct emitter *em, struct strbuf *out, struct stmt *body, const char *prologue)
 {
 	struct strbuf code;
 	sb_init(&code);
@@ -966,242 +977,13 @@ static void emit_body(struct emitter *em, struct strbuf *out, struct stmt *body,
 	em->out = &code;
 	em->ntemps = 0;
 	em->err_label = "out";
+	em->ret_label = "out";
 	em->cont_label = NULL;
+	em->break_stmt = NULL;
 	st(em, body);
 	sb_puts(out, sb_str(&em->decls));
 	sb_puts(out, prologue);
 	sb_puts(out, sb_str(&code));
 	sb_fini(&code);
 	sb_fini(&em->decls);
-}
-
-static void emit_function(struct emitter *em, struct strbuf *out, const struct efunction *f)
-{
-	if (!f->decl->body) {
-		emit_embedded_function(em, out, f);
-		return;
-	}
-	number_symbols((struct vec *)&f->params);
-	number_symbols((struct vec *)&f->locals);
-	signature(out, f);
-	sb_printf(out, " /* %s */\n{\n", f->name);
-	if (f->type == TYPE_LONG)
-		sb_puts(out, "\tint64_t ret = 0;\n");
-	else if (f->type == TYPE_STRING)
-		sb_puts(out, "\tret[0] = 0;\n");
-	copy_params(out, f, "a");
-	declare_locals(em, out, &f->locals);
-	struct strbuf pro;
-	sb_init(&pro);
-	sb_printf(&pro,
-		  "\tif (STP_UNLIKELY(++c->nesting > MAXNESTING)) { stp_fail(c, \"MAXNESTING "
-		  "exceeded\", %s); goto out; }\n",
-		  where(em, f->decl->tok));
-	em->fn = f;
-	emit_body(em, out, f->decl->body, sb_str(&pro));
-	em->fn = NULL;
-	sb_fini(&pro);
-	sb_puts(out, "\tgoto out;\nout:\n\tc->nesting--;\n");
-	sb_puts(out, f->type == TYPE_LONG ? "\treturn ret;\n}\n\n" : "\treturn;\n}\n\n");
-}
-
-static void emit_probe(struct emitter *em, struct strbuf *out, struct eprobe *p)
-{
-	number_symbols(&p->locals);
-	sb_printf(out, "static void probe%d(struct stp_context *c) /* %s */\n{\n", p->index, p->pp);
-	declare_locals(em, out, &p->locals);
-	/* a condition is a guard at the top of the body (pass 2) */
-	struct stmt *body = p->body;
-	emit_body(em, out, body, "");
-	sb_puts(out, "\tgoto out;\nout:\n\treturn;\n}\n\n");
-}
-
-/* A global's initial value: a literal, maybe negated. */
-static const char *init_value(struct emitter *em, const struct expr *e, bool *is_string)
-{
-	*is_string = false;
-	if (!e)
-		return NULL;
-	if (e->kind == EXPR_STRING) {
-		*is_string = true;
-		return script_string(em, e->str);
-	}
-	if (e->kind == EXPR_NUMBER)
-		return fmt_str(em, "INT64_C(%lld)", e->num);
-	if (e->kind == EXPR_UNARY && e->a && e->a->kind == EXPR_NUMBER)
-		return fmt_str(em, "stp_neg(INT64_C(%lld))", e->a->num);
-	return NULL;
-}
-
-static void emit_globals(struct emitter *em, struct strbuf *out, struct strbuf *init,
-			 struct strbuf *fini, struct strbuf *table)
-{
-	vec_foreach(&em->e->globals, i) {
-		struct symbol *g = em->e->globals.items[i];
-		g->index = (int)i;
-		if (g->type == TYPE_STATS || g->arity > 0)
-			sb_printf(out,
-				  "static const struct stp_stat_params g%zu_p = {%d, %d, %d, %d, "
-				  "%d};\n",
-				  i, g->stat.kind, g->stat.start, g->stat.stop, g->stat.step,
-				  g->stat.shift);
-		if (g->arity > 0) {
-			char kt[ELAB_MAX_KEYS + 1];
-			for (int k = 0; k < g->arity && k < ELAB_MAX_KEYS; k++)
-				kt[k] = g->keys[k] == TYPE_STRING ? 's' : 'l';
-			kt[g->arity < ELAB_MAX_KEYS ? g->arity : ELAB_MAX_KEYS] = 0;
-			sb_printf(out, "static struct stp_map *g%zu; /* %s */\n", i, g->name);
-			sb_printf(init,
-				  "\tg%zu = stp_map_new(\"%s\", %s, &g%zu_p, %lld, %s);\n\tif "
-				  "(!g%zu) "
-				  "return -12;\n",
-				  i, kt,
-				  g->type == TYPE_STRING  ? "STP_TSTRING"
-				  : g->type == TYPE_STATS ? "STP_TSTATS"
-							  : "STP_TLONG",
-				  i, g->decl ? g->decl->size : 0LL,
-				  g->decl && g->decl->wrap ? "true" : "false", i);
-			sb_printf(fini, "\tg%zu = NULL;\n", i);
-			continue;
-		}
-		if (g->type == TYPE_STATS) {
-			sb_printf(out, "static struct stp_stat *g%zu; /* %s */\n", i, g->name);
-			sb_printf(init,
-				  "\tg%zu = stp_stat_new(&g%zu_p);\n\tif (!g%zu) return -12;\n", i,
-				  i, i);
-			sb_printf(fini, "\tg%zu = NULL;\n", i);
-			continue;
-		}
-		bool is_string;
-		const char *v = init_value(em, g->decl ? g->decl->init : NULL, &is_string);
-		if (g->type == TYPE_STRING) {
-			sb_printf(out, "static char g%zu[MAXSTRINGLEN]; /* %s */\n", i, g->name);
-			sb_printf(init, "\tstp_scpy(g%zu, %s);\n", i, v && is_string ? v : "\"\"");
-		} else {
-			sb_printf(out, "static int64_t g%zu; /* %s */\n", i, g->name);
-			sb_printf(init, "\tg%zu = %s;\n", i, v && !is_string ? v : "0");
-		}
-		sb_printf(table, "\t{\"%s\", %s, %sg%zu},\n", g->name,
-			  g->type == TYPE_STRING ? "STP_TSTRING" : "STP_TLONG",
-			  g->type == TYPE_STRING ? "" : "&", i);
-	}
-}
-
-static int limit_define(const struct session *s, const char *name)
-{
-	vec_foreach(&s->defines, i) {
-		const char *d = s->defines.items[i];
-		size_t n = strlen(name);
-		if (strncmp(d, name, n) == 0 && (d[n] == '=' || d[n] == 0))
-			return 1;
-	}
-	return 0;
-}
-
-char *translate(const struct session *s, const struct elab *e)
-{
-	struct emitter em = {.s = s, .e = e};
-	arena_init(&em.arena);
-	sb_init(&em.formats);
-	struct strbuf out, globals, init, fini, gtable, funcs, probes;
-	sb_init(&out);
-	sb_init(&globals);
-	sb_init(&init);
-	sb_init(&fini);
-	sb_init(&gtable);
-	sb_init(&funcs);
-	sb_init(&probes);
-
-	sb_puts(&out, "/* generated by stap (stap on eBPF), host target */\n");
-	(void)limit_define;
-	sb_puts(&out, "#include <stdio.h>\n#include <stdlib.h>\n#include \"stp_host.h\"\n\n");
-	sb_puts(&out, "/* what `next` in a function leaves in c->last_error */\n"
-		      "static const char stp_next[] = \"next\";\n\n");
-	vec_foreach(&e->embeds, i) {
-		const struct token *t = e->embeds.items[i];
-		sb_printf(&out, "%s\n", t->text);
-	}
-	emit_globals(&em, &globals, &init, &fini, &gtable);
-	sb_puts(&out, sb_str(&globals));
-	sb_putc(&out, '\n');
-	vec_foreach(&e->functions, i) {
-		const struct efunction *f = e->functions.items[i];
-		signature(&out, f);
-		sb_puts(&out, ";\n");
-	}
-	vec_foreach(&e->functions, i)
-		emit_function(&em, &funcs, e->functions.items[i]);
-	vec_foreach(&e->probes, i) {
-		struct eprobe *p = e->probes.items[i];
-		if (p->kind != PROBE_NEVER && !p->elided)
-			emit_probe(&em, &probes, p);
-	}
-	sb_putc(&out, '\n');
-	sb_puts(&out, sb_str(&funcs));
-	sb_puts(&out, sb_str(&probes));
-	sb_printf(&out, "static const char *const stp_formats[] = {\n%s\tNULL\n};\n\n",
-		  sb_str(&em.formats));
-	sb_puts(&out, "static const struct stp_probe stp_probes[] = {\n");
-	int nprobes = 0;
-	vec_foreach(&e->probes, i) {
-		const struct eprobe *p = e->probes.items[i];
-		static const char *const kinds[] = {
-			[PROBE_BEGIN] = "STP_PROBE_BEGIN",
-			[PROBE_END] = "STP_PROBE_END",
-			[PROBE_ERROR] = "STP_PROBE_ERROR",
-			[PROBE_TIMER] = "STP_PROBE_TIMER",
-		};
-		if (p->kind == PROBE_NEVER || p->elided)
-			continue;
-		sb_printf(
-			&out, "\t{%s, INT64_C(%lld), INT64_C(%lld), INT64_C(%lld), %s, probe%d},\n",
-			kinds[p->kind], (long long)p->seq, (long long)p->interval_ns,
-			(long long)p->randomize_ns, c_string(&em, p->pp, strlen(p->pp)), p->index);
-		nprobes++;
-	}
-	sb_puts(&out, "\t{0}\n};\n\n");
-	sb_printf(&out, "static const struct stp_global stp_globals[] = {\n%s\t{0}\n};\n\n",
-		  sb_str(&gtable));
-	sb_printf(&out,
-		  "static int stp_init(struct stp_context *c)\n{\n\t(void)c;\n%s\treturn 0;\n}\n\n",
-		  sb_str(&init));
-	sb_printf(&out, "static void stp_fini(void)\n{\n%s}\n\n", sb_str(&fini));
-	int nglobals = 0;
-	for (const char *p = sb_str(&gtable); (p = strchr(p, '{')); p++)
-		nglobals++;
-	sb_printf(&out,
-		  "const struct stp_module stp_module_desc = {\n"
-		  "\t.abi = STP_ABI_VERSION,\n"
-		  "\t.maxstringlen = MAXSTRINGLEN,\n"
-		  "\t.maxaction = MAXACTION,\n"
-		  "\t.maxaction_interruptible = MAXACTION_INTERRUPTIBLE,\n"
-		  "\t.maxnesting = MAXNESTING,\n"
-		  "\t.maxerrors = MAXERRORS,\n"
-		  "\t.maxskipped = MAXSKIPPED,\n"
-		  "\t.maxmapentries = MAXMAPENTRIES,\n"
-		  "\t.hist_width = HIST_WIDTH,\n"
-		  "\t.hist_elision = HIST_ELISION,\n"
-		  "\t.formats = stp_formats,\n"
-		  "\t.nformats = %d,\n"
-		  "\t.probes = stp_probes,\n"
-		  "\t.nprobes = %d,\n"
-		  "\t.globals = stp_globals,\n"
-		  "\t.nglobals = %d,\n"
-		  "\t.init = stp_init,\n"
-		  "\t.fini = stp_fini,\n"
-		  "\t.suppress_handler_errors = %s,\n"
-		  "};\n",
-		  em.nformats, nprobes, nglobals, s->suppress_handler_errors ? "true" : "false");
-
-	char *r = xstrdup(sb_str(&out));
-	sb_fini(&out);
-	sb_fini(&globals);
-	sb_fini(&init);
-	sb_fini(&fini);
-	sb_fini(&gtable);
-	sb_fini(&funcs);
-	sb_fini(&probes);
-	sb_fini(&em.formats);
-	arena_fini(&em.arena);
-	return r;
 }

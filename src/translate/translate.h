@@ -1,9 +1,9 @@
 /*
  * Pass 3: translate the elaborated program to C.  One emitter walks the
- * annotated AST; what differs between targets (where frames live, how
- * output leaves a handler) goes through the runtime header the generated C
- * includes.  This issue's target is the host (runtime/include/stp_host.h):
- * handlers that run in user space, loaded as a shared object.
+ * annotated AST for two targets: the host (runtime/include/stp_host.h:
+ * handlers that run in user space, loaded as a shared object) and BPF
+ * (runtime/include/stp_bpf.h: handlers of kernel probes, compiled by
+ * clang -target bpf and embedded in the host module by pass 4).
  */
 #ifndef STAP_TRANSLATE_H
 #define STAP_TRANSLATE_H
@@ -12,7 +12,12 @@
 
 struct session;
 
-/* The module's C source, a heap string. */
-char *translate(const struct session *s, const struct elab *e);
+struct translation {
+	char *host; /* the module's C (heap) */
+	char *bpf;  /* the BPF program's C (heap), NULL without kernel probes */
+};
+
+void translate(const struct session *s, const struct elab *e, struct translation *out);
+void translation_fini(struct translation *t);
 
 #endif

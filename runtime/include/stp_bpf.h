@@ -1,0 +1,801 @@
+/*
+ * stp_bpf.h: what the generated C of the BPF target includes (compiled by
+ * `clang -O2 -target bpf`).  It gives kernel-side handlers the operations
+ * stp_host.h gives host handlers, under the same names where the emitter
+ * writes the same text for both (arithmetic, strings, errors), and the BPF
+ * forms of the rest (maps, statistics, records).
+ *
+ * Memory.  The BPF stack is 512 bytes, so strings never live there: each
+ * CPU has a scratch area (an array map indexed by CPU) holding the error
+ * buffer, the record being built and the frames of the handler and the
+ * functions it calls.  A frame is a struct of the function's locals and
+ * string temporaries; a callee's frame follows its caller's.  Every string
+ * is a full MAXSTRINGLEN buffer (a frame slot, a map value, a padded
+ * literal in .rodata), which lets the string operations be BPF global
+ * functions, verified once whatever the number of call sites.
+ *
+ * Output and control go to user space through one ring buffer as records
+ * (struct stp_rec_hdr and what follows): printf arguments, errors, exit(),
+ * warnings, system() commands.  Records are written without waking the
+ * reader until enough bytes are pending; the reader also polls.
+ *
+ * The generated file may define, before including this header: STP_REC_MAX
+ * (a power of two, the largest record) and STP_ZERO_SIZE; after it: the
+ * shared globals (struct stp_shared stp_shared in .data), the maps and the
+ * scratch map.
+ */
+#ifndef STP_BPF_H
+#define STP_BPF_H
+
+#include <linux/bpf.h>
+#include <linux/types.h>
+
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+typedef __s8 int8_t;
+typedef __u8 uint8_t;
+typedef __s16 int16_t;
+typedef __u16 uint16_t;
+typedef __s32 int32_t;
+typedef __u32 uint32_t;
+typedef __s64 int64_t;
+typedef __u64 uint64_t;
+typedef _Bool bool;
+#define true  1
+#define false 0
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+#define INT64_C(v)  v##LL
+#define INT64_MIN   (-9223372036854775807LL - 1)
+#define INT64_MAX   9223372036854775807LL
+#define UINT64_C(v) v##ULL
+
+#ifndef MAXSTRINGLEN
+#define MAXSTRINGLEN 512
+#endif
+#ifndef MAXACTION
+#define MAXACTION 1000
+#endif
+#ifndef MAXNESTING
+#define MAXNESTING 10
+#endif
+#ifndef MAXERRORS
+#define MAXERRORS 0
+#endif
+#ifndef MAXMAPENTRIES
+#define MAXMAPENTRIES 2048
+#endif
+#ifndef STP_REC_MAX
+#define STP_REC_MAX 4096
+#endif
+/* Pending bytes in the ring buffer that make a record wake the reader. */
+#ifndef STP_WAKEUP_BYTES
+#define STP_WAKEUP_BYTES (64 * 1024)
+#endif
+
+#define STP_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define STP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define STP_INLINE      static __attribute__((always_inline)) inline
+#define STP_GLOBAL      __attribute__((noinline))
+#define STP_MAX(a, b)   ((a) > (b) ? (a) : (b))
+
+/* ---- what BPF and the runtime share (the runtime has copies: keep them
+ * in step with src/runtime/bpf.h) ---- */
+
+enum stp_state {
+	STP_STARTING = 0, /* begin probes run; kernel handlers do nothing yet */
+	STP_RUNNING = 1,
+	STP_STOPPING = 2, /* exit(), errors, a signal: handlers do nothing */
+};
+
+/* The first member of the shared globals (.data). */
+struct stp_rt_shared {
+	int64_t state;
+	int64_t lost;         /* records the ring buffer had no room for */
+	int64_t errors;       /* errors kernel handlers hit */
+	int64_t realtime_off; /* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
+	int64_t target;       /* target() */
+	int64_t jiffies_addr; /* the kernel's jiffies, from kallsyms */
+	int64_t nr_cpus;
+	int64_t reserved[9];
+};
+
+enum stp_rec_type {
+	STP_REC_PRINT = 1, /* id: the print site; then its arguments */
+	STP_REC_ERROR,     /* id: STP_E_*; then struct stp_rec_error, a message */
+	STP_REC_EXIT,
+	STP_REC_WARN,   /* a message */
+	STP_REC_SYSTEM, /* a command */
+};
+
+struct stp_rec_hdr {
+	uint16_t type;
+	uint16_t pad;
+	uint32_t id;
+};
+
+struct stp_rec_error {
+	int32_t stmt; /* the location's index, -1: none */
+	int32_t arg;  /* STP_E_OVERFLOW: the array's declared size, 0 none */
+};
+
+/* Error codes; the runtime keeps their texts (the original's words). */
+enum stp_error_code {
+	STP_E_NONE,
+	STP_E_DIV0,       /* "division by 0" */
+	STP_E_MAXACTION,  /* "MAXACTION exceeded" */
+	STP_E_MAXNESTING, /* "MAXNESTING exceeded" */
+	STP_E_EXHAUSTED,  /* "all functions exhausted" */
+	STP_E_OVERFLOW,   /* "Array overflow, check ..." */
+	STP_E_MSG,        /* error(msg): the text is in the record */
+	STP_E_NEXT,       /* `next` in a function: not an error, a jump */
+	STP_E_EMPTY,      /* "empty aggregate" */
+	STP_E_FAULT,      /* "kernel read fault at 0x..." (text in the record) */
+};
+
+#define STP_MSG_DIV0       STP_E_DIV0
+#define STP_MSG_MAXACTION  STP_E_MAXACTION
+#define STP_MSG_MAXNESTING STP_E_MAXNESTING
+#define STP_MSG_EXHAUSTED  STP_E_EXHAUSTED
+#define STP_NOWHERE        (-1)
+#define stp_next           STP_E_NEXT
+
+/* ---- the scratch area and the context ---- */
+
+struct stp_str {
+	char s[MAXSTRINGLEN];
+};
+
+/* A string operation's destination: the verifier must see room for two
+ * strings after it, because a concatenation writes at a variable offset
+ * (the scratch area ends with that much slack). */
+struct stp_str2 {
+	char s[2 * MAXSTRINGLEN];
+};
+
+struct stp_scratch_hdr {
+	char errbuf[MAXSTRINGLEN];
+	char rec[STP_REC_MAX + MAXSTRINGLEN + 16];
+};
+
+/* A loop body's view of its function (see emit_bpf.c). */
+struct stp_context;
+struct stp_loop {
+	struct stp_context *c;
+	void *F;
+	int64_t limit; /* foreach ... limit N; -1 none */
+	int64_t count;
+	int32_t flow; /* out of the body: 1 an error, 2 return or next */
+};
+
+struct stp_context {
+	int32_t last_error; /* STP_E_*, 0: none */
+	int32_t last_stmt;  /* location index, -1: none */
+	int32_t err_arg;
+	int32_t nesting;
+	int64_t actionremaining;
+	int32_t probe; /* the probe's index */
+	int32_t pad;
+	void *ctx;                  /* the BPF program's context */
+	struct stp_scratch_hdr *S;  /* this CPU's scratch area, or NULL */
+};
+
+/* The ring buffer all records go through (size set by the runtime, -s). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 * 1024 * 1024);
+} stp_rb SEC(".maps");
+
+/* Zeros for new per-CPU statistics (their values are bigger than the stack). */
+#ifndef STP_ZERO_SIZE
+#define STP_ZERO_SIZE 1088
+#endif
+static const char stp_zero[STP_ZERO_SIZE];
+
+/* The runtime's part of the shared data, in its own section (the runtime
+ * mmaps it as the map ".data.stp"). */
+struct stp_rt_shared stp_rt SEC(".data.stp") = {0};
+#define stp_rt_ptr (&stp_rt)
+
+STP_INLINE void stp_fail(struct stp_context *c, int32_t code, int32_t stmt)
+{
+	c->last_error = code;
+	c->last_stmt = stmt;
+}
+
+STP_INLINE void stp_clear_error(struct stp_context *c)
+{
+	c->last_error = 0;
+	c->last_stmt = -1;
+}
+
+/* ---- records ---- */
+
+STP_INLINE uint64_t stp_wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&stp_rb, BPF_RB_AVAIL_DATA) >= STP_WAKEUP_BYTES
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
+}
+
+STP_INLINE void stp_rec_send(struct stp_rt_shared *rt, void *rec, uint32_t len, uint64_t flags)
+{
+	if (len > STP_REC_MAX)
+		len = STP_REC_MAX;
+	if (bpf_ringbuf_output(&stp_rb, rec, len, flags))
+		__sync_fetch_and_add(&rt->lost, 1);
+}
+
+/* A long at off (8-aligned); the next offset. */
+STP_INLINE uint32_t stp_rec_long(char *rec, uint32_t off, int64_t v)
+{
+	off &= STP_REC_MAX - 1;
+	*(int64_t *)(rec + off) = v;
+	return off + 8;
+}
+
+/* A string at off with its NUL, padded to 8; the next offset. */
+STP_INLINE uint32_t stp_rec_str(char *rec, uint32_t off, const char *s)
+{
+	off &= STP_REC_MAX - 1;
+	long n = bpf_probe_read_kernel_str(rec + off, MAXSTRINGLEN, s);
+	if (n <= 0) {
+		rec[off] = 0;
+		n = 1;
+	}
+	return off + (((uint32_t)n + 7) & ~7u);
+}
+
+STP_INLINE void stp_rec_start(char *rec, uint16_t type, uint32_t id)
+{
+	struct stp_rec_hdr *h = (struct stp_rec_hdr *)rec;
+	h->type = type;
+	h->pad = 0;
+	h->id = id;
+}
+
+/* A record of just a header and a message (or none), sent at once. */
+STP_INLINE void stp_send_text(struct stp_context *c, uint16_t type, const char *msg,
+			      uint64_t flags)
+{
+	if (!c->S) {
+		struct stp_rec_hdr h = {type, 0, 0};
+		stp_rec_send(stp_rt_ptr, &h, sizeof(h), flags);
+		return;
+	}
+	char *r = c->S->rec;
+	stp_rec_start(r, type, 0);
+	uint32_t off = 8;
+	if (msg)
+		off = stp_rec_str(r, off, msg);
+	stp_rec_send(stp_rt_ptr, r, off, flags);
+}
+
+/* At a handler's end: report its error to user space. */
+STP_INLINE void stp_report_error(struct stp_context *c)
+{
+	struct stp_rt_shared *rt = stp_rt_ptr;
+	if (c->last_error == STP_E_NEXT)
+		return;
+	int64_t n = __sync_fetch_and_add(&rt->errors, 1) + 1;
+	if (n > MAXERRORS)
+		rt->state = STP_STOPPING;
+	struct {
+		struct stp_rec_hdr h;
+		struct stp_rec_error e;
+	} small = {{STP_REC_ERROR, 0, (uint32_t)c->last_error}, {c->last_stmt, c->err_arg}};
+	if ((c->last_error == STP_E_MSG || c->last_error == STP_E_FAULT) && c->S) {
+		char *r = c->S->rec;
+		stp_rec_start(r, STP_REC_ERROR, (uint32_t)c->last_error);
+		*(struct stp_rec_error *)(r + 8) = small.e;
+		uint32_t off = stp_rec_str(r, 16, c->S->errbuf);
+		stp_rec_send(rt, r, off, BPF_RB_FORCE_WAKEUP);
+		return;
+	}
+	stp_rec_send(rt, &small, sizeof(small), BPF_RB_FORCE_WAKEUP);
+}
+
+/* ---- arithmetic with the original's rules (BPF has no signed division) ---- */
+
+#define stp_add(a, b) ((int64_t)((uint64_t)(a) + (uint64_t)(b)))
+#define stp_sub(a, b) ((int64_t)((uint64_t)(a) - (uint64_t)(b)))
+#define stp_mul(a, b) ((int64_t)((uint64_t)(a) * (uint64_t)(b)))
+#define stp_neg(a)    ((int64_t)(0 - (uint64_t)(a)))
+#define stp_shl(a, b) ((int64_t)((uint64_t)(a) << ((b) & 63)))
+#define stp_shr(a, b) ((int64_t)(a) >> ((b) & 63))
+
+/* a / b truncated toward zero, for b != 0 */
+STP_INLINE int64_t stp_sdiv(int64_t a, int64_t b)
+{
+	uint64_t ua = a < 0 ? 0 - (uint64_t)a : (uint64_t)a;
+	uint64_t ub = b < 0 ? 0 - (uint64_t)b : (uint64_t)b;
+	uint64_t q = ua / ub;
+	return (a < 0) != (b < 0) ? (int64_t)(0 - q) : (int64_t)q;
+}
+
+STP_INLINE int64_t stp_smod(int64_t a, int64_t b)
+{
+	return stp_sub(a, stp_mul(stp_sdiv(a, b), b));
+}
+
+STP_INLINE int64_t stp_div(struct stp_context *c, int64_t a, int64_t b, int32_t stmt)
+{
+	if (STP_UNLIKELY(b == 0)) {
+		stp_fail(c, STP_E_DIV0, stmt);
+		return 0;
+	}
+	if (STP_UNLIKELY(b == -1))
+		return stp_neg(a);
+	return stp_sdiv(a, b);
+}
+
+STP_INLINE int64_t stp_mod(struct stp_context *c, int64_t a, int64_t b, int32_t stmt)
+{
+	if (STP_UNLIKELY(b == 0)) {
+		stp_fail(c, STP_E_DIV0, stmt);
+		return 0;
+	}
+	if (STP_UNLIKELY(b == -1))
+		return 0;
+	return stp_smod(a, b);
+}
+
+/* ---- strings (global functions: verified once) ---- */
+
+STP_GLOBAL int64_t stp_strlen_(const struct stp_str *s)
+{
+	if (!s)
+		return 0;
+	for (int i = 0; i < MAXSTRINGLEN - 1; i++)
+		if (!s->s[i])
+			return i;
+	return MAXSTRINGLEN - 1;
+}
+
+STP_GLOBAL int stp_strcmp_(const struct stp_str *a, const struct stp_str *b)
+{
+	if (!a || !b)
+		return 0;
+	for (int i = 0; i < MAXSTRINGLEN; i++) {
+		unsigned char x = a->s[i], y = b->s[i];
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (!x)
+			return 0;
+	}
+	return 0;
+}
+
+STP_GLOBAL int stp_scpy_(struct stp_str *dst, const struct stp_str *src)
+{
+	if (!dst || !src)
+		return 0;
+	if ((void *)dst != (void *)src) {
+		long n = bpf_probe_read_kernel_str(dst->s, MAXSTRINGLEN, src->s);
+		if (n < 0)
+			dst->s[0] = 0;
+	}
+	return 0;
+}
+
+/* dst = a . b; dst may be a, not b. */
+STP_GLOBAL int stp_scat_(struct stp_str2 *dst, const struct stp_str *a, const struct stp_str *b)
+{
+	if (!dst || !a || !b)
+		return 0;
+	long n;
+	if ((void *)dst == (void *)a) {
+		n = stp_strlen_(a);
+	} else {
+		n = bpf_probe_read_kernel_str(dst->s, MAXSTRINGLEN, a->s) - 1;
+		if (n < 0) {
+			dst->s[0] = 0;
+			n = 0;
+		}
+	}
+	n &= MAXSTRINGLEN - 1;
+	if (bpf_probe_read_kernel_str(dst->s + n, MAXSTRINGLEN - n, b->s) < 0)
+		dst->s[n] = 0;
+	return 0;
+}
+
+#define STP_STR(p)   ((const struct stp_str *)(const void *)(p))
+#define stp_strlen(s) stp_strlen_(STP_STR(s))
+#define stp_strcmp(a, b) stp_strcmp_(STP_STR(a), STP_STR(b))
+#define stp_scpy(d, s)  stp_scpy_((struct stp_str *)(void *)(d), STP_STR(s))
+#define stp_scat(d, a, b) stp_scat_((struct stp_str2 *)(void *)(d), STP_STR(a), STP_STR(b))
+
+/* try/catch: the caught message. */
+STP_INLINE void stp_catch(struct stp_context *c, char *dst)
+{
+	static const struct stp_str msgs[] = {
+		{""},
+		{"division by 0"},
+		{"MAXACTION exceeded"},
+		{"MAXNESTING exceeded"},
+		{"all functions exhausted"},
+		{"Array overflow"},
+	};
+	int32_t e = c->last_error;
+	if ((e == STP_E_MSG || e == STP_E_FAULT) && c->S)
+		stp_scpy(dst, c->S->errbuf);
+	else if (e > 0 && e < (int32_t)(sizeof(msgs) / sizeof(msgs[0])))
+		stp_scpy(dst, msgs[e].s);
+	else
+		dst[0] = 0;
+}
+
+/* error(msg) */
+STP_INLINE void stp_error_msg(struct stp_context *c, const char *msg)
+{
+	if (c->S && bpf_probe_read_kernel_str(c->S->errbuf, MAXSTRINGLEN, msg) < 0)
+		c->S->errbuf[0] = 0;
+	stp_fail(c, STP_E_MSG, -1);
+}
+
+STP_INLINE void stp_exit(struct stp_context *c)
+{
+	stp_rt_ptr->state = STP_STOPPING;
+	stp_send_text(c, STP_REC_EXIT, NULL, BPF_RB_FORCE_WAKEUP);
+}
+
+STP_INLINE void stp_warn(struct stp_context *c, const char *msg)
+{
+	stp_send_text(c, STP_REC_WARN, msg, BPF_RB_FORCE_WAKEUP);
+}
+
+STP_INLINE void stp_system(struct stp_context *c, const char *cmd)
+{
+	stp_send_text(c, STP_REC_SYSTEM, cmd, BPF_RB_FORCE_WAKEUP);
+}
+
+STP_INLINE int64_t stp_target(struct stp_context *c)
+{
+	(void)c;
+	return stp_rt_ptr->target;
+}
+
+/* ---- arrays: BPF hash maps keyed by a struct of the key columns ---- */
+
+STP_INLINE void stp_overflow(struct stp_context *c, int32_t size, int32_t stmt)
+{
+	c->err_arg = size;
+	stp_fail(c, STP_E_OVERFLOW, stmt);
+}
+
+STP_INLINE int64_t stp_bmap_get_l(void *map, const void *key)
+{
+	int64_t *v = bpf_map_lookup_elem(map, key);
+	return v ? *v : 0;
+}
+
+STP_INLINE void stp_bmap_set_l(struct stp_context *c, void *map, const void *key, int64_t v,
+			       int32_t size, int32_t stmt)
+{
+	if (bpf_map_update_elem(map, key, &v, BPF_ANY))
+		stp_overflow(c, size, stmt);
+}
+
+/* v: a full string buffer */
+STP_INLINE void stp_bmap_set_s(struct stp_context *c, void *map, const void *key, const char *v,
+			       int32_t size, int32_t stmt)
+{
+	if (bpf_map_update_elem(map, key, v, BPF_ANY))
+		stp_overflow(c, size, stmt);
+}
+
+STP_INLINE void stp_bmap_get_s(void *map, const void *key, char *dst)
+{
+	const char *v = bpf_map_lookup_elem(map, key);
+	if (v)
+		stp_scpy(dst, v);
+	else
+		dst[0] = 0;
+}
+
+/* a[k] += v, atomically; the new value. */
+STP_INLINE int64_t stp_bmap_add_l(struct stp_context *c, void *map, const void *key, int64_t v,
+				  int32_t size, int32_t stmt)
+{
+	int64_t *p = bpf_map_lookup_elem(map, key);
+	if (p)
+		return __sync_fetch_and_add(p, v) + v;
+	if (bpf_map_update_elem(map, key, &v, BPF_NOEXIST) == 0)
+		return v;
+	p = bpf_map_lookup_elem(map, key); /* another CPU made it meanwhile */
+	if (p)
+		return __sync_fetch_and_add(p, v) + v;
+	stp_overflow(c, size, stmt);
+	return 0;
+}
+
+STP_INLINE bool stp_bmap_exists(void *map, const void *key)
+{
+	return bpf_map_lookup_elem(map, key) != NULL;
+}
+
+STP_INLINE void stp_bmap_delete(void *map, const void *key)
+{
+	bpf_map_delete_elem(map, key);
+}
+
+static long stp_clear_cb(void *map, const void *key, void *val, void *ctx)
+{
+	(void)val;
+	(void)ctx;
+	bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+STP_INLINE void stp_bmap_clear(void *map)
+{
+	bpf_for_each_map_elem(map, stp_clear_cb, NULL, 0);
+}
+
+/* A string key column: copied and cut to width - 1 bytes. */
+STP_INLINE void stp_key_str(char *dst, uint32_t width, const char *src)
+{
+	if (bpf_probe_read_kernel_str(dst, width, src) < 0)
+		dst[0] = 0;
+}
+
+/* ---- statistics: per-CPU values, merged by the runtime ---- */
+
+struct stp_stat_hdr {
+	int64_t count, sum, min, max;
+	int64_t avg_s, m2, variance_s;
+	int64_t variance;
+};
+
+STP_INLINE int64_t stp_div64(int64_t x, int64_t y)
+{
+	if (y == 0)
+		return 0;
+	if (y == -1)
+		return stp_neg(x);
+	return stp_sdiv(x, y);
+}
+
+STP_INLINE int32_t stp_low_int32(int64_t v)
+{
+	return (int32_t)(uint32_t)(uint64_t)v;
+}
+
+STP_INLINE int stp_log2_bits(uint64_t m)
+{
+	int n = 0;
+	if (m >> 32) {
+		n += 32;
+		m >>= 32;
+	}
+	if (m >> 16) {
+		n += 16;
+		m >>= 16;
+	}
+	if (m >> 8) {
+		n += 8;
+		m >>= 8;
+	}
+	if (m >> 4) {
+		n += 4;
+		m >>= 4;
+	}
+	if (m >> 2) {
+		n += 2;
+		m >>= 2;
+	}
+	if (m >> 1) {
+		n += 1;
+		m >>= 1;
+	}
+	return n + (int)m;
+}
+
+/* `s <<< v` on this CPU's record; kind 0 none, 1 log, 2 linear. */
+STP_INLINE void stp_stat_add_hdr(struct stp_stat_hdr *s, int shift, int64_t v)
+{
+	int64_t vs = stp_shl(v, shift);
+	if (s->count == 0) {
+		s->count = 1;
+		s->sum = s->min = s->max = v;
+		s->avg_s = vs;
+		s->m2 = 0;
+	} else {
+		s->count++;
+		s->sum = stp_add(s->sum, v);
+		if (v > s->max)
+			s->max = v;
+		if (v < s->min)
+			s->min = v;
+		int32_t delta = stp_low_int32(stp_sub(vs, s->avg_s));
+		s->avg_s = stp_add(s->avg_s, stp_div64(delta, s->count));
+		s->m2 = stp_add(s->m2, stp_mul(delta, stp_sub(vs, s->avg_s)));
+		s->variance_s = stp_div64(s->m2, s->count - 1);
+	}
+}
+
+STP_INLINE int stp_hist_log_bucket(int64_t v)
+{
+	if (v == 0)
+		return 64;
+	uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	int bits = stp_log2_bits(m);
+	return v > 0 ? 64 + bits : 64 - bits;
+}
+
+STP_INLINE int stp_hist_linear_bucket(int64_t v, int start, int step, int nbuckets)
+{
+	int64_t off = stp_sub(v, start);
+	if (off < 0)
+		return 0;
+	uint64_t b = (uint64_t)off / (uint32_t)step + 1;
+	if (b == UINT64_C(1) << 63)
+		return 0;
+	if (b >= (uint64_t)(nbuckets - 1))
+		return nbuckets - 1;
+	return (int)b;
+}
+
+/* A statistics array's element on this CPU, made (zero) if missing; NULL
+ * when the map is full. */
+STP_INLINE void *stp_bstat_ref(void *map, const void *key)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+	if (v)
+		return v;
+	bpf_map_update_elem(map, key, stp_zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(map, key);
+}
+
+/* ---- tracepoint records ---- */
+
+STP_INLINE int64_t stp_tp_long(void *ctx, uint32_t off, int size, bool is_signed)
+{
+	char *p = (char *)ctx + off;
+	switch (size) {
+	case 1:
+		return is_signed ? (int64_t) * (int8_t *)p : (int64_t) * (uint8_t *)p;
+	case 2:
+		return is_signed ? (int64_t) * (int16_t *)p : (int64_t) * (uint16_t *)p;
+	case 4:
+		return is_signed ? (int64_t) * (int32_t *)p : (int64_t) * (uint32_t *)p;
+	default:
+		return *(int64_t *)p;
+	}
+}
+
+/* char name[size]: may lack its NUL. */
+STP_INLINE void stp_tp_chars(void *ctx, uint32_t off, uint32_t size, char *dst)
+{
+	if (size > MAXSTRINGLEN - 1)
+		size = MAXSTRINGLEN - 1;
+	if (bpf_probe_read_kernel(dst, size & (MAXSTRINGLEN - 1), (char *)ctx + off) < 0)
+		size = 0;
+	dst[size & (MAXSTRINGLEN - 1)] = 0;
+	/* the string ends at its first NUL; the copy holds the rest, unread */
+}
+
+/* __data_loc char[] name: a 32-bit (length << 16 | offset) in the record. */
+STP_INLINE void stp_tp_data_loc(void *ctx, uint32_t off, char *dst)
+{
+	uint32_t loc = *(uint32_t *)((char *)ctx + off);
+	uint32_t where = loc & 0xffff;
+	if (bpf_probe_read_kernel_str(dst, MAXSTRINGLEN, (char *)ctx + where) < 0)
+		dst[0] = 0;
+}
+
+/* ---- context ---- */
+
+STP_INLINE int64_t stp_pid(struct stp_context *c)
+{
+	(void)c;
+	return (int64_t)(bpf_get_current_pid_tgid() >> 32);
+}
+
+STP_INLINE int64_t stp_tid(struct stp_context *c)
+{
+	(void)c;
+	return (int64_t)(uint32_t)bpf_get_current_pid_tgid();
+}
+
+STP_INLINE int64_t stp_uid(struct stp_context *c)
+{
+	(void)c;
+	return (int64_t)(uint32_t)bpf_get_current_uid_gid();
+}
+
+STP_INLINE int64_t stp_gid(struct stp_context *c)
+{
+	(void)c;
+	return (int64_t)(bpf_get_current_uid_gid() >> 32);
+}
+
+STP_INLINE void stp_execname(struct stp_context *c, char *dst)
+{
+	(void)c;
+	if (bpf_get_current_comm(dst, 16) < 0)
+		dst[0] = 0;
+}
+
+STP_INLINE int64_t stp_cpu(struct stp_context *c)
+{
+	(void)c;
+	return bpf_get_smp_processor_id();
+}
+
+STP_INLINE int64_t stp_gettimeofday_ns(struct stp_context *c)
+{
+	(void)c;
+	return (int64_t)bpf_ktime_get_boot_ns() + stp_rt_ptr->realtime_off;
+}
+
+STP_INLINE int64_t stp_local_clock_ns(struct stp_context *c)
+{
+	(void)c;
+	return (int64_t)bpf_ktime_get_ns();
+}
+
+STP_INLINE int64_t stp_jiffies(struct stp_context *c)
+{
+	(void)c;
+	uint64_t j = 0;
+	if (stp_rt_ptr->jiffies_addr)
+		bpf_probe_read_kernel(&j, sizeof(j), (void *)stp_rt_ptr->jiffies_addr);
+	return (int64_t)j;
+}
+
+/* The parts of struct task_struct the tapset reads, relocated by libbpf
+ * against the running kernel's BTF (CO-RE): no kernel headers. */
+struct stp_kuid {
+	unsigned int val;
+} __attribute__((preserve_access_index));
+
+struct cred {
+	struct stp_kuid uid, gid, suid, sgid, euid, egid;
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	int pid;
+	int tgid;
+	int prio;
+	struct task_struct *real_parent;
+	struct task_struct *parent;
+	const struct cred *cred;
+	const struct cred *real_cred;
+	char comm[16];
+} __attribute__((preserve_access_index));
+
+STP_INLINE struct task_struct *stp_current_task(void)
+{
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+STP_INLINE int64_t stp_ppid(struct stp_context *c)
+{
+	(void)c;
+	return BPF_CORE_READ(stp_current_task(), real_parent, tgid);
+}
+
+STP_INLINE int64_t stp_euid(struct stp_context *c)
+{
+	(void)c;
+	return BPF_CORE_READ(stp_current_task(), cred, euid.val);
+}
+
+STP_INLINE int64_t stp_egid(struct stp_context *c)
+{
+	(void)c;
+	return BPF_CORE_READ(stp_current_task(), cred, egid.val);
+}
+
+STP_INLINE void stp_pexecname(struct stp_context *c, char *dst)
+{
+	(void)c;
+	struct task_struct *parent = BPF_CORE_READ(stp_current_task(), real_parent);
+	if (bpf_probe_read_kernel_str(dst, 16, &parent->comm) < 0)
+		dst[0] = 0;
+}
+
+#endif

@@ -1,0 +1,318 @@
+/*
+ * Kernel context: the context variables of kernel probes, and where each
+ * piece of the program runs.
+ *
+ * Resolution (called from resolve.c): in a kernel.trace probe, $field names
+ * a field of the event's record and becomes an EXPR_CONTEXT node; $$vars and
+ * $$parms become sprintf("name=0x%x ...", $field...) of every field but the
+ * common ones, $field$ a sprintf of the one field, $$name and $$system
+ * string literals.  So only the plain field read reaches the translator.
+ *
+ * Placement (context_place, after the optimizer): a probe of a kernel event
+ * runs in BPF; a function runs where its callers do (both, if called from
+ * both); a global that BPF code touches is "shared" and lives in a BPF map
+ * or BPF global data, which the host handlers reach through the runtime.
+ * What BPF code cannot do is reported here, at the user's code, so that the
+ * verifier never has to be the one who says so.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../kernel/kernel.h"
+#include "internal.h"
+
+/* ---- resolution ---- */
+
+static const struct tp_field *find_field(const struct tp_format *fmt, const char *name)
+{
+	vec_foreach(&fmt->fields, i) {
+		const struct tp_field *f = fmt->fields.items[i];
+		if (strcmp(f->name, name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static enum vtype field_type(const struct tp_field *f)
+{
+	return f->kind == TPF_CHAR_ARRAY || f->kind == TPF_DATA_LOC ? TYPE_STRING : TYPE_LONG;
+}
+
+static struct expr *new_node(struct arena *a, enum expr_kind kind, const struct token *tok)
+{
+	struct expr *e = arena_alloc(a, sizeof(*e));
+	e->kind = kind;
+	e->tok = tok;
+	return e;
+}
+
+static struct expr *field_read(struct elab_state *st, const struct tp_field *f,
+			       const struct token *tok)
+{
+	struct expr *e = new_node(st->a, EXPR_CONTEXT, tok);
+	struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+	cv->kind = CV_TP_FIELD;
+	cv->field = f;
+	cv->type = field_type(f);
+	e->cv = cv;
+	return e;
+}
+
+/* Turn e into sprintf(fmt, args...). */
+static void make_sprintf(struct elab_state *st, struct expr *e, const char *fmt, struct vec *args)
+{
+	const struct token *tok = e->tok;
+	memset(e, 0, sizeof(*e));
+	e->kind = EXPR_PRINT;
+	e->tok = tok;
+	e->str = "sprintf";
+	struct expr *f = new_node(st->a, EXPR_STRING, tok);
+	f->str = fmt;
+	vec_push_arena(st->a, &e->list, f);
+	vec_foreach(args, i)
+		vec_push_arena(st->a, &e->list, args->items[i]);
+}
+
+/* The raw format (as a script writes it) and argument of one field. */
+static void pretty_field(struct elab_state *st, struct strbuf *fmt, struct vec *args,
+			 const struct tp_field *f, const struct token *tok, bool hex)
+{
+	if (field_type(f) == TYPE_STRING)
+		sb_puts(fmt, "\\\"%s\\\"");
+	else
+		sb_puts(fmt, hex || f->kind == TPF_POINTER ? "0x%x" : "%d");
+	vec_push_arena(st->a, args, field_read(st, f, tok));
+}
+
+static void alternatives(struct strbuf *sb, const struct tp_format *fmt)
+{
+	bool first = true;
+	vec_foreach(&fmt->fields, i) {
+		const struct tp_field *f = fmt->fields.items[i];
+		if (f->common)
+			continue;
+		sb_printf(sb, "%s$%s", first ? "" : " ", f->name);
+		first = false;
+	}
+}
+
+static void resolve_trace_target(struct elab_state *st, struct expr *e)
+{
+	const struct eprobe *p = st->probe;
+	const char *name = e->str;
+	const struct component *pretty = NULL;
+	vec_foreach(&e->comps, i) {
+		const struct component *c = e->comps.items[i];
+		if (c->kind == COMP_PRETTY)
+			pretty = c;
+		else {
+			diag_semantic(st->d, NULL, c->tok,
+				      "tracepoint fields are read as they are: '%s' has no "
+				      "members or elements here",
+				      name);
+			return;
+		}
+	}
+	if (e->addressof) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "cannot take the address of tracepoint variable '%s'", name);
+		return;
+	}
+	if (strcmp(name, "$$name") == 0 || strcmp(name, "$$system") == 0) {
+		const char *v = name[2] == 'n' ? p->tp_event : p->tp_group;
+		const struct token *tok = e->tok;
+		memset(e, 0, sizeof(*e));
+		e->kind = EXPR_STRING;
+		e->tok = tok;
+		e->str = v;
+		return;
+	}
+	if (strcmp(name, "$$vars") == 0 || strcmp(name, "$$parms") == 0) {
+		struct strbuf fmt;
+		sb_init(&fmt);
+		struct vec args = {0};
+		vec_foreach(&p->tp->fields, i) {
+			const struct tp_field *f = p->tp->fields.items[i];
+			if (f->common || f->kind == TPF_OTHER)
+				continue;
+			sb_printf(&fmt, "%s%s=", fmt.len ? " " : "", f->name);
+			pretty_field(st, &fmt, &args, f, e->tok, true);
+		}
+		make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
+		sb_fini(&fmt);
+		return;
+	}
+	const struct tp_field *f =
+		name[0] == '$' && name[1] != '$' ? find_field(p->tp, name + 1) : NULL;
+	if (!f || f->kind == TPF_OTHER) {
+		struct strbuf sb;
+		sb_init(&sb);
+		alternatives(&sb, p->tp);
+		if (f)
+			diag_semantic(
+				st->d, NULL, e->tok,
+				"tracepoint variable '%s' has a type scripts cannot read (%s)",
+				name, f->type);
+		else
+			diag_semantic(st->d, NULL, e->tok,
+				      "unable to find tracepoint variable '%s' (alternatives: %s)",
+				      name, sb_str(&sb));
+		sb_fini(&sb);
+		return;
+	}
+	if (pretty) {
+		struct strbuf fmt;
+		sb_init(&fmt);
+		struct vec args = {0};
+		pretty_field(st, &fmt, &args, f, e->tok, false);
+		make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
+		sb_fini(&fmt);
+		return;
+	}
+	*e = *field_read(st, f, e->tok);
+}
+
+bool context_resolve_target(struct elab_state *st, struct expr *e)
+{
+	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || e->kind != EXPR_TARGET)
+		return false;
+	resolve_trace_target(st, e);
+	return true;
+}
+
+int context_defined(const struct elab_state *st, const struct expr *x)
+{
+	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || x->kind != EXPR_TARGET)
+		return -1;
+	if (x->comps.len && ((const struct component *)x->comps.items[0])->kind != COMP_PRETTY)
+		return 0;
+	const char *n = x->str;
+	if (strcmp(n, "$$vars") == 0 || strcmp(n, "$$parms") == 0 || strcmp(n, "$$name") == 0 ||
+	    strcmp(n, "$$system") == 0)
+		return 1;
+	const struct tp_field *f =
+		n[0] == '$' && n[1] != '$' ? find_field(st->probe->tp, n + 1) : NULL;
+	return f && f->kind != TPF_OTHER;
+}
+
+/* ---- placement ---- */
+
+struct placer {
+	struct elab_state *st;
+	bool kernel; /* walking code that runs in BPF */
+	const struct efunction *stack[64];
+	int depth;
+};
+
+static void place_stmt(struct placer *pl, const struct stmt *s);
+
+static void kernel_error(struct placer *pl, const struct token *tok, const char *what)
+{
+	diag_semantic(pl->st->d, NULL, tok, "%s cannot run in kernel context yet", what);
+}
+
+static void place_function(struct placer *pl, struct efunction *f, const struct token *call)
+{
+	for (int i = 0; i < pl->depth; i++) {
+		if (pl->stack[i] != f)
+			continue;
+		if (pl->kernel)
+			diag_semantic(pl->st->d, NULL, call,
+				      "recursive call of '%s' cannot run in kernel context (BPF "
+				      "has no recursion)",
+				      f->name);
+		return;
+	}
+	bool *seen = pl->kernel ? &f->in_kernel : &f->in_host;
+	if (*seen || pl->depth >= 64)
+		return;
+	*seen = true;
+	if (pl->kernel && !f->decl->body && f->decl->code &&
+	    strstr(f->decl->code->text, "/* host */")) {
+		diag_semantic(pl->st->d, NULL, call,
+			      "function '%s' needs user space and cannot be called in kernel "
+			      "context",
+			      f->name);
+		return;
+	}
+	pl->stack[pl->depth++] = f;
+	place_stmt(pl, f->decl->body);
+	pl->depth--;
+}
+
+static void place_symbol(struct placer *pl, struct symbol *sym)
+{
+	if (pl->kernel && sym && sym->kind == SYM_GLOBAL)
+		sym->shared = true;
+}
+
+static void place_expr(struct placer *pl, const struct expr *e)
+{
+	if (!e)
+		return;
+	place_symbol(pl, e->sym);
+	if (pl->kernel) {
+		switch (e->kind) {
+		case EXPR_REGEX:
+			kernel_error(pl, e->tok, "a regular expression match");
+			break;
+		case EXPR_STAT:
+			kernel_error(pl, e->tok, "reading a statistic");
+			break;
+		case EXPR_HIST:
+			kernel_error(pl, e->tok, "printing a histogram");
+			break;
+		case EXPR_EMBEDDED:
+			kernel_error(pl, e->tok, "embedded C in an expression");
+			break;
+		default:
+			break;
+		}
+	}
+	if (e->kind == EXPR_CALL && e->func) {
+		/* `next` in a function passes the call to the later overloads */
+		for (struct efunction *f = e->func; f; f = f->overload_next)
+			place_function(pl, f, e->tok);
+	}
+	place_expr(pl, e->a);
+	place_expr(pl, e->b);
+	place_expr(pl, e->c);
+	vec_foreach(&e->list, i)
+		place_expr(pl, e->list.items[i]);
+}
+
+static void place_stmt(struct placer *pl, const struct stmt *s)
+{
+	if (!s)
+		return;
+	if (s->kind == STMT_FOREACH && pl->kernel) {
+		if (s->sort_key >= 0)
+			kernel_error(pl, s->tok, "a sorted foreach");
+		if (s->array && s->array->kind == EXPR_HIST)
+			kernel_error(pl, s->tok, "a foreach over histogram buckets");
+	}
+	place_expr(pl, s->expr);
+	place_expr(pl, s->init);
+	place_expr(pl, s->step);
+	place_expr(pl, s->value);
+	place_expr(pl, s->array);
+	place_expr(pl, s->limit);
+	vec_foreach(&s->keys, i)
+		place_expr(pl, s->keys.items[i]);
+	place_stmt(pl, s->body);
+	place_stmt(pl, s->other);
+	vec_foreach(&s->stmts, i)
+		place_stmt(pl, s->stmts.items[i]);
+}
+
+void context_place(struct elab_state *st)
+{
+	vec_foreach(&st->e->probes, i) {
+		struct eprobe *p = st->e->probes.items[i];
+		if (p->elided || p->kind == PROBE_NEVER)
+			continue;
+		struct placer pl = {.st = st, .kernel = p->kernel};
+		st->e->has_kernel |= p->kernel;
+		place_stmt(&pl, p->body);
+	}
+}

@@ -1,0 +1,69 @@
+/*
+ * What stap knows about the running kernel, for pass 2 (which probe points
+ * exist, how their context is laid out) and pass 5 (what can be attached):
+ * tracefs events and their formats, and the software and hardware perf
+ * events.  Nothing here compiles or loads BPF.
+ */
+#ifndef STAP_KERNEL_H
+#define STAP_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../util/util.h"
+
+/* ---- tracefs (tracefs.c) ---- */
+
+/* The tracefs directory, mounting tracefs on /sys/kernel/tracing when it is
+ * missing and we may; NULL (and errno) when there is none. */
+const char *tracefs_dir(void);
+
+/* Every event of the kernel as "group:event" heap strings, sorted; 0 or
+ * -errno (no tracefs, not readable). */
+int tracefs_events(struct vec *out);
+
+enum tp_field_kind {
+	TPF_INT,        /* an integer of 1, 2, 4 or 8 bytes */
+	TPF_CHAR_ARRAY, /* char name[N]: a string of at most N bytes */
+	TPF_DATA_LOC,   /* __data_loc char[] name: a string elsewhere in the record */
+	TPF_POINTER,    /* T *name: an address (a long) */
+	TPF_OTHER,      /* arrays of other types, __data_loc of other types */
+};
+
+struct tp_field {
+	const char *name;
+	const char *type; /* as the format writes it: "const char *", "int" */
+	enum tp_field_kind kind;
+	int offset, size;
+	bool is_signed;
+	bool common; /* common_pid and the other fields every event has */
+};
+
+struct tp_format {
+	int id;
+	struct vec fields; /* of struct tp_field, in record order */
+};
+
+/* Parse events/GROUP/EVENT/format into the arena; 0 or -errno. */
+int tracefs_format(struct arena *a, const char *group, const char *event, struct tp_format *out);
+
+/* The raw text of the format file (heap), for the module cache key. */
+char *tracefs_format_text(const char *group, const char *event);
+
+/* ---- perf events (perf.c) ---- */
+
+struct perf_event_name {
+	const char *name; /* "cpu_clock" */
+	uint32_t type;    /* PERF_TYPE_SOFTWARE, PERF_TYPE_HARDWARE */
+	uint64_t config;
+};
+
+/* The events perf.sw.NAME (hw false) or perf.hw.NAME (hw true) may name,
+ * ending with a NULL name. */
+const struct perf_event_name *perf_event_names(bool hw);
+
+/* Whether this machine can count type/config: 0, or -errno from
+ * perf_event_open (ENOENT: no such event, e.g. no hardware PMU). */
+int perf_event_probe(uint32_t type, uint64_t config);
+
+#endif

@@ -1,0 +1,964 @@
+/*
+ * The BPF target's file: the handlers of kernel probes and the functions
+ * they call, compiled by `clang -O2 -target bpf` against stp_bpf.h.
+ *
+ * Layout.  Shared scalars are members of `struct stp_shared stp_shared` in
+ * .data (the host maps it); each shared array is a map named like the
+ * global (gN) with a key struct gN_key of its columns (a long, or a string
+ * buffer), shared statistics are per-CPU maps of a gN_val (the runtime's
+ * struct stat_agg layout, then the buckets).  Each function has a frame
+ * struct (its parameters, locals, string temporaries, key buffers) in the
+ * per-CPU scratch area, the callee's after the caller's; the scratch size
+ * is the deepest chain, computed by the compiler from enum constants (one
+ * per function, in call order).
+ *
+ * Loops.  A for/while body becomes a bpf_loop() callback and a foreach body
+ * a bpf_for_each_map_elem() callback, so the verifier checks each body once
+ * however many times it runs: a loop shows through `struct stp_loop` (the
+ * context, the frame, a limit, and the flow out of the body: 1 an error, 2
+ * return/next), and MAXACTION bounds it as in user space.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernel/kernel.h"
+#include "internal.h"
+
+/* MAXSTRINGLEN as -D sets it: the size of records. */
+static long max_string(const struct session *s)
+{
+	vec_foreach(&s->defines, i) {
+		const char *d = s->defines.items[i];
+		if (strncmp(d, "MAXSTRINGLEN=", 13) == 0)
+			return strtol(d + 13, NULL, 0);
+	}
+	return 512;
+}
+
+const char *bpf_literal(struct emitter *em, const char *c_literal)
+{
+	struct vec *lits = &em->tables->literals;
+	vec_foreach(lits, i)
+		if (strcmp(lits->items[i], c_literal) == 0)
+			return fmt_str(em, "stp_lits[%zu].s", i);
+	vec_push_arena(em->arena, lits, (void *)c_literal);
+	return fmt_str(em, "stp_lits[%zu].s", lits->len - 1);
+}
+
+static bool has_string_key(const struct symbol *sym)
+{
+	for (int i = 0; i < sym->arity && i < ELAB_MAX_KEYS; i++)
+		if (sym->keys[i] == TYPE_STRING)
+			return true;
+	return false;
+}
+
+static long declared_size(const struct symbol *sym)
+{
+	return sym->decl ? (long)sym->decl->size : 0;
+}
+
+/* A frame member: "F->name", declared in the frame. */
+static const char *frame_member(struct emitter *em, const char *decl, const char *name)
+{
+	sb_printf(em->frame, "\t%s;\n", decl);
+	em->uses_scratch = true;
+	return fmt_str(em, "F->%s", name);
+}
+
+const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *sym,
+		     bool *truncated)
+{
+	(void)truncated;
+	const char *vals[ELAB_MAX_KEYS];
+	size_t n = keys->len < ELAB_MAX_KEYS ? keys->len : ELAB_MAX_KEYS;
+	for (size_t i = 0; i < n; i++) {
+		bool later = false;
+		for (size_t j = i + 1; j < n; j++)
+			later |= has_side_effects(keys->items[j]);
+		vals[i] = ex_stable(em, keys->items[i], later);
+	}
+	int k = (*em->nlabels)++;
+	const char *key;
+	if (has_string_key(sym)) {
+		key = frame_member(em, fmt_str(em, "struct g%d_key k%d", sym->index, k),
+				   fmt_str(em, "k%d", k));
+	} else {
+		sb_printf(&em->decls, "\tstruct g%d_key k%d;\n", sym->index, k);
+		key = fmt_str(em, "k%d", k);
+	}
+	emit(em, "\t__builtin_memset(&%s, 0, sizeof(%s));\n", key, key);
+	for (size_t i = 0; i < n; i++) {
+		if (sym->keys[i] == TYPE_STRING)
+			emit(em, "\tstp_key_str(%s.k%zu, sizeof(%s.k%zu), %s);\n", key, i, key, i,
+			     vals[i]);
+		else
+			emit(em, "\t%s.k%zu = %s;\n", key, i, vals[i]);
+	}
+	return fmt_str(em, "&%s", key);
+}
+
+const char *bpf_index(struct emitter *em, struct expr *e)
+{
+	const struct symbol *sym = e->sym;
+	const char *keys = bpf_keys(em, &e->list, sym, NULL);
+	if (sym->type == TYPE_STRING) {
+		const char *t = new_temp(em, TYPE_STRING);
+		emit(em, "\tstp_bmap_get_s(&g%d, %s, %s);\n", sym->index, keys, t);
+		return t;
+	}
+	const char *t = new_temp(em, TYPE_LONG);
+	emit(em, "\t%s = stp_bmap_get_l(&g%d, %s);\n", t, sym->index, keys);
+	return t;
+}
+
+const char *bpf_in(struct emitter *em, struct expr *e)
+{
+	const char *keys = bpf_keys(em, &e->list, e->sym, NULL);
+	const char *t = new_temp(em, TYPE_LONG);
+	emit(em, "\t%s = stp_bmap_exists(&g%d, %s);\n", t, e->sym->index, keys);
+	return t;
+}
+
+void bpf_store(struct emitter *em, struct expr *lv, const char *v, const char *keys)
+{
+	const struct symbol *sym = lv->sym;
+	emit(em, "\tstp_bmap_set_%c(c, &g%d, %s, %s, %ld, %s);\n",
+	     sym->type == TYPE_STRING ? 's' : 'l', sym->index, keys, v, declared_size(sym),
+	     where(em, lv->a->tok));
+	check_error(em);
+}
+
+const char *bpf_load(struct emitter *em, struct expr *lv, const char *keys)
+{
+	const struct symbol *sym = lv->sym;
+	if (sym->type != TYPE_STRING)
+		return fmt_str(em, "stp_bmap_get_l(&g%d, %s)", sym->index, keys);
+	const char *t = new_temp(em, TYPE_STRING);
+	emit(em, "\tstp_bmap_get_s(&g%d, %s, %s);\n", sym->index, keys, t);
+	return t;
+}
+
+const char *bpf_compound(struct emitter *em, struct expr *lv, const char *keys, const char *v,
+			 bool negate, bool post)
+{
+	const struct symbol *sym = lv->sym;
+	const char *d = negate ? fmt_str(em, "stp_neg(%s)", v) : v;
+	const char *t = new_temp(em, TYPE_LONG);
+	emit(em, "\t%s = stp_bmap_add_l(c, &g%d, %s, %s, %ld, %s);\n", t, sym->index, keys, d,
+	     declared_size(sym), where(em, lv->a->tok));
+	check_error(em);
+	return post ? fmt_str(em, "stp_sub(%s, %s)", t, d) : t;
+}
+
+void bpf_stat_add(struct emitter *em, struct expr *lv, const char *keys, const char *v)
+{
+	const struct symbol *sym = lv->sym;
+	if (lv->kind == EXPR_INDEX) {
+		emit(em,
+		     "\t{\n\tstruct g%d_val *sv = stp_bstat_ref(&g%d, %s);\n\tif "
+		     "(sv)\n\tg%d_add(sv, "
+		     "%s);\n\telse\n\tstp_overflow(c, %ld, %s);\n\t}\n",
+		     sym->index, sym->index, keys, sym->index, v, declared_size(sym),
+		     where(em, lv->a->tok));
+		check_error(em);
+		return;
+	}
+	emit(em,
+	     "\t{\n\tuint32_t z = 0;\n\tstruct g%d_val *sv = bpf_map_lookup_elem(&g%d, &z);\n\tif "
+	     "(sv)\n\tg%d_add(sv, %s);\n\t}\n",
+	     sym->index, sym->index, sym->index, v);
+}
+
+void bpf_delete(struct emitter *em, struct stmt *s)
+{
+	struct expr *e = s->expr;
+	const struct symbol *sym = e->sym;
+	if (e->kind == EXPR_INDEX) {
+		const char *keys = bpf_keys(em, &e->list, sym, NULL);
+		emit(em, "\tstp_bmap_delete(&g%d, %s);\n", sym->index, keys);
+	} else if (sym->arity > 0) {
+		emit(em, "\tstp_bmap_clear(&g%d);\n", sym->index);
+	}
+}
+
+const char *bpf_context(struct emitter *em, struct expr *e)
+{
+	const struct ctxvar *cv = e->cv;
+	const struct tp_field *f = cv->field;
+	if (cv->kind != CV_TP_FIELD || !f)
+		return "0";
+	if (cv->type != TYPE_STRING)
+		return fmt_str(em, "stp_tp_long(c->ctx, %d, %d, %d)", f->offset, f->size,
+			       f->is_signed && f->kind == TPF_INT);
+	const char *t = new_temp(em, TYPE_STRING);
+	if (f->kind == TPF_DATA_LOC)
+		emit(em, "\tstp_tp_data_loc(c->ctx, %d, %s);\n", f->offset, t);
+	else
+		emit(em, "\tstp_tp_chars(c->ctx, %d, %d, %s);\n", f->offset, f->size, t);
+	return t;
+}
+
+/* The values of a print's arguments, evaluated left to right. */
+static size_t print_args(struct emitter *em, struct vec *list, size_t first, const char **vals)
+{
+	size_t n = list->len - first;
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++) {
+		bool later = false;
+		for (size_t j = first + i + 1; j < list->len; j++)
+			later |= has_side_effects(list->items[j]);
+		vals[i] = ex_stable(em, list->items[first + i], later);
+	}
+	return n;
+}
+
+/* Append bytes to a kernel format, '%' doubled. */
+static void kfmt_text(struct strbuf *sb, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len && s[i]; i++) {
+		if (s[i] == '%')
+			sb_putc(sb, '%');
+		sb_putc(sb, s[i]);
+	}
+}
+
+/* sprintf and the sprint forms: bpf_snprintf into a string temporary. */
+static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *base)
+{
+	struct strbuf kf;
+	sb_init(&kf);
+	size_t first = 0;
+	if (strcmp(base, "printf") == 0) {
+		struct fmt f;
+		const char *err, *bad;
+		char *kbuf;
+		size_t klen;
+		struct expr *fe = e->list.items[0];
+		if (fmt_parse(fe->str, &f, &err) == 0) {
+			if (fmt_kernel(&f, &kbuf, &klen, &bad) == 0) {
+				sb_putn(&kf, kbuf, klen);
+				free(kbuf);
+			}
+			fmt_free(&f);
+		}
+		first = 1;
+	} else {
+		bool newline = strstr(base, "ln") != NULL;
+		size_t dlen = 0;
+		char *delim = NULL;
+		if (strncmp(base, "printd", 6) == 0) {
+			delim = fmt_unescape(((struct expr *)e->list.items[0])->str, &dlen);
+			first = 1;
+		}
+		for (size_t i = first; i < e->list.len; i++) {
+			const struct expr *a = e->list.items[i];
+			if (i > first && delim)
+				kfmt_text(&kf, delim, dlen);
+			sb_puts(&kf, a->type == TYPE_STRING ? "%s" : "%lld");
+		}
+		if (newline)
+			sb_putc(&kf, '\n');
+		free(delim);
+	}
+	const char *vals[64];
+	size_t n = print_args(em, &e->list, first, vals);
+	const char *t = new_temp(em, TYPE_STRING);
+	const char *lit = bpf_literal(em, c_string(em, sb_str(&kf), kf.len));
+	sb_fini(&kf);
+	if (n == 0) {
+		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, %s, NULL, 0);\n", t, lit);
+		return t;
+	}
+	int k = (*em->nlabels)++;
+	sb_printf(&em->decls, "\tuint64_t sa%d[%zu];\n", k, n);
+	for (size_t i = 0; i < n; i++)
+		emit(em, "\tsa%d[%zu] = (uint64_t)(%s);\n", k, i, vals[i]);
+	emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, %s, sa%d, %zu);\n", t, lit, k, n * 8);
+	return t;
+}
+
+const char *bpf_print(struct emitter *em, struct expr *e)
+{
+	const char *name = e->str;
+	if (name[0] == 's')
+		return bpf_sprint(em, e, name + 1);
+	struct translation_tables *tab = em->tables;
+	int kind, fmt = -1;
+	const char *delim = "NULL";
+	size_t first = 0;
+	if (strcmp(name, "printf") == 0) {
+		kind = 0;
+		fmt = add_format(em, ((struct expr *)e->list.items[0])->str);
+		first = 1;
+	} else if (strncmp(name, "printd", 6) == 0) {
+		kind = strcmp(name, "printdln") == 0 ? 4 : 3;
+		size_t dlen;
+		char *d = fmt_unescape(((struct expr *)e->list.items[0])->str, &dlen);
+		delim = c_string(em, d, strnlen(d, dlen));
+		free(d);
+		first = 1;
+	} else {
+		kind = strcmp(name, "println") == 0 ? 2 : 1;
+	}
+	const char *vals[64];
+	size_t n = print_args(em, &e->list, first, vals);
+	char sig[65];
+	long size = 8, maxstr = max_string(em->s);
+	for (size_t i = 0; i < n; i++) {
+		const struct expr *a = e->list.items[first + i];
+		sig[i] = a->type == TYPE_STRING ? 's' : 'l';
+		size += a->type == TYPE_STRING ? ((maxstr + 7) & ~7L) : 8;
+	}
+	sig[n] = 0;
+	if (size > tab->max_record)
+		tab->max_record = (int)size;
+	int site = tab->nsites++;
+	sb_printf(&tab->sites, "\t{%d, %d, %s, \"%s\"},\n", kind, fmt, delim, sig);
+	em->uses_scratch = true;
+	emit(em,
+	     "\t{\n\tchar *r = c->S->rec;\n\tstp_rec_start(r, STP_REC_PRINT, %d);\n"
+	     "\tuint32_t o = 8;\n",
+	     site);
+	for (size_t i = 0; i < n; i++)
+		emit(em, "\to = stp_rec_%s(r, o, %s);\n", sig[i] == 's' ? "str" : "long", vals[i]);
+	emit(em, "\tstp_rec_send(stp_rt_ptr, r, o, stp_wakeup_flags());\n\t}\n");
+	return "0";
+}
+
+/* The callee's frame: right after this one. */
+#define CALLEE_FRAME "((void *)((char *)F + sizeof(*F)))"
+
+static void add_callee(struct emitter *em, const struct efunction *f)
+{
+	vec_foreach(em->callees, i)
+		if (em->callees->items[i] == f)
+			return;
+	vec_push_arena(em->arena, em->callees, (void *)f);
+}
+
+static void call_one(struct emitter *em, const struct efunction *f, const char **vals, size_t n,
+		     const char *r)
+{
+	add_callee(em, f);
+	struct strbuf sb;
+	sb_init(&sb);
+	if (f->type == TYPE_LONG)
+		sb_printf(&sb, "\t%s = f%d(c, " CALLEE_FRAME, r, f->index);
+	else
+		sb_printf(&sb, "\tf%d(c, " CALLEE_FRAME, f->index);
+	for (size_t i = 0; i < n; i++)
+		sb_printf(&sb, ", %s", vals[i]);
+	sb_puts(&sb, ");\n");
+	emit(em, "%s", sb_str(&sb));
+	sb_fini(&sb);
+	if (f->type == TYPE_STRING)
+		emit(em, "\tstp_scpy(%s, ((struct f%d_frame *)" CALLEE_FRAME ")->ret);\n", r,
+		     f->index);
+}
+
+const char *bpf_call(struct emitter *em, struct expr *e, const char **vals, size_t n)
+{
+	const struct efunction *f = e->func;
+	em->uses_scratch = true;
+	const char *r = f->type == TYPE_STRING ? new_temp(em, TYPE_STRING)
+			: f->type == TYPE_LONG ? new_temp(em, TYPE_LONG)
+					       : "0";
+	call_one(em, f, vals, n, r);
+	/* `next` in the callee passes the call to the next overload */
+	for (const struct efunction *o = f->overload_next; o; o = o->overload_next) {
+		emit(em, "\tif (c->last_error == stp_next) {\n\tstp_clear_error(c);\n");
+		call_one(em, o, vals, n, r);
+		emit(em, "\t}\n");
+	}
+	emit(em,
+	     "\tif (STP_UNLIKELY(c->last_error == stp_next)) stp_fail(c, STP_MSG_EXHAUSTED, "
+	     "%s);\n",
+	     where(em, e->tok));
+	check_error(em);
+	return r;
+}
+
+/* ---- loops: bodies as callbacks ---- */
+
+typedef void (*body_fn)(struct emitter *em, struct stmt *s);
+
+/* Write a loop body as the callback NAME(SIG), before the function: BODY,
+ * the continue label, TAIL (a for loop's step), the way out. */
+static void emit_callback(struct emitter *em, const char *name, const char *sig, body_fn body,
+			  body_fn tail, struct stmt *s)
+{
+	struct strbuf *saved_out = em->out;
+	struct strbuf saved_decls = em->decls;
+	const char *se = em->err_label, *sr = em->ret_label, *sc = em->cont_label;
+	const char *sbreak = em->break_stmt;
+	struct strbuf code;
+	sb_init(&code);
+	sb_init(&em->decls);
+	em->out = &code;
+	em->err_label = fmt_str(em, "err_%s", name);
+	em->ret_label = fmt_str(em, "ret_%s", name);
+	em->cont_label = fmt_str(em, "cont_%s", name);
+	em->break_stmt = "return 1;";
+	em->in_callback++;
+	body(em, s);
+	emit(em, "	%s: ;\n", em->cont_label);
+	if (tail)
+		tail(em, s);
+	em->in_callback--;
+	struct strbuf *cb = em->callbacks;
+	sb_printf(cb,
+		  "static long %s(%s)\n{\n\tstruct stp_loop *lc = ctx;\n\tstruct stp_context *c = "
+		  "lc->c;\n\t%s *F = lc->F;\n",
+		  name, sig, em->frame_type);
+	sb_puts(cb, sb_str(&em->decls));
+	sb_puts(cb, sb_str(&code));
+	sb_printf(cb,
+		  "\treturn 0;\n%s:\n\tlc->flow = 1;\n\treturn 1;\n%s:\n\tlc->flow = "
+		  "2;\n\treturn 1;\n}\n\n",
+		  em->err_label, em->ret_label);
+	sb_fini(&code);
+	sb_fini(&em->decls);
+	em->decls = saved_decls;
+	em->out = saved_out;
+	em->err_label = se;
+	em->ret_label = sr;
+	em->cont_label = sc;
+	em->break_stmt = sbreak;
+}
+
+/* After the helper that ran the callback: the flow out of its body. */
+static void after_loop(struct emitter *em, int n)
+{
+	emit(em, "\tif (lc%d.flow == 1)\n\tgoto %s;\n\tif (lc%d.flow == 2)\n\tgoto %s;\n", n,
+	     em->err_label, n, em->ret_label);
+}
+
+static void for_body(struct emitter *em, struct stmt *s)
+{
+	/* the original counts the statements run; a loop whose body has
+	 * none still counts each turn, at the loop */
+	if (is_empty_stmt(s->body))
+		count_action(em, s->tok);
+	if (s->expr) {
+		const char *cond = ex(em, s->expr);
+		emit(em, "\tif (!(%s))\n\treturn 1;\n", cond);
+	}
+	st(em, s->body);
+}
+
+static void for_step(struct emitter *em, struct stmt *s)
+{
+	if (s->step)
+		emit(em, "\t(void)%s;\n", ex(em, s->step));
+}
+
+void bpf_for(struct emitter *em, struct stmt *s)
+{
+	int n = (*em->nlabels)++;
+	const char *name = fmt_str(em, "loop%d", n);
+	em->uses_scratch = true;
+	emit_callback(em, name, "uint32_t i, void *ctx", for_body, for_step, s);
+	emit(em, "\tstruct stp_loop lc%d = {.c = c, .F = F, .limit = -1};\n", n);
+	emit(em, "\tbpf_loop(1 << 23, %s, &lc%d, 0);\n", name, n);
+	after_loop(em, n);
+}
+
+/* What a foreach callback needs besides the statement: the slice's fixed
+ * keys (frame members) and the loop's number. */
+struct foreach_info {
+	struct stmt *s;
+	const char *fixed[ELAB_MAX_KEYS];
+};
+
+static struct foreach_info *cur_foreach;
+
+static void foreach_body(struct emitter *em, struct stmt *s)
+{
+	const struct foreach_info *fi = cur_foreach;
+	const struct symbol *sym = s->array->sym;
+	emit(em, "\tstruct g%d_key *k = key;\n\t(void)k;\n\t(void)val;\n", sym->index);
+	/* the limit counts before a slice filters, as the original */
+	emit(em, "\tif (lc->limit >= 0 && lc->count >= lc->limit)\n\treturn 1;\n\tlc->count++;\n");
+	for (int i = 0; i < ELAB_MAX_KEYS && i < sym->arity; i++) {
+		if (!fi->fixed[i])
+			continue;
+		if (sym->keys[i] == TYPE_STRING) {
+			const char *t = new_temp(em, TYPE_STRING);
+			emit(em, "\tstp_key_str(%s, sizeof(k->k%d), k->k%d);\n", t, i, i);
+			emit(em, "\tif (stp_strcmp(%s, %s) != 0)\n\treturn 0;\n", t, fi->fixed[i]);
+		} else {
+			emit(em, "\tif (k->k%d != %s)\n\treturn 0;\n", i, fi->fixed[i]);
+		}
+	}
+	vec_foreach(&s->keys, i) {
+		struct expr *kv = s->keys.items[i];
+		if (!kv->sym)
+			continue;
+		if (sym->keys[i] == TYPE_STRING)
+			emit(em, "\tstp_key_str(%s, sizeof(k->k%zu), k->k%zu);\n",
+			     sym_name(em, kv->sym), i, i);
+		else
+			emit(em, "\t%s = k->k%zu;\n", sym_name(em, kv->sym), i);
+	}
+	if (s->value && s->value->sym) {
+		if (sym->type == TYPE_STRING)
+			emit(em, "\tstp_key_str(%s, MAXSTRINGLEN, val);\n",
+			     sym_name(em, s->value->sym));
+		else
+			emit(em, "\t%s = *(int64_t *)val;\n", sym_name(em, s->value->sym));
+	}
+	st(em, s->body);
+}
+
+void bpf_foreach(struct emitter *em, struct stmt *s)
+{
+	struct expr *arr = s->array;
+	const struct symbol *sym = arr->sym;
+	if (!sym)
+		return;
+	int n = (*em->nlabels)++;
+	const char *limit = s->limit ? ex(em, s->limit) : "-1";
+	struct foreach_info fi = {.s = s};
+	if (arr->kind == EXPR_INDEX) {
+		vec_foreach(&arr->list, i) {
+			struct expr *k = arr->list.items[i];
+			if (k->kind == EXPR_WILDCARD || i >= ELAB_MAX_KEYS)
+				continue;
+			const char *v = ex(em, k);
+			if (sym->keys[i] == TYPE_STRING) {
+				fi.fixed[i] = new_temp(em, TYPE_STRING);
+				emit(em, "\tstp_scpy(%s, %s);\n", fi.fixed[i], v);
+			} else {
+				fi.fixed[i] = frame_member(em, fmt_str(em, "int64_t x%d_%zu", n, i),
+							   fmt_str(em, "x%d_%zu", n, i));
+				emit(em, "\t%s = %s;\n", fi.fixed[i], v);
+			}
+		}
+	}
+	const char *name = fmt_str(em, "loop%d", n);
+	em->uses_scratch = true;
+	struct foreach_info *saved = cur_foreach;
+	cur_foreach = &fi;
+	emit_callback(em, name, "void *map, void *key, void *val, void *ctx", foreach_body, NULL,
+		      s);
+	cur_foreach = saved;
+	emit(em, "\t{\n\tstruct stp_loop lc%d = {.c = c, .F = F, .limit = %s};\n", n, limit);
+	emit(em, "\tbpf_for_each_map_elem(&g%d, %s, &lc%d, 0);\n", sym->index, name, n);
+	after_loop(em, n);
+	emit(em, "\t}\n");
+}
+
+/* ---- the file ---- */
+
+/* The key struct of an array, in both files. */
+static void key_struct(struct strbuf *out, const struct symbol *g)
+{
+	sb_printf(out, "struct g%d_key { /* %s */\n", g->index, g->name);
+	for (int k = 0; k < g->arity && k < ELAB_MAX_KEYS; k++) {
+		if (g->keys[k] == TYPE_STRING)
+			sb_printf(out, "\tchar k%d[MAXSTRINGLEN];\n", k);
+		else
+			sb_printf(out, "\tint64_t k%d;\n", k);
+	}
+	sb_puts(out, "};\n");
+}
+
+char *bpf_shared_decls(const struct elab *e)
+{
+	struct strbuf out;
+	sb_init(&out);
+	sb_puts(&out, "/* the globals BPF code shares: .data, and the key structs of its maps */\n"
+		      "struct stp_shared {\n\tint64_t unused_;\n");
+	vec_foreach(&e->globals, i) {
+		const struct symbol *g = e->globals.items[i];
+		if (!g->shared || g->arity > 0 || g->type == TYPE_STATS)
+			continue;
+		if (g->type == TYPE_STRING)
+			sb_printf(&out, "\tchar g%d[MAXSTRINGLEN]; /* %s */\n", g->index, g->name);
+		else
+			sb_printf(&out, "\tint64_t g%d; /* %s */\n", g->index, g->name);
+	}
+	sb_puts(&out, "};\n");
+	vec_foreach(&e->globals, i) {
+		const struct symbol *g = e->globals.items[i];
+		if (g->shared && g->arity > 0)
+			key_struct(&out, g);
+	}
+	char *r = xstrdup(sb_str(&out));
+	sb_fini(&out);
+	return r;
+}
+
+/* The per-CPU value of a statistic, its `<<<`, and its map. */
+static void stat_decls(struct strbuf *out, const struct symbol *g, int *max_buckets)
+{
+	int nb = stat_buckets(&g->stat);
+	if (nb < 0)
+		nb = 0;
+	if (nb > *max_buckets)
+		*max_buckets = nb;
+	sb_printf(out, "struct g%d_val {\n\tstruct stp_stat_hdr h;\n", g->index);
+	if (nb)
+		sb_printf(out, "\tint64_t b[%d];\n", nb);
+	sb_puts(out, "};\n");
+	sb_printf(out, "STP_INLINE void g%d_add(struct g%d_val *s, int64_t v)\n{\n", g->index,
+		  g->index);
+	sb_printf(out, "\tstp_stat_add_hdr(&s->h, %d, v);\n", g->stat.shift);
+	if (g->stat.kind == HIST_LOG)
+		sb_puts(out, "\ts->b[stp_hist_log_bucket(v) & 127]++;\n");
+	else if (g->stat.kind == HIST_LINEAR && nb)
+		sb_printf(out,
+			  "\tint b = stp_hist_linear_bucket(v, %d, %d, %d);\n\tif (b >= 0 && b < "
+			  "%d)\n\ts->b[b]++;\n",
+			  g->stat.start, g->stat.step, nb, nb);
+	sb_puts(out, "}\n");
+}
+
+static void map_decl(struct strbuf *out, const struct symbol *g, int *max_buckets)
+{
+	const char *type;
+	char key[64], value[64];
+	if (g->arity > 0) {
+		type = g->type == TYPE_STATS      ? "BPF_MAP_TYPE_PERCPU_HASH"
+		       : g->decl && g->decl->wrap ? "BPF_MAP_TYPE_LRU_HASH"
+						  : "BPF_MAP_TYPE_HASH";
+		snprintf(key, sizeof(key), "struct g%d_key", g->index);
+	} else {
+		type = "BPF_MAP_TYPE_PERCPU_ARRAY";
+		snprintf(key, sizeof(key), "uint32_t");
+	}
+	if (g->type == TYPE_STATS) {
+		stat_decls(out, g, max_buckets);
+		snprintf(value, sizeof(value), "struct g%d_val", g->index);
+	} else {
+		snprintf(value, sizeof(value), "%s",
+			 g->type == TYPE_STRING ? "struct stp_str" : "int64_t");
+	}
+	char entries[64];
+	if (g->arity <= 0)
+		snprintf(entries, sizeof(entries), "1");
+	else if (g->decl && g->decl->size > 0)
+		snprintf(entries, sizeof(entries), "%lld", g->decl->size);
+	else
+		snprintf(entries, sizeof(entries), "MAXMAPENTRIES");
+	sb_printf(out,
+		  "struct {\n\t__uint(type, %s);\n\t__uint(max_entries, %s);\n\t__type(key, "
+		  "%s);\n\t__type(value, %s);\n} g%d SEC(\".maps\"); /* %s */\n\n",
+		  type, entries, key, value, g->index, g->name);
+}
+
+/* Each function's or probe's frame and callees, for the scratch size. */
+struct frame_info {
+	const char *name;   /* "f3", "probe5" */
+	struct vec callees; /* of struct efunction */
+};
+
+struct bpf_file {
+	struct strbuf frames;   /* the frame structs */
+	struct strbuf protos;   /* prototypes of the functions */
+	struct strbuf code;     /* callbacks, functions and programs */
+	struct frame_info *fns; /* by function index */
+	struct vec probes;      /* of struct frame_info */
+};
+
+static void frame_struct(struct strbuf *out, const char *name, const struct strbuf *members)
+{
+	sb_printf(out, "struct %s_frame {\n%s} __attribute__((aligned(8)));\n", name,
+		  members->len ? members->buf : "");
+}
+
+static void bpf_signature(struct strbuf *sb, const struct efunction *f)
+{
+	sb_printf(sb, "STP_INLINE %s f%d(struct stp_context *c, struct f%d_frame *F",
+		  f->type == TYPE_LONG ? "int64_t" : "void", f->index, f->index);
+	vec_foreach(&f->params, i) {
+		const struct symbol *p = f->params.items[i];
+		sb_printf(sb, p->type == TYPE_STRING ? ", const char *p%zu" : ", int64_t p%zu", i);
+	}
+	sb_puts(sb, ")");
+}
+
+static void start_frame(struct emitter *em, struct strbuf *frame, struct strbuf *callbacks,
+			struct vec *callees, const char *name)
+{
+	sb_init(frame);
+	sb_init(callbacks);
+	em->frame = frame;
+	em->callbacks = callbacks;
+	em->callees = callees;
+	em->frame_type = fmt_str(em, "struct %s_frame", name);
+	em->uses_scratch = false;
+}
+
+static void frame_locals(struct strbuf *frame, struct strbuf *init, const struct vec *locals)
+{
+	vec_foreach(locals, i) {
+		const struct symbol *l = locals->items[i];
+		if (l->type == TYPE_STRING) {
+			sb_printf(frame, "\tchar l%zu[MAXSTRINGLEN]; /* %s */\n", i, l->name);
+			sb_printf(init, "\tF->l%zu[0] = 0;\n", i);
+		} else {
+			sb_printf(frame, "\tint64_t l%zu; /* %s */\n", i, l->name);
+			sb_printf(init, "\tF->l%zu = 0;\n", i);
+		}
+	}
+}
+
+static void bpf_function(struct emitter *em, struct bpf_file *bf, const struct efunction *f)
+{
+	struct strbuf frame, callbacks, text, init;
+	struct frame_info *fi = &bf->fns[f->index];
+	fi->name = fmt_str(em, "f%d", f->index);
+	start_frame(em, &frame, &callbacks, &fi->callees, fi->name);
+	sb_init(&text);
+	sb_init(&init);
+	sb_puts(&frame, f->type == TYPE_STRING ? "\tchar ret[MAXSTRINGLEN];\n"
+			: f->type == TYPE_LONG ? "\tint64_t ret;\n"
+					       : "");
+	bpf_signature(&bf->protos, f);
+	sb_puts(&bf->protos, ";\n");
+	bpf_signature(&text, f);
+	sb_printf(&text, " /* %s */\n{\n", f->name);
+	if (!f->decl->body) {
+		/* embedded C: the stp_bpf.h API, SystemTap's macros */
+		sb_puts(&text, f->type == TYPE_LONG     ? "\tF->ret = 0;\n"
+			       : f->type == TYPE_STRING ? "\tF->ret[0] = 0;\n"
+							: "");
+		vec_foreach(&f->params, i) {
+			const struct symbol *p = f->params.items[i];
+			sb_printf(&text, "#define STAP_ARG_%s (p%zu)\n", p->name, i);
+		}
+		sb_puts(&text,
+			"#define STAP_RETVALUE (F->ret)\n"
+			"#define STAP_RETURN(v) do { STAP_RETVALUE = (v); goto out; } while (0)\n"
+			"#define STAP_ERROR(msg, ...) do { stp_error_msg(c, msg); goto out; } "
+			"while (0)\n"
+			"#define CONTEXT c\n\t{\n");
+		sb_puts(&text, f->decl->code->text);
+		sb_puts(&text, "\n\t}\n\tgoto out;\nout:\n");
+		vec_foreach(&f->params, i) {
+			const struct symbol *p = f->params.items[i];
+			sb_printf(&text, "#undef STAP_ARG_%s\n", p->name);
+		}
+		sb_puts(&text, "#undef STAP_RETVALUE\n#undef STAP_RETURN\n#undef STAP_ERROR\n"
+			       "#undef CONTEXT\n");
+	} else {
+		vec_foreach(&f->params, i) {
+			const struct symbol *p = f->params.items[i];
+			if (p->type == TYPE_STRING) {
+				sb_printf(&frame, "\tchar a%zu[MAXSTRINGLEN]; /* %s */\n", i,
+					  p->name);
+				sb_printf(&init, "\tstp_scpy(F->a%zu, p%zu);\n", i, i);
+			} else {
+				sb_printf(&frame, "\tint64_t a%zu; /* %s */\n", i, p->name);
+				sb_printf(&init, "\tF->a%zu = p%zu;\n", i, i);
+			}
+		}
+		frame_locals(&frame, &init, &f->locals);
+		sb_puts(&init, f->type == TYPE_LONG     ? "\tF->ret = 0;\n"
+			       : f->type == TYPE_STRING ? "\tF->ret[0] = 0;\n"
+							: "");
+		sb_printf(&init,
+			  "\tif (STP_UNLIKELY(++c->nesting > MAXNESTING)) { stp_fail(c, "
+			  "STP_MSG_MAXNESTING, %s); goto out; }\n",
+			  where(em, f->decl->tok));
+		em->fn = f;
+		emit_body(em, &text, f->decl->body, sb_str(&init));
+		em->fn = NULL;
+		sb_puts(&text, "\tgoto out;\nout:\n\tc->nesting--;\n");
+	}
+	sb_puts(&text, f->type == TYPE_LONG ? "\treturn F->ret;\n}\n\n" : "\treturn;\n}\n\n");
+	frame_struct(&bf->frames, fi->name, &frame);
+	sb_puts(&bf->code, sb_str(&callbacks));
+	sb_puts(&bf->code, sb_str(&text));
+	sb_fini(&frame);
+	sb_fini(&callbacks);
+	sb_fini(&text);
+	sb_fini(&init);
+}
+
+static const char *section(struct emitter *em, const struct eprobe *p)
+{
+	if (p->kind == PROBE_TRACEPOINT)
+		return fmt_str(em, "tracepoint/%s/%s", p->tp_group, p->tp_event);
+	return "perf_event";
+}
+
+static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
+{
+	struct frame_info *fi = arena_alloc(em->arena, sizeof(*fi));
+	fi->name = fmt_str(em, "probe%d", p->index);
+	vec_push_arena(em->arena, &bf->probes, fi);
+	struct strbuf frame, callbacks, body, init;
+	start_frame(em, &frame, &callbacks, &fi->callees, fi->name);
+	sb_init(&body);
+	sb_init(&init);
+	frame_locals(&frame, &init, &p->locals);
+	if (p->locals.len)
+		em->uses_scratch = true;
+	emit_body(em, &body, p->body, sb_str(&init));
+	struct strbuf *out = &bf->code;
+	sb_puts(out, sb_str(&callbacks));
+	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", section(em, p), fi->name,
+		  p->pp);
+	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n");
+	sb_printf(out,
+		  "\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
+		  ".probe = %d, .ctx = ctx};\n\tstruct stp_context *c = &cs;\n",
+		  p->index);
+	if (em->uses_scratch)
+		sb_printf(out,
+			  "\tuint32_t cpu = bpf_get_smp_processor_id();\n"
+			  "\tstruct stp_scratch *S = bpf_map_lookup_elem(&stp_scratch, &cpu);\n"
+			  "\tif (!S)\n\t\treturn 0;\n\tc->S = &S->h;\n"
+			  "\tstruct %s_frame *F = (void *)S->frames;\n",
+			  fi->name);
+	sb_puts(out, sb_str(&body));
+	sb_puts(out, "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
+		     "\t\tstp_report_error(c);\n\treturn 0;\n}\n\n");
+	frame_struct(&bf->frames, fi->name, &frame);
+	sb_fini(&frame);
+	sb_fini(&callbacks);
+	sb_fini(&body);
+	sb_fini(&init);
+}
+
+/* enum STP_DEPTH_<name>: bytes of the frame and the deepest callee chain,
+ * callees first. */
+static void depth_enum(struct strbuf *out, struct bpf_file *bf, struct frame_info *fi, char *done)
+{
+	vec_foreach(&fi->callees, i) {
+		const struct efunction *f = fi->callees.items[i];
+		if (!done[f->index]) {
+			done[f->index] = 1;
+			depth_enum(out, bf, &bf->fns[f->index], done);
+		}
+	}
+	sb_printf(out, "enum { STP_CALLEES_%s_0 = 0 };\n", fi->name);
+	vec_foreach(&fi->callees, i) {
+		const struct efunction *f = fi->callees.items[i];
+		sb_printf(out,
+			  "enum { STP_CALLEES_%s_%zu = STP_MAX(STP_CALLEES_%s_%zu, "
+			  "STP_DEPTH_f%d) };\n",
+			  fi->name, i + 1, fi->name, i, f->index);
+	}
+	sb_printf(out, "enum { STP_DEPTH_%s = sizeof(struct %s_frame) + STP_CALLEES_%s_%zu };\n",
+		  fi->name, fi->name, fi->name, fi->callees.len);
+}
+
+static const char *pow2_at_least(struct emitter *em, long n)
+{
+	long p = 256;
+	while (p < n)
+		p *= 2;
+	return fmt_str(em, "%ld", p);
+}
+
+void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_decls)
+{
+	const struct elab *e = em->e;
+	struct bpf_file bf = {0};
+	sb_init(&bf.frames);
+	sb_init(&bf.protos);
+	sb_init(&bf.code);
+	bf.fns = arena_alloc(em->arena, (e->functions.len + 1) * sizeof(*bf.fns));
+	vec_foreach(&e->functions, i) {
+		const struct efunction *f = e->functions.items[i];
+		if (f->in_kernel)
+			bpf_function(em, &bf, f);
+	}
+	vec_foreach(&e->probes, i) {
+		struct eprobe *p = e->probes.items[i];
+		if (p->kernel && !p->elided)
+			bpf_probe(em, &bf, p);
+	}
+
+	struct translation_tables *t = em->tables;
+	int max_buckets = 0;
+	struct strbuf maps;
+	sb_init(&maps);
+	vec_foreach(&e->globals, i) {
+		const struct symbol *g = e->globals.items[i];
+		if (g->shared && (g->arity > 0 || g->type == TYPE_STATS))
+			map_decl(&maps, g, &max_buckets);
+	}
+
+	sb_puts(out, "/* generated by stap (stap on eBPF), BPF target */\n");
+	sb_printf(out, "#define STP_REC_MAX %s\n", pow2_at_least(em, t->max_record + 8));
+	sb_printf(out, "#define STP_ZERO_SIZE %d\n", 64 + 8 * (max_buckets ? max_buckets : 1));
+	sb_puts(out, "#include \"stp_bpf.h\"\n\n");
+	sb_puts(out, shared_decls);
+	sb_puts(out, "struct stp_shared stp_shared SEC(\".data\") = {0};\n\n");
+	sb_puts(out, sb_str(&maps));
+	sb_puts(out, "/* the strings of the program: full buffers */\n"
+		     "static const struct stp_str stp_lits[] = {\n");
+	vec_foreach(&t->literals, i)
+		sb_printf(out, "\t{%s},\n", (const char *)t->literals.items[i]);
+	sb_puts(out, "\t{\"\"}\n};\n\n");
+	/* pp() of each probe, by its index */
+	int nprobes = (int)e->probes.len;
+	sb_printf(out, "static const struct stp_str stp_pps[%d] = {\n", nprobes ? nprobes : 1);
+	vec_foreach(&e->probes, i) {
+		const struct eprobe *p = e->probes.items[i];
+		sb_printf(out, "\t[%zu] = {%s},\n", i, c_string(em, p->pp, strlen(p->pp)));
+	}
+	sb_puts(out, "};\n\n");
+	sb_printf(out,
+		  "STP_INLINE void stp_pp(struct stp_context *c, char *dst)\n{\n"
+		  "\tuint32_t i = (uint32_t)c->probe;\n"
+		  "\tif (i < %d)\n\t\tstp_scpy(dst, stp_pps[i].s);\n\telse\n\t\tdst[0] = 0;\n}\n\n",
+		  nprobes);
+	sb_printf(out, "static const struct stp_str stp_ptypes[%d] = {\n", nprobes ? nprobes : 1);
+	vec_foreach(&e->probes, i) {
+		const struct eprobe *p = e->probes.items[i];
+		sb_printf(out, "\t[%zu] = {\"%s\"},\n", i,
+			  p->kind == PROBE_PERF ? "perf_event" : "tracepoint");
+	}
+	sb_puts(out, "};\n\n");
+	sb_printf(out,
+		  "STP_INLINE void stp_probe_type(struct stp_context *c, char *dst)\n{\n"
+		  "\tuint32_t i = (uint32_t)c->probe;\n"
+		  "\tif (i < %d)\n\t\tstp_scpy(dst, stp_ptypes[i].s);\n\telse\n\t\tdst[0] = "
+		  "0;\n}\n\n",
+		  nprobes);
+	sb_puts(out, "/* frames */\n");
+	vec_foreach(&e->functions, i) {
+		const struct efunction *f = e->functions.items[i];
+		if (f->in_kernel)
+			sb_printf(out, "struct f%d_frame;\n", f->index);
+	}
+	sb_puts(out, sb_str(&bf.frames));
+	char *done = calloc(e->functions.len + 1, 1);
+	vec_foreach(&e->functions, i) {
+		const struct efunction *f = e->functions.items[i];
+		if (f->in_kernel && !done[f->index]) {
+			done[f->index] = 1;
+			depth_enum(out, &bf, &bf.fns[f->index], done);
+		}
+	}
+	sb_puts(out, "enum { STP_FRAMES_0 = 0 };\n");
+	vec_foreach(&bf.probes, i) {
+		struct frame_info *fi = bf.probes.items[i];
+		depth_enum(out, &bf, fi, done);
+		sb_printf(out, "enum { STP_FRAMES_%zu = STP_MAX(STP_FRAMES_%zu, STP_DEPTH_%s) };\n",
+			  i + 1, i, fi->name);
+	}
+	free(done);
+	sb_printf(out,
+		  "\nstruct stp_scratch {\n\tstruct stp_scratch_hdr h;\n"
+		  "\tchar frames[STP_FRAMES_%zu];\n\tchar slack[2 * MAXSTRINGLEN];\n};\n\n"
+		  "struct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__uint(max_entries, 1);\n"
+		  "\t__type(key, uint32_t);\n\t__type(value, struct stp_scratch);\n"
+		  "} stp_scratch SEC(\".maps\"); /* one per CPU: the runtime sizes it */\n\n",
+		  bf.probes.len);
+	sb_puts(out, sb_str(&bf.protos));
+	sb_putc(out, '\n');
+	sb_puts(out, sb_str(&bf.code));
+	sb_puts(out, "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
+	sb_fini(&maps);
+	sb_fini(&bf.frames);
+	sb_fini(&bf.protos);
+	sb_fini(&bf.code);
+}
