@@ -155,31 +155,43 @@ struct stp_str2 {
 	char s[2 * MAXSTRINGLEN];
 };
 
-struct stp_scratch_hdr {
-	char errbuf[MAXSTRINGLEN];
-	char rec[STP_REC_MAX + MAXSTRINGLEN + 16];
-};
-
-/* A loop body's view of its function (see emit_bpf.c). */
-struct stp_context;
-struct stp_loop {
-	struct stp_context *c;
-	void *F;
-	int64_t limit; /* foreach ... limit N; -1 none */
-	int64_t count;
-	int32_t flow; /* out of the body: 1 an error, 2 return or next */
-};
-
+/* What a handler and the functions it calls share.  A handler that uses
+ * its CPU's scratch area keeps it there, first in the area (the verifier
+ * does not follow values through map memory, so the loop bodies that
+ * count down actionremaining are checked once, not once per turn); one
+ * that does not (no strings, loops, calls or output) keeps it on its
+ * stack. */
 struct stp_context {
 	int32_t last_error; /* STP_E_*, 0: none */
 	int32_t last_stmt;  /* location index, -1: none */
 	int32_t err_arg;
 	int32_t nesting;
 	int64_t actionremaining;
-	int32_t probe; /* the probe's index */
-	int32_t pad;
-	void *ctx;                  /* the BPF program's context */
-	struct stp_scratch_hdr *S;  /* this CPU's scratch area, or NULL */
+	int32_t probe;       /* the probe's index */
+	int32_t has_scratch; /* this context is the scratch area's first member */
+};
+
+struct stp_scratch_hdr {
+	struct stp_context ctx;
+	char errbuf[MAXSTRINGLEN];
+	char rec[STP_REC_MAX + MAXSTRINGLEN + 16];
+};
+
+#define STP_SCRATCH(c) ((struct stp_scratch_hdr *)(void *)(c))
+
+/* A loop body's state, in its function's frame, and what the body's
+ * callback gets (on the stack: pointers only). */
+struct stp_loop_state {
+	int64_t limit; /* foreach ... limit N; -1 none */
+	int64_t count;
+	int64_t flow; /* out of the body: 1 an error, 2 return or next */
+};
+
+struct stp_loop {
+	struct stp_context *c;
+	void *F;
+	void *ctx; /* the BPF program's context */
+	struct stp_loop_state *ls;
 };
 
 /* The ring buffer all records go through (size set by the runtime, -s). */
@@ -260,12 +272,12 @@ STP_INLINE void stp_rec_start(char *rec, uint16_t type, uint32_t id)
 STP_INLINE void stp_send_text(struct stp_context *c, uint16_t type, const char *msg,
 			      uint64_t flags)
 {
-	if (!c->S) {
+	if (!c->has_scratch) {
 		struct stp_rec_hdr h = {type, 0, 0};
 		stp_rec_send(stp_rt_ptr, &h, sizeof(h), flags);
 		return;
 	}
-	char *r = c->S->rec;
+	char *r = STP_SCRATCH(c)->rec;
 	stp_rec_start(r, type, 0);
 	uint32_t off = 8;
 	if (msg)
@@ -286,11 +298,11 @@ STP_INLINE void stp_report_error(struct stp_context *c)
 		struct stp_rec_hdr h;
 		struct stp_rec_error e;
 	} small = {{STP_REC_ERROR, 0, (uint32_t)c->last_error}, {c->last_stmt, c->err_arg}};
-	if ((c->last_error == STP_E_MSG || c->last_error == STP_E_FAULT) && c->S) {
-		char *r = c->S->rec;
+	if ((c->last_error == STP_E_MSG || c->last_error == STP_E_FAULT) && c->has_scratch) {
+		char *r = STP_SCRATCH(c)->rec;
 		stp_rec_start(r, STP_REC_ERROR, (uint32_t)c->last_error);
 		*(struct stp_rec_error *)(r + 8) = small.e;
-		uint32_t off = stp_rec_str(r, 16, c->S->errbuf);
+		uint32_t off = stp_rec_str(r, 16, STP_SCRATCH(c)->errbuf);
 		stp_rec_send(rt, r, off, BPF_RB_FORCE_WAKEUP);
 		return;
 	}
@@ -410,7 +422,7 @@ STP_GLOBAL int stp_scat_(struct stp_str2 *dst, const struct stp_str *a, const st
 /* try/catch: the caught message. */
 STP_INLINE void stp_catch(struct stp_context *c, char *dst)
 {
-	static const struct stp_str msgs[] = {
+	static struct stp_str msgs[] SEC(".data.lits") = {
 		{""},
 		{"division by 0"},
 		{"MAXACTION exceeded"},
@@ -419,8 +431,8 @@ STP_INLINE void stp_catch(struct stp_context *c, char *dst)
 		{"Array overflow"},
 	};
 	int32_t e = c->last_error;
-	if ((e == STP_E_MSG || e == STP_E_FAULT) && c->S)
-		stp_scpy(dst, c->S->errbuf);
+	if ((e == STP_E_MSG || e == STP_E_FAULT) && c->has_scratch)
+		stp_scpy(dst, STP_SCRATCH(c)->errbuf);
 	else if (e > 0 && e < (int32_t)(sizeof(msgs) / sizeof(msgs[0])))
 		stp_scpy(dst, msgs[e].s);
 	else
@@ -430,8 +442,8 @@ STP_INLINE void stp_catch(struct stp_context *c, char *dst)
 /* error(msg) */
 STP_INLINE void stp_error_msg(struct stp_context *c, const char *msg)
 {
-	if (c->S && bpf_probe_read_kernel_str(c->S->errbuf, MAXSTRINGLEN, msg) < 0)
-		c->S->errbuf[0] = 0;
+	if (c->has_scratch && bpf_probe_read_kernel_str(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, msg) < 0)
+		STP_SCRATCH(c)->errbuf[0] = 0;
 	stp_fail(c, STP_E_MSG, -1);
 }
 

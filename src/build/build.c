@@ -153,6 +153,13 @@ char *build_hash(const struct session *s, const struct vec *texts, bool bpf)
 	hash_str(&h, opts);
 	snprintf(opts, sizeof(opts), "s%ld", s->buffer_mb);
 	hash_str(&h, opts);
+	/* the translator itself: a rebuilt stap writes other C */
+	struct stat st;
+	if (stat("/proc/self/exe", &st) == 0) {
+		snprintf(opts, sizeof(opts), "exe %lld %lld %lld", (long long)st.st_size,
+			 (long long)st.st_mtime, (long long)st.st_ino);
+		hash_str(&h, opts);
+	}
 	hash_file(&h, "stp_host.h");
 	hash_str(&h, compiler_version());
 	if (bpf) {

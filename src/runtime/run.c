@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <wordexp.h>
 
 #include "../../runtime/include/stp_host.h"
 #include "bpf.h"
@@ -248,14 +249,29 @@ static int set_globals(const struct stp_module *mod, const struct vec *inits)
 	return 0;
 }
 
+/* -c CMD: run directly when it is plain words (so target() is the
+ * command's own pid, as in the original), else through /bin/sh. */
 static pid_t start_command(const char *cmd)
 {
 	fflush(stdout);
+	wordexp_t we;
+	bool words = wordexp(cmd, &we, WRDE_NOCMD) == 0;
+	if (words && we.we_wordc == 0) {
+		wordfree(&we);
+		words = false;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (words) {
+			execvp(we.we_wordv[0], we.we_wordv);
+			fprintf(stderr, "ERROR: cannot run %s: %s\n", we.we_wordv[0], strerror(errno));
+			_exit(127);
+		}
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
+	if (words)
+		wordfree(&we);
 	return pid;
 }
 

@@ -189,13 +189,13 @@ const char *bpf_context(struct emitter *em, struct expr *e)
 	if (cv->kind != CV_TP_FIELD || !f)
 		return "0";
 	if (cv->type != TYPE_STRING)
-		return fmt_str(em, "stp_tp_long(c->ctx, %d, %d, %d)", f->offset, f->size,
+		return fmt_str(em, "stp_tp_long(ctx, %d, %d, %d)", f->offset, f->size,
 			       f->is_signed && f->kind == TPF_INT);
 	const char *t = new_temp(em, TYPE_STRING);
 	if (f->kind == TPF_DATA_LOC)
-		emit(em, "\tstp_tp_data_loc(c->ctx, %d, %s);\n", f->offset, t);
+		emit(em, "\tstp_tp_data_loc(ctx, %d, %s);\n", f->offset, t);
 	else
-		emit(em, "\tstp_tp_chars(c->ctx, %d, %d, %s);\n", f->offset, f->size, t);
+		emit(em, "\tstp_tp_chars(ctx, %d, %d, %s);\n", f->offset, f->size, t);
 	return t;
 }
 
@@ -265,7 +265,10 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 	const char *vals[64];
 	size_t n = print_args(em, &e->list, first, vals);
 	const char *t = new_temp(em, TYPE_STRING);
-	const char *lit = bpf_literal(em, c_string(em, sb_str(&kf), kf.len));
+	/* bpf_snprintf wants its format in read-only data */
+	struct vec *kfs = &em->tables->kformats;
+	vec_push_arena(em->arena, kfs, (void *)c_string(em, sb_str(&kf), kf.len));
+	const char *lit = fmt_str(em, "stp_kfmt%zu", kfs->len - 1);
 	sb_fini(&kf);
 	if (n == 0) {
 		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, %s, NULL, 0);\n", t, lit);
@@ -318,7 +321,7 @@ const char *bpf_print(struct emitter *em, struct expr *e)
 	sb_printf(&tab->sites, "\t{%d, %d, %s, \"%s\"},\n", kind, fmt, delim, sig);
 	em->uses_scratch = true;
 	emit(em,
-	     "\t{\n\tchar *r = c->S->rec;\n\tstp_rec_start(r, STP_REC_PRINT, %d);\n"
+	     "\t{\n\tchar *r = STP_SCRATCH(c)->rec;\n\tstp_rec_start(r, STP_REC_PRINT, %d);\n"
 	     "\tuint32_t o = 8;\n",
 	     site);
 	for (size_t i = 0; i < n; i++)
@@ -345,9 +348,9 @@ static void call_one(struct emitter *em, const struct efunction *f, const char *
 	struct strbuf sb;
 	sb_init(&sb);
 	if (f->type == TYPE_LONG)
-		sb_printf(&sb, "\t%s = f%d(c, " CALLEE_FRAME, r, f->index);
+		sb_printf(&sb, "\t%s = f%d(c, " CALLEE_FRAME ", ctx", r, f->index);
 	else
-		sb_printf(&sb, "\tf%d(c, " CALLEE_FRAME, f->index);
+		sb_printf(&sb, "\tf%d(c, " CALLEE_FRAME ", ctx", f->index);
 	for (size_t i = 0; i < n; i++)
 		sb_printf(&sb, ", %s", vals[i]);
 	sb_puts(&sb, ");\n");
@@ -409,13 +412,13 @@ static void emit_callback(struct emitter *em, const char *name, const char *sig,
 	em->in_callback--;
 	struct strbuf *cb = em->callbacks;
 	sb_printf(cb,
-		  "static long %s(%s)\n{\n\tstruct stp_loop *lc = ctx;\n\tstruct stp_context *c = "
-		  "lc->c;\n\t%s *F = lc->F;\n",
+		  "static long %s(%s)\n{\n\tstruct stp_loop *lc = arg;\n\tstruct stp_context *c = "
+		  "lc->c;\n\t%s *F = lc->F;\n\tvoid *ctx = lc->ctx;\n",
 		  name, sig, em->frame_type);
 	sb_puts(cb, sb_str(&em->decls));
 	sb_puts(cb, sb_str(&code));
 	sb_printf(cb,
-		  "\treturn 0;\n%s:\n\tlc->flow = 1;\n\treturn 1;\n%s:\n\tlc->flow = "
+		  "\treturn 0;\n%s:\n\tlc->ls->flow = 1;\n\treturn 1;\n%s:\n\tlc->ls->flow = "
 		  "2;\n\treturn 1;\n}\n\n",
 		  em->err_label, em->ret_label);
 	sb_fini(&code);
@@ -428,11 +431,21 @@ static void emit_callback(struct emitter *em, const char *name, const char *sig,
 	em->break_stmt = sbreak;
 }
 
+/* Before the helper that runs callback N: its state (in the frame) and the
+ * callback's argument (on the stack). */
+static void loop_start(struct emitter *em, int n, const char *limit)
+{
+	frame_member(em, fmt_str(em, "struct stp_loop_state ls%d", n), fmt_str(em, "ls%d", n));
+	emit(em, "\tF->ls%d.limit = %s;\n\tF->ls%d.count = 0;\n\tF->ls%d.flow = 0;\n", n, limit, n,
+	     n);
+	emit(em, "\tstruct stp_loop lc%d = {.c = c, .F = F, .ctx = ctx, .ls = &F->ls%d};\n", n, n);
+}
+
 /* After the helper that ran the callback: the flow out of its body. */
 static void after_loop(struct emitter *em, int n)
 {
-	emit(em, "\tif (lc%d.flow == 1)\n\tgoto %s;\n\tif (lc%d.flow == 2)\n\tgoto %s;\n", n,
-	     em->err_label, n, em->ret_label);
+	emit(em, "\tif (F->ls%d.flow == 1)\n\tgoto %s;\n\tif (F->ls%d.flow == 2)\n\tgoto %s;\n",
+	     n, em->err_label, n, em->ret_label);
 }
 
 static void for_body(struct emitter *em, struct stmt *s)
@@ -459,8 +472,8 @@ void bpf_for(struct emitter *em, struct stmt *s)
 	int n = (*em->nlabels)++;
 	const char *name = fmt_str(em, "loop%d", n);
 	em->uses_scratch = true;
-	emit_callback(em, name, "uint32_t i, void *ctx", for_body, for_step, s);
-	emit(em, "\tstruct stp_loop lc%d = {.c = c, .F = F, .limit = -1};\n", n);
+	emit_callback(em, name, "uint32_t i, void *arg", for_body, for_step, s);
+	loop_start(em, n, "-1");
 	emit(em, "\tbpf_loop(1 << 23, %s, &lc%d, 0);\n", name, n);
 	after_loop(em, n);
 }
@@ -480,7 +493,8 @@ static void foreach_body(struct emitter *em, struct stmt *s)
 	const struct symbol *sym = s->array->sym;
 	emit(em, "\tstruct g%d_key *k = key;\n\t(void)k;\n\t(void)val;\n", sym->index);
 	/* the limit counts before a slice filters, as the original */
-	emit(em, "\tif (lc->limit >= 0 && lc->count >= lc->limit)\n\treturn 1;\n\tlc->count++;\n");
+	emit(em, "\tif (lc->ls->limit >= 0 && lc->ls->count >= lc->ls->limit)\n\treturn 1;\n"
+		 "\tlc->ls->count++;\n");
 	for (int i = 0; i < ELAB_MAX_KEYS && i < sym->arity; i++) {
 		if (!fi->fixed[i])
 			continue;
@@ -541,10 +555,11 @@ void bpf_foreach(struct emitter *em, struct stmt *s)
 	em->uses_scratch = true;
 	struct foreach_info *saved = cur_foreach;
 	cur_foreach = &fi;
-	emit_callback(em, name, "void *map, void *key, void *val, void *ctx", foreach_body, NULL,
+	emit_callback(em, name, "void *map, void *key, void *val, void *arg", foreach_body, NULL,
 		      s);
 	cur_foreach = saved;
-	emit(em, "\t{\n\tstruct stp_loop lc%d = {.c = c, .F = F, .limit = %s};\n", n, limit);
+	emit(em, "\t{\n");
+	loop_start(em, n, limit);
 	emit(em, "\tbpf_for_each_map_elem(&g%d, %s, &lc%d, 0);\n", sym->index, name, n);
 	after_loop(em, n);
 	emit(em, "\t}\n");
@@ -671,7 +686,7 @@ static void frame_struct(struct strbuf *out, const char *name, const struct strb
 
 static void bpf_signature(struct strbuf *sb, const struct efunction *f)
 {
-	sb_printf(sb, "STP_INLINE %s f%d(struct stp_context *c, struct f%d_frame *F",
+	sb_printf(sb, "STP_INLINE %s f%d(struct stp_context *c, struct f%d_frame *F, void *ctx",
 		  f->type == TYPE_LONG ? "int64_t" : "void", f->index, f->index);
 	vec_foreach(&f->params, i) {
 		const struct symbol *p = f->params.items[i];
@@ -804,17 +819,21 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", section(em, p), fi->name,
 		  p->pp);
 	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n");
-	sb_printf(out,
-		  "\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
-		  ".probe = %d, .ctx = ctx};\n\tstruct stp_context *c = &cs;\n",
-		  p->index);
 	if (em->uses_scratch)
 		sb_printf(out,
 			  "\tuint32_t cpu = bpf_get_smp_processor_id();\n"
 			  "\tstruct stp_scratch *S = bpf_map_lookup_elem(&stp_scratch, &cpu);\n"
-			  "\tif (!S)\n\t\treturn 0;\n\tc->S = &S->h;\n"
+			  "\tif (!S)\n\t\treturn 0;\n"
+			  "\tstruct stp_context *c = &S->h.ctx;\n"
+			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = MAXACTION, "
+			  ".probe = %d, .has_scratch = 1};\n"
 			  "\tstruct %s_frame *F = (void *)S->frames;\n",
-			  fi->name);
+			  p->index, fi->name);
+	else
+		sb_printf(out,
+			  "\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
+			  ".probe = %d};\n\tstruct stp_context *c = &cs;\n",
+			  p->index);
 	sb_puts(out, sb_str(&body));
 	sb_puts(out, "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
 		     "\t\tstp_report_error(c);\n\treturn 0;\n}\n\n");
@@ -892,14 +911,20 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	sb_puts(out, shared_decls);
 	sb_puts(out, "struct stp_shared stp_shared SEC(\".data\") = {0};\n\n");
 	sb_puts(out, sb_str(&maps));
+	/* writable data, not .rodata: the string functions are BPF global
+	 * functions, whose pointer arguments the verifier wants writable */
 	sb_puts(out, "/* the strings of the program: full buffers */\n"
-		     "static const struct stp_str stp_lits[] = {\n");
+		     "static struct stp_str stp_lits[] SEC(\".data.lits\") = {\n");
 	vec_foreach(&t->literals, i)
 		sb_printf(out, "\t{%s},\n", (const char *)t->literals.items[i]);
 	sb_puts(out, "\t{\"\"}\n};\n\n");
+	vec_foreach(&t->kformats, i)
+		sb_printf(out, "static const char stp_kfmt%zu[] = %s;\n", i,
+			  (const char *)t->kformats.items[i]);
 	/* pp() of each probe, by its index */
 	int nprobes = (int)e->probes.len;
-	sb_printf(out, "static const struct stp_str stp_pps[%d] = {\n", nprobes ? nprobes : 1);
+	sb_printf(out, "static struct stp_str stp_pps[%d] SEC(\".data.lits\") = {\n",
+		  nprobes ? nprobes : 1);
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
 		sb_printf(out, "\t[%zu] = {%s},\n", i, c_string(em, p->pp, strlen(p->pp)));
@@ -910,7 +935,8 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 		  "\tuint32_t i = (uint32_t)c->probe;\n"
 		  "\tif (i < %d)\n\t\tstp_scpy(dst, stp_pps[i].s);\n\telse\n\t\tdst[0] = 0;\n}\n\n",
 		  nprobes);
-	sb_printf(out, "static const struct stp_str stp_ptypes[%d] = {\n", nprobes ? nprobes : 1);
+	sb_printf(out, "static struct stp_str stp_ptypes[%d] SEC(\".data.lits\") = {\n",
+		  nprobes ? nprobes : 1);
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
 		sb_printf(out, "\t[%zu] = {\"%s\"},\n", i,

@@ -47,6 +47,7 @@ struct translation_tables {
 	int nsites;
 	struct vec locations; /* arena strings: "operator '/' at F:L:C" */
 	struct vec literals;  /* arena strings: C literals of BPF strings */
+	struct vec kformats;  /* arena strings: C literals of bpf_snprintf formats */
 	int max_record;       /* bytes of the biggest BPF print record */
 };
 

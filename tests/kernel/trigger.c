@@ -1,0 +1,89 @@
+/*
+ * trigger: makes kernel events on demand for the kernel-probe tests, so a
+ * test's output depends on nothing else on the machine (the tests filter on
+ * pid() == target()).
+ *
+ *   trigger getppid N       N getppid() system calls
+ *   trigger openat PATH N   N openat(PATH) calls (failing or not)
+ *   trigger write N         N write(2) calls of "x" to /dev/null
+ *   trigger sleep MS        sleep MS milliseconds
+ *   trigger spin MS         use the CPU for MS milliseconds
+ *   trigger faults N        touch N fresh pages (page faults)
+ *
+ * Steps may follow one another: trigger sleep 100 getppid 3.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static long arg(char **argv, int i, int argc)
+{
+	if (i >= argc) {
+		fprintf(stderr, "trigger: missing number\n");
+		exit(2);
+	}
+	return strtol(argv[i], NULL, 0);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *what = argv[i];
+		if (strcmp(what, "getppid") == 0) {
+			long n = arg(argv, ++i, argc);
+			for (long k = 0; k < n; k++)
+				syscall(SYS_getppid);
+		} else if (strcmp(what, "openat") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "/";
+			long n = arg(argv, ++i, argc);
+			for (long k = 0; k < n; k++) {
+				int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+				if (fd >= 0)
+					close(fd);
+			}
+		} else if (strcmp(what, "write") == 0) {
+			long n = arg(argv, ++i, argc);
+			int fd = open("/dev/null", O_WRONLY);
+			for (long k = 0; k < n; k++)
+				if (write(fd, "x", 1) < 0)
+					break;
+			close(fd);
+		} else if (strcmp(what, "sleep") == 0) {
+			long ms = arg(argv, ++i, argc);
+			struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+			nanosleep(&ts, NULL);
+		} else if (strcmp(what, "spin") == 0) {
+			double end = now_ms() + (double)arg(argv, ++i, argc);
+			volatile unsigned long x = 0;
+			while (now_ms() < end)
+				x++;
+		} else if (strcmp(what, "faults") == 0) {
+			long n = arg(argv, ++i, argc);
+			long page = sysconf(_SC_PAGESIZE);
+			char *p = mmap(NULL, (size_t)(n * page), PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				return 1;
+			for (long k = 0; k < n; k++)
+				p[k * page] = 1;
+			munmap(p, (size_t)(n * page));
+		} else {
+			fprintf(stderr, "trigger: unknown step %s\n", what);
+			return 2;
+		}
+	}
+	return 0;
+}
