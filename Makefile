@@ -163,10 +163,16 @@ define run_checks
 	exit $$rc
 endef
 
-check: $(STAP) $(STAPRUN) $(UNITS)
+# The kernel-probe tests' event maker (tests/kernel/trigger.c).
+TRIGGER := build/trigger
+$(TRIGGER): tests/kernel/trigger.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static $(BASE_CFLAGS) -o $@ $<
+
+check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER)
 	$(call run_checks,$(STAP),$(UNITS))
 
-check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS)
+check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
 
 # ---- fuzzing ----

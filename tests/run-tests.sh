@@ -15,6 +15,7 @@
 #   NAME.args   one line of shell words after it: the script's $1, $2...
 #   NAME.skip   a bash script run first; if it exits 0, its output is the
 #               reason the test cannot run here and the test is a SKIP
+#               (DIR/folder.skip does the same for every test of DIR)
 #
 # Tests run from the repository root as `STAP -pN OPTS DIR/NAME.stp ARGS`
 # with stdin from /dev/null and a 20 s timeout.  A crash (killed by a signal)
@@ -55,7 +56,7 @@ for arg in "$@"; do
 done
 cd "$root" || exit 2
 if [ ${#targets[@]} -eq 0 ]; then
-	for dir in tests/parse tests/elaborate tests/translate tests/run; do
+	for dir in tests/parse tests/elaborate tests/translate tests/run tests/kernel; do
 		[ -d "$dir" ] && targets+=("$dir")
 	done
 fi
@@ -83,7 +84,7 @@ set_mode() {
 	case ${folder##*/} in
 	elaborate) mode=p2 ;;
 	translate) mode=p3 ;;
-	run) mode=out ;;
+	run | kernel) mode=out ;;
 	*) mode=p1 ;;
 	esac
 }
@@ -117,13 +118,15 @@ run_test() {
 	local mode expected actual status
 	local opts args pflag=()
 
-	if [ -f "$base.skip" ]; then
+	local skip
+	for skip in "${base%/*}/folder.skip" "$base.skip"; do
+		[ -f "$skip" ] || continue
 		local reason
-		if reason=$(STAP="$stap" bash "$base.skip" </dev/null 2>&1); then
+		if reason=$(STAP="$stap" bash "$skip" </dev/null 2>&1); then
 			echo "SKIP $name: ${reason:-no reason given}"
 			return 2
 		fi
-	fi
+	done
 
 	set_mode "$base"
 	[ "$mode" != out ] && pflag=("-$mode")

@@ -103,6 +103,74 @@ static bool field_attr(const char *line, const char *key, int *out)
 	return true;
 }
 
+/* The size and sign of an integer type named as the formats name them, 0
+ * when unknown.  Syscall records keep every argument in 8 bytes (unsigned):
+ * an int argument is its low 4 bytes, signed. */
+static int c_type_size(const char *type, bool *is_signed)
+{
+	static const struct {
+		const char *name;
+		int size;
+		bool is_signed;
+	} types[] = {
+		{"char", 1, true},
+		{"signed char", 1, true},
+		{"unsigned char", 1, false},
+		{"short", 2, true},
+		{"unsigned short", 2, false},
+		{"int", 4, true},
+		{"signed", 4, true},
+		{"unsigned", 4, false},
+		{"unsigned int", 4, false},
+		{"long", 8, true},
+		{"unsigned long", 8, false},
+		{"long long", 8, true},
+		{"unsigned long long", 8, false},
+		{"bool", 1, false},
+		{"_Bool", 1, false},
+		{"s8", 1, true},
+		{"u8", 1, false},
+		{"s16", 2, true},
+		{"u16", 2, false},
+		{"s32", 4, true},
+		{"u32", 4, false},
+		{"s64", 8, true},
+		{"u64", 8, false},
+		{"__s8", 1, true},
+		{"__u8", 1, false},
+		{"__s16", 2, true},
+		{"__u16", 2, false},
+		{"__s32", 4, true},
+		{"__u32", 4, false},
+		{"__s64", 8, true},
+		{"__u64", 8, false},
+		{"pid_t", 4, true},
+		{"uid_t", 4, false},
+		{"gid_t", 4, false},
+		{"umode_t", 2, false},
+		{"size_t", 8, false},
+		{"ssize_t", 8, true},
+		{"loff_t", 8, true},
+		{"off_t", 8, true},
+		{"clockid_t", 4, true},
+		{"mqd_t", 4, true},
+		{"key_serial_t", 4, true},
+		{"qid_t", 4, false},
+		{"rwf_t", 4, true},
+		{"key_t", 4, true},
+	};
+	const char *t = type;
+	if (strncmp(t, "const ", 6) == 0)
+		t += 6;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(t, types[i].name) == 0) {
+			*is_signed = types[i].is_signed;
+			return types[i].size;
+		}
+	}
+	return 0;
+}
+
 /* One "field:DECL;" line: the declaration split into type and name. */
 static bool parse_field(struct arena *a, const char *line, struct tp_field *f)
 {
@@ -161,6 +229,13 @@ static bool parse_field(struct arena *a, const char *line, struct tp_field *f)
 		f->kind = TPF_INT;
 	else
 		f->kind = TPF_OTHER;
+	bool sign;
+	int csize = f->kind == TPF_INT ? c_type_size(type, &sign) : 0;
+	if (csize && csize < f->size) {
+		/* the value is the low bytes (little-endian records) */
+		f->size = csize;
+		f->is_signed = sign;
+	}
 	return true;
 }
 

@@ -245,6 +245,30 @@ int64_t bview_count(struct bpf_view *bv)
 	return n;
 }
 
+/* Key order for a copy: column by column, longs as numbers. */
+static const struct bpf_view *sort_view;
+
+static int cmp_keys(const void *a, const void *b)
+{
+	const struct bpf_view *bv = sort_view;
+	const char *ka = *(const char *const *)a, *kb = *(const char *const *)b;
+	for (unsigned i = 0; i < bv->layout.nkeys; i++) {
+		const char *pa = ka + bv->offsets[i], *pb = kb + bv->offsets[i];
+		if (bv->layout.key[i] == MAP_LONG) {
+			int64_t x, y;
+			memcpy(&x, pa, 8);
+			memcpy(&y, pb, 8);
+			if (x != y)
+				return x < y ? -1 : 1;
+		} else {
+			int r = strncmp(pa, pb, bv->sizes[i]);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
 struct map *bview_snapshot(struct bpf_view *bv)
 {
 	struct map_limits limits = {
@@ -252,20 +276,29 @@ struct map *bview_snapshot(struct bpf_view *bv)
 		.max_string = (uint32_t)bv->max_string,
 	};
 	struct map *m = map_new(&bv->layout, &limits);
-	char *cur = malloc(bv->key_size), *next = malloc(bv->key_size);
-	if (!m || !cur || !next) {
-		free(cur);
-		free(next);
-		return m;
+	/* the keys first; a BPF hash map walks in no fixed order, so the copy
+	 * is made in key order: an unsorted foreach over it is repeatable
+	 * (the original's is in insertion order, which BPF does not keep) */
+	struct vec keys = {0};
+	char *prev = NULL;
+	for (;;) {
+		char *next = xmalloc(bv->key_size);
+		if (bpf_map_get_next_key(bv->fd, prev, next) != 0) {
+			free(next);
+			break;
+		}
+		vec_push(&keys, next);
+		prev = next;
 	}
-	void *prev = NULL;
+	sort_view = bv;
+	if (keys.len > 1)
+		qsort(keys.items, keys.len, sizeof(void *), cmp_keys);
 	union map_key k[MAP_MAX_KEYS];
-	while (bpf_map_get_next_key(bv->fd, prev, next) == 0) {
-		memcpy(cur, next, bv->key_size);
-		prev = cur;
-		if (bpf_map_lookup_elem(bv->fd, cur, bv->value) != 0)
+	vec_foreach(&keys, i) {
+		const char *key = keys.items[i];
+		if (!m || bpf_map_lookup_elem(bv->fd, key, bv->value) != 0)
 			continue; /* deleted meanwhile */
-		decode(bv, cur, k);
+		decode(bv, key, k);
 		if (bv->layout.value == MAP_LONG) {
 			int64_t v;
 			memcpy(&v, bv->value, 8);
@@ -278,7 +311,8 @@ struct map *bview_snapshot(struct bpf_view *bv)
 				memcpy(s, merge(bv), bv->layout.stats_size);
 		}
 	}
-	free(cur);
-	free(next);
+	vec_foreach(&keys, i)
+		free(keys.items[i]);
+	vec_fini(&keys);
 	return m;
 }

@@ -7,8 +7,10 @@
  * the session: then error probes), and the error summary is printed.  Each
  * handler's output is flushed when it returns; system() commands run then.
  */
+#define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,8 +252,10 @@ static int set_globals(const struct stp_module *mod, const struct vec *inits)
 }
 
 /* -c CMD: run directly when it is plain words (so target() is the
- * command's own pid, as in the original), else through /bin/sh. */
-static pid_t start_command(const char *cmd)
+ * command's own pid, as in the original), else through /bin/sh.  The child
+ * waits for *go (a pipe) before it execs, so that target() is set before
+ * the command's first event. */
+static pid_t start_command(const char *cmd, int *go)
 {
 	fflush(stdout);
 	wordexp_t we;
@@ -260,11 +264,21 @@ static pid_t start_command(const char *cmd)
 		wordfree(&we);
 		words = false;
 	}
+	int fds[2] = {-1, -1};
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		fds[0] = fds[1] = -1;
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (fds[0] >= 0) {
+			char c;
+			close(fds[1]);
+			while (read(fds[0], &c, 1) < 0 && errno == EINTR)
+				;
+		}
 		if (words) {
 			execvp(we.we_wordv[0], we.we_wordv);
-			fprintf(stderr, "ERROR: cannot run %s: %s\n", we.we_wordv[0], strerror(errno));
+			fprintf(stderr, "ERROR: cannot run %s: %s\n", we.we_wordv[0],
+				strerror(errno));
 			_exit(127);
 		}
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -272,7 +286,21 @@ static pid_t start_command(const char *cmd)
 	}
 	if (words)
 		wordfree(&we);
+	if (fds[0] >= 0)
+		close(fds[0]);
+	*go = fds[1];
 	return pid;
+}
+
+/* Let the -c command run. */
+static void release_command(int go)
+{
+	if (go < 0)
+		return;
+	if (write(go, "", 1) < 0) {
+		/* the child has gone already */
+	}
+	close(go);
 }
 
 int run_module(const struct run_opts *o)
@@ -342,10 +370,12 @@ int run_module(const struct run_opts *o)
 	if (ss.bpf && !host_rt.exiting)
 		bpf_session_run(ss.bpf, o->target_cmd ? 0 : o->target_pid);
 	if (o->target_cmd && !host_rt.exiting) {
-		ss.child = start_command(o->target_cmd);
+		int go;
+		ss.child = start_command(o->target_cmd, &go);
 		host_rt.target_pid = ss.child;
 		if (ss.bpf)
 			bpf_session_run(ss.bpf, ss.child);
+		release_command(go);
 	}
 	n = probes_of(mod, STP_PROBE_TIMER, list);
 	if (!host_rt.exiting)

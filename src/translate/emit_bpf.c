@@ -444,8 +444,8 @@ static void loop_start(struct emitter *em, int n, const char *limit)
 /* After the helper that ran the callback: the flow out of its body. */
 static void after_loop(struct emitter *em, int n)
 {
-	emit(em, "\tif (F->ls%d.flow == 1)\n\tgoto %s;\n\tif (F->ls%d.flow == 2)\n\tgoto %s;\n",
-	     n, em->err_label, n, em->ret_label);
+	emit(em, "\tif (F->ls%d.flow == 1)\n\tgoto %s;\n\tif (F->ls%d.flow == 2)\n\tgoto %s;\n", n,
+	     em->err_label, n, em->ret_label);
 }
 
 static void for_body(struct emitter *em, struct stmt *s)
@@ -825,15 +825,17 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 			  "\tstruct stp_scratch *S = bpf_map_lookup_elem(&stp_scratch, &cpu);\n"
 			  "\tif (!S)\n\t\treturn 0;\n"
 			  "\tstruct stp_context *c = &S->h.ctx;\n"
-			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = MAXACTION, "
+			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = "
+			  "MAXACTION, "
 			  ".probe = %d, .has_scratch = 1};\n"
 			  "\tstruct %s_frame *F = (void *)S->frames;\n",
 			  p->index, fi->name);
 	else
-		sb_printf(out,
-			  "\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
-			  ".probe = %d};\n\tstruct stp_context *c = &cs;\n",
-			  p->index);
+		sb_printf(
+			out,
+			"\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
+			".probe = %d};\n\tstruct stp_context *c = &cs;\n",
+			p->index);
 	sb_puts(out, sb_str(&body));
 	sb_puts(out, "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
 		     "\t\tstp_report_error(c);\n\treturn 0;\n}\n\n");
