@@ -641,6 +641,19 @@ static void warn_locals(struct elab_state *st, struct vec *locals)
 	}
 }
 
+/* -G NAME=VALUE sets the global at start-up: never-assigned it is not
+ * (though it still has no type here). */
+static bool is_set_by_option(const struct elab_state *st, const char *name)
+{
+	size_t len = strlen(name);
+	vec_foreach(&st->s->global_inits, i) {
+		const char *opt = st->s->global_inits.items[i];
+		if (strncmp(opt, name, len) == 0 && opt[len] == '=')
+			return true;
+	}
+	return false;
+}
+
 void warn_never_assigned(struct elab_state *st)
 {
 	vec_foreach(&st->e->probes, i)
@@ -649,7 +662,8 @@ void warn_never_assigned(struct elab_state *st)
 		warn_locals(st, &((struct efunction *)st->e->functions.items[i])->locals);
 	vec_foreach(&st->e->globals, i) {
 		const struct symbol *g = st->e->globals.items[i];
-		if (g->read && !g->written && !(g->decl && g->decl->init) && g->arity <= 0)
+		if (g->read && !g->written && !(g->decl && g->decl->init) && g->arity <= 0 &&
+		    !is_set_by_option(st, g->name))
 			diag_token_warning(st->d, g->tok, "never-assigned global variable '%s'%s",
 					   g->name, similar(st, g, &st->e->globals, NULL));
 	}
