@@ -1,10 +1,11 @@
 /*
  * The optimizer's elisions, as the original does them before type checking
- * (and, for empty probes, after): an assignment to a local that nothing
- * reads loses its target ("Eliding assignment to 'x'"), an expression
- * statement without side effects goes ("Eliding side-effect-free
- * expression"), `if (0)` and `while (0)` go, a foreach whose body is gone
- * goes, and these repeat until nothing changes.  Side effects are
+ * (and, for empty probes, after): an assignment to a local or parameter
+ * that nothing reads loses its target ("Eliding assignment to 'x'"; `x <<<
+ * v` does not read x), an expression statement without side effects goes
+ * ("Eliding side-effect-free expression"), a function left with nothing
+ * is "side-effect-free", `if (0)` and `while (0)` go, a foreach whose body
+ * is gone goes, and these repeat until nothing changes.  Side effects are
  * assignments, ++/--, printing, deletion and calls of functions that have
  * some; a call that could fail (a division by zero inside) but has none is
  * elided like any pure expression.  Then the reads and writes of every
@@ -147,7 +148,7 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 	case STMT_EXPR: {
 		struct expr *e = s->expr;
 		if (e->kind == EXPR_ASSIGN && e->a->kind == EXPR_SYMBOL && e->a->sym &&
-		    e->a->sym->kind == SYM_LOCAL && !e->a->sym->read) {
+		    e->a->sym->kind != SYM_GLOBAL && !e->a->sym->read) {
 			diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
 					   e->a->sym->name);
 			s->expr = expr_pure(e->b) ? e->a : e->b;
@@ -252,7 +253,8 @@ static void use_expr(struct expr *e, bool lvalue)
 	case EXPR_ASSIGN:
 		use_expr(e->a, true);
 		use_expr(e->b, false);
-		read_local(e->a, strcmp(e->op, "=") != 0);
+		/* (x <<< v adds to x without reading it) */
+		read_local(e->a, strcmp(e->op, "=") != 0 && strcmp(e->op, "<<<") != 0);
 		return;
 	case EXPR_PREINC:
 	case EXPR_POSTINC:
@@ -387,6 +389,7 @@ void elide_recount(struct elab_state *st)
 	vec_foreach(&e->functions, i) {
 		struct efunction *f = e->functions.items[i];
 		clear_uses(&f->locals);
+		clear_uses(&f->params);
 		f->used = false;
 	}
 	vec_foreach(&e->probes, i) {
@@ -424,10 +427,16 @@ void elide_statements(struct elab_state *st)
 			elide_recount(st);
 			vec_foreach(&st->e->probes, i)
 				elide_stmt(&el, ((struct eprobe *)st->e->probes.items[i])->body);
-			vec_foreach(&st->e->functions, i)
-				elide_stmt(&el, (struct stmt *)((struct efunction *)
-									st->e->functions.items[i])
-							->decl->body);
+			vec_foreach(&st->e->functions, i) {
+				struct efunction *f = st->e->functions.items[i];
+				struct stmt *body = (struct stmt *)f->decl->body;
+				elide_stmt(&el, body);
+				/* (the original warns in its first round only) */
+				if (round == 0 && !el.assignments && body && is_empty(body))
+					diag_token_warning(st->d, f->decl->tok,
+							   "side-effect-free function '%s'",
+							   f->name);
+			}
 		}
 		if (!el.changed)
 			break;
