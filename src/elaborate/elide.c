@@ -1,15 +1,18 @@
 /*
  * The optimizer's elisions, as the original does them before type checking
- * (and, for empty probes, after): an assignment to a local that nothing
- * reads loses its target ("Eliding assignment to 'x'"), an expression
- * statement without side effects goes ("Eliding side-effect-free
- * expression"), `if (0)` and `while (0)` go, a foreach whose body is gone
- * goes, and these repeat until nothing changes.  Side effects are
+ * (and, for empty probes, after): an assignment to a local or parameter
+ * that nothing reads loses its target ("Eliding assignment to 'x'"; `x <<<
+ * v` does not read x), an expression statement without side effects goes
+ * ("Eliding side-effect-free expression"), a function left with nothing
+ * is "side-effect-free", `if (0)` and `while (0)` go, a foreach whose body
+ * is gone goes, and these repeat until nothing changes.  Side effects are
  * assignments, ++/--, printing, deletion and calls of functions that have
  * some; a call that could fail (a division by zero inside) but has none is
  * elided like any pure expression.  Then the reads and writes of every
  * symbol are counted again, locals no statement mentions are dropped, and
- * so are the functions no probe reaches.  -u turns all of this off.
+ * so are the functions no probe reaches.  -u turns all of this off, except
+ * what the original does unoptimised too: statements whose value is unused
+ * split into their parts, constants folded, constant conditions collapsed.
  */
 #include <string.h>
 
@@ -147,7 +150,7 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 	case STMT_EXPR: {
 		struct expr *e = s->expr;
 		if (e->kind == EXPR_ASSIGN && e->a->kind == EXPR_SYMBOL && e->a->sym &&
-		    e->a->sym->kind == SYM_LOCAL && !e->a->sym->read) {
+		    e->a->sym->kind != SYM_GLOBAL && !e->a->sym->read) {
 			diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
 					   e->a->sym->name);
 			s->expr = expr_pure(e->b) ? e->a : e->b;
@@ -252,7 +255,8 @@ static void use_expr(struct expr *e, bool lvalue)
 	case EXPR_ASSIGN:
 		use_expr(e->a, true);
 		use_expr(e->b, false);
-		read_local(e->a, strcmp(e->op, "=") != 0);
+		/* (x <<< v adds to x without reading it) */
+		read_local(e->a, strcmp(e->op, "=") != 0 && strcmp(e->op, "<<<") != 0);
 		return;
 	case EXPR_PREINC:
 	case EXPR_POSTINC:
@@ -387,6 +391,7 @@ void elide_recount(struct elab_state *st)
 	vec_foreach(&e->functions, i) {
 		struct efunction *f = e->functions.items[i];
 		clear_uses(&f->locals);
+		clear_uses(&f->params);
 		f->used = false;
 	}
 	vec_foreach(&e->probes, i) {
@@ -424,10 +429,16 @@ void elide_statements(struct elab_state *st)
 			elide_recount(st);
 			vec_foreach(&st->e->probes, i)
 				elide_stmt(&el, ((struct eprobe *)st->e->probes.items[i])->body);
-			vec_foreach(&st->e->functions, i)
-				elide_stmt(&el, (struct stmt *)((struct efunction *)
-									st->e->functions.items[i])
-							->decl->body);
+			vec_foreach(&st->e->functions, i) {
+				struct efunction *f = st->e->functions.items[i];
+				struct stmt *body = (struct stmt *)f->decl->body;
+				elide_stmt(&el, body);
+				/* (the original warns in its first round only) */
+				if (round == 0 && !el.assignments && body && is_empty(body))
+					diag_token_warning(st->d, f->decl->tok,
+							   "side-effect-free function '%s'",
+							   f->name);
+			}
 		}
 		if (!el.changed)
 			break;
@@ -641,6 +652,19 @@ static void warn_locals(struct elab_state *st, struct vec *locals)
 	}
 }
 
+/* -G NAME=VALUE sets the global at start-up: never-assigned it is not
+ * (though it still has no type here). */
+static bool is_set_by_option(const struct elab_state *st, const char *name)
+{
+	size_t len = strlen(name);
+	vec_foreach(&st->s->global_inits, i) {
+		const char *opt = st->s->global_inits.items[i];
+		if (strncmp(opt, name, len) == 0 && opt[len] == '=')
+			return true;
+	}
+	return false;
+}
+
 void warn_never_assigned(struct elab_state *st)
 {
 	vec_foreach(&st->e->probes, i)
@@ -649,7 +673,8 @@ void warn_never_assigned(struct elab_state *st)
 		warn_locals(st, &((struct efunction *)st->e->functions.items[i])->locals);
 	vec_foreach(&st->e->globals, i) {
 		const struct symbol *g = st->e->globals.items[i];
-		if (g->read && !g->written && !(g->decl && g->decl->init) && g->arity <= 0)
+		if (g->read && !g->written && !(g->decl && g->decl->init) && g->arity <= 0 &&
+		    !is_set_by_option(st, g->name))
 			diag_token_warning(st->d, g->tok, "never-assigned global variable '%s'%s",
 					   g->name, similar(st, g, &st->e->globals, NULL));
 	}
@@ -780,4 +805,193 @@ void fold_constants(struct elab_state *st)
 		fold_stmt(st, ((struct eprobe *)st->e->probes.items[i])->body);
 	vec_foreach(&st->e->functions, i)
 		fold_stmt(st, ((struct efunction *)st->e->functions.items[i])->decl->body);
+}
+
+/* ---- -u: what the original still does unoptimised ---- */
+
+static struct stmt *new_stmt(struct arena *a, enum stmt_kind kind, const struct token *tok)
+{
+	struct stmt *s = arena_alloc(a, sizeof(*s));
+	s->kind = kind;
+	s->tok = tok;
+	s->sort_key = -1;
+	return s;
+}
+
+static struct stmt *expr_stmt(struct arena *a, struct expr *e)
+{
+	struct stmt *s = new_stmt(a, STMT_EXPR, e->tok);
+	s->expr = e;
+	return s;
+}
+
+static void reduce_stmt(struct elab_state *st, struct stmt *s, bool *changed);
+
+/* s becomes a block of one statement for each of the n expressions. */
+static void reduce_to_block(struct elab_state *st, struct stmt *s, const struct token *tok,
+			    struct expr **parts, size_t n, bool *changed)
+{
+	struct stmt b = {.kind = STMT_BLOCK, .tok = tok, .sort_key = -1};
+	for (size_t i = 0; i < n; i++)
+		vec_push_arena(st->a, &b.stmts, expr_stmt(st->a, parts[i]));
+	*s = b;
+	*changed = true;
+	reduce_stmt(st, s, changed);
+}
+
+/* s becomes "if (cond) then [else other]". */
+static void reduce_to_if(struct elab_state *st, struct stmt *s, const struct token *tok,
+			 struct expr *cond, struct expr *then, struct expr *other, bool *changed)
+{
+	struct stmt is = {.kind = STMT_IF, .tok = tok, .sort_key = -1, .expr = cond};
+	is.body = expr_stmt(st->a, then);
+	is.other = other ? expr_stmt(st->a, other) : NULL;
+	*s = is;
+	*changed = true;
+	reduce_stmt(st, s, changed);
+}
+
+/* An expression statement, whose value nobody uses, becomes the statements
+ * that evaluate its parts (the original's void_statement_reducer, which
+ * runs with -u too): `a + b` (or a comparison, a concatenation) the block
+ * `{ a; b; }`, `a && b` `if (a) b`, `a || b` `if (!a) b`, `a ? b : c` an
+ * if-else, `-a` (or `a =~ "re"`) `a`, a call of a function without side
+ * effects or an sprintf the block of its arguments. */
+static void reduce_expr_stmt(struct elab_state *st, struct stmt *s, bool *changed)
+{
+	for (;;) {
+		struct expr *e = s->expr;
+		switch (e->kind) {
+		case EXPR_BINARY:
+		case EXPR_COMPARE:
+		case EXPR_CONCAT: {
+			struct expr *parts[2] = {e->a, e->b};
+			reduce_to_block(st, s, e->tok, parts, 2, changed);
+			return;
+		}
+		case EXPR_LOGICAL: {
+			struct expr *cond = e->a;
+			if (strcmp(e->op, "||") == 0) {
+				cond = arena_alloc(st->a, sizeof(*cond));
+				cond->kind = EXPR_UNARY;
+				cond->op = "!";
+				cond->tok = e->tok;
+				cond->a = e->a;
+			}
+			reduce_to_if(st, s, e->tok, cond, e->b, NULL, changed);
+			return;
+		}
+		case EXPR_TERNARY:
+			reduce_to_if(st, s, e->tok, e->a, e->b, e->c, changed);
+			return;
+		case EXPR_UNARY:
+		case EXPR_REGEX:
+			s->expr = e->a;
+			*changed = true;
+			continue;
+		case EXPR_CALL: {
+			bool pure = e->list.len > 0 && e->func;
+			for (struct efunction *f = e->func; f && pure; f = f->overload_next)
+				pure = func_pure(f);
+			if (pure)
+				reduce_to_block(st, s, e->tok, (struct expr **)e->list.items,
+						e->list.len, changed);
+			return;
+		}
+		case EXPR_PRINT: {
+			/* the format or delimiter is no argument */
+			const char *n = e->str;
+			size_t first = n[strlen(n) - 1] == 'f' || strstr(n, "printd") ? 1 : 0;
+			if (n[0] == 's' && e->list.len > first)
+				reduce_to_block(st, s, e->tok,
+						(struct expr **)e->list.items + first,
+						e->list.len - first, changed);
+			return;
+		}
+		default:
+			return;
+		}
+	}
+}
+
+static void reduce_stmt(struct elab_state *st, struct stmt *s, bool *changed)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case STMT_EXPR:
+		reduce_expr_stmt(st, s, changed);
+		return;
+	case STMT_BLOCK:
+		vec_foreach(&s->stmts, i)
+			reduce_stmt(st, s->stmts.items[i], changed);
+		return;
+	default:
+		reduce_stmt(st, s->body, changed);
+		reduce_stmt(st, s->other, changed);
+		return;
+	}
+}
+
+/* The statements of the constant folder: if, for and foreach with a
+ * constant condition or limit give way to what they would run. */
+static void collapse_stmt(struct elab_state *st, struct stmt *s, bool *changed)
+{
+	if (!s)
+		return;
+	vec_foreach(&s->stmts, i)
+		collapse_stmt(st, s->stmts.items[i], changed);
+	collapse_stmt(st, s->body, changed);
+	collapse_stmt(st, s->other, changed);
+	if (s->kind == STMT_IF && s->expr->kind == EXPR_NUMBER) {
+		struct stmt *keep = s->expr->num ? s->body : s->other;
+		if (keep)
+			*s = *keep;
+		else
+			make_null(s);
+		*changed = true;
+	} else if (s->kind == STMT_FOR && s->expr && s->expr->kind == EXPR_NUMBER &&
+		   s->expr->num == 0) {
+		if (s->init)
+			*s = *expr_stmt(st->a, s->init);
+		else
+			make_null(s);
+		*changed = true;
+	} else if (s->kind == STMT_FOREACH && s->limit && s->limit->kind == EXPR_NUMBER &&
+		   s->limit->num <= 0) {
+		make_null(s);
+		*changed = true;
+	}
+}
+
+void reduce_unoptimised(struct elab_state *st)
+{
+	for (int round = 0; round < 20; round++) {
+		bool changed = false;
+		elide_recount(st);
+		for (int pass = 0; pass < 2; pass++) {
+			if (pass == 1)
+				fold_constants(st);
+			vec_foreach(&st->e->probes, i) {
+				struct stmt *body = ((struct eprobe *)st->e->probes.items[i])->body;
+				if (pass == 0)
+					reduce_stmt(st, body, &changed);
+				else
+					collapse_stmt(st, body, &changed);
+			}
+			vec_foreach(&st->e->functions, i) {
+				struct stmt *body =
+					(struct stmt *)((struct efunction *)
+								st->e->functions.items[i])
+						->decl->body;
+				if (pass == 0)
+					reduce_stmt(st, body, &changed);
+				else
+					collapse_stmt(st, body, &changed);
+			}
+		}
+		if (!changed)
+			break;
+	}
+	elide_recount(st);
 }

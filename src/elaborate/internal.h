@@ -120,5 +120,7 @@ void elide_recount(struct elab_state *st);
 void check_foreach_modifications(struct elab_state *st);
 void warn_never_assigned(struct elab_state *st);
 void fold_constants(struct elab_state *st);
+/* -u: statements whose value is unused reduced, constants folded. */
+void reduce_unoptimised(struct elab_state *st);
 
 #endif

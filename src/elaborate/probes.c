@@ -186,7 +186,14 @@ static bool resolve_builtin(const struct probe_point *pt, struct eprobe *p, stru
 		p->randomize_ns = r * j;
 		return true;
 	}
-	snprintf(why->msg, sizeof(why->msg), "probe point mismatch (similar: ms, s, ns, us, hz)");
+	/* the original suggests the timer's own sub-points (suggest_functors:
+	 * five, within a distance of 10) */
+	static const char *const names[] = {"s",  "sec",  "ms",      "msec", "us",     "usec",
+					    "ns", "nsec", "jiffies", "hz",   "profile"};
+	char *similar = suggest_names(c1->name, names, sizeof(names) / sizeof(names[0]), 5, 10);
+	snprintf(why->msg, sizeof(why->msg), "probe point mismatch%s%s%s",
+		 *similar ? " (similar: " : "", similar, *similar ? ")" : "");
+	free(similar);
 	why->tok = c1->tok;
 	return false;
 }

@@ -675,8 +675,9 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	if (!s->unoptimized) {
 		fold_constants(&st);
 		elide_statements(&st);
-	} else
-		elide_recount(&st);
+	} else {
+		reduce_unoptimised(&st);
+	}
 	warn_never_assigned(&st);
 	types_infer(&st);
 	if (!s->unoptimized)

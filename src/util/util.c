@@ -5,6 +5,7 @@
  */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -232,4 +233,84 @@ char *read_file(const char *path, size_t *len)
 	if (!sb.buf)
 		sb.buf = xstrdup("");
 	return sb.buf;
+}
+
+unsigned edit_distance2(const char *a, const char *b)
+{
+	size_t lb = strlen(b);
+	unsigned *row = xmalloc((lb + 1) * sizeof(*row));
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; a[i - 1]; i++) {
+		unsigned diag = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned up = row[j], best;
+			if (a[i - 1] == b[j - 1]) {
+				best = diag;
+			} else {
+				unsigned sub = tolower((unsigned char)a[i - 1]) ==
+							       tolower((unsigned char)b[j - 1])
+						       ? 1
+						       : 2;
+				best = diag + sub;
+				if (up + 2 < best)
+					best = up + 2;
+				if (row[j - 1] + 2 < best)
+					best = row[j - 1] + 2;
+			}
+			row[j] = best;
+			diag = up;
+		}
+	}
+	unsigned d = row[lb];
+	free(row);
+	return d;
+}
+
+static int compare_names(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+char *suggest_names(const char *target, const char *const *names, size_t n, unsigned max,
+		    unsigned threshold)
+{
+	const char **sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+	memcpy(sorted, names, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), compare_names);
+	/* the candidates so far, by score, ties in the order met */
+	const char **best = xmalloc((n ? n : 1) * sizeof(*best));
+	unsigned *score = xmalloc((n ? n : 1) * sizeof(*score));
+	size_t nbest = 0, tlen = strlen(target);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(sorted[i]);
+		if (!len || (i && strcmp(sorted[i], sorted[i - 1]) == 0))
+			continue;
+		unsigned min = (unsigned)(len > tlen ? len - tlen : tlen - len);
+		unsigned maxth = nbest >= max && max ? score[max - 1] : (unsigned)-1;
+		if (min > threshold || min > maxth)
+			continue;
+		unsigned s = edit_distance2(target, sorted[i]);
+		if (s > maxth || s > threshold)
+			continue;
+		size_t at = nbest;
+		while (at > 0 && score[at - 1] > s)
+			at--;
+		memmove(best + at + 1, best + at, (nbest - at) * sizeof(*best));
+		memmove(score + at + 1, score + at, (nbest - at) * sizeof(*score));
+		best[at] = sorted[i];
+		score[at] = s;
+		nbest++;
+	}
+	struct strbuf sb;
+	sb_init(&sb);
+	for (size_t i = 0; i < nbest && i < max; i++)
+		sb_printf(&sb, "%s%s", i ? ", " : "", best[i]);
+	char *r = xstrdup(sb_str(&sb));
+	sb_fini(&sb);
+	free(sorted);
+	free(best);
+	free(score);
+	return r;
 }

@@ -59,6 +59,20 @@ void *xmalloc(size_t size);
 void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 
+/* Edit distance with SystemTap's weights: insertions, deletions and
+ * substitutions cost 2, a substitution of the other letter case 1; but the
+ * original's table starts its borders at 1 a letter, so a leading run of
+ * insertions or deletions costs 1 each (kept: it orders the suggestions). */
+unsigned edit_distance2(const char *a, const char *b);
+
+/* "a, b, c": up to max of the n names (taken in strcmp order) nearest to
+ * target by edit_distance2, none farther than threshold, in score order and
+ * ties in name order; "" when there is none.  As the original's
+ * levenshtein_suggest, a name is skipped once max better-or-equal ones are
+ * known.  Heap string. */
+char *suggest_names(const char *target, const char *const *names, size_t n, unsigned max,
+		    unsigned threshold);
+
 /* Read a whole file (or stdin for "-") into a NUL-terminated heap buffer. */
 char *read_file(const char *path, size_t *len);
 
