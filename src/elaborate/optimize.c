@@ -68,8 +68,9 @@ static void display_probe(struct strbuf *sb, const struct symbol *g)
 		display_stats(sb, label, sb_str(&ref), sb_str(&pre));
 		sb_fini(&pre);
 	} else {
-		sb_printf(sb, "printf(\"%s=%s\\n\", %s, __val)", label, conv(g->type),
-			  sb_str(&keys));
+		/* the original: keys %#d, a long value plain %d */
+		sb_printf(sb, "printf(\"%s=%s\\n\", %s, __val)", label,
+			  g->type == TYPE_LONG ? "%d" : conv(g->type), sb_str(&keys));
 	}
 	sb_puts(sb, "\n}\n");
 	sb_fini(&lb);
