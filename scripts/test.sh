@@ -53,7 +53,7 @@ step() {
 			f=${f%% failed*}
 			passed=$((passed + p))
 			step_failed=$((step_failed + f))
-		done < <(grep -E '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log")
+		done < <(grep -E '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log")
 		# Failed without a failed test: the build broke, or a runner did.
 		if [ "$status" -ne 0 ] && [ $step_failed -eq 0 ]; then
 			step_failed=1
