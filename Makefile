@@ -161,6 +161,7 @@ define run_checks
 	bash tests/cli.sh $(1) || rc=1; \
 	bash tests/session.sh $(1) || rc=1; \
 	bash tests/kernel-lang.sh $(1) || rc=1; \
+	bash tests/kernel-session.sh $(1) || rc=1; \
 	exit $$rc
 endef
 

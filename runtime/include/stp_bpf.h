@@ -698,6 +698,107 @@ STP_INLINE void stp_tp_data_loc(void *ctx, uint32_t off, char *dst)
 		dst[0] = 0;
 }
 
+/* ---- reading memory (conversions tapset) ---- */
+
+/* A string at addr, at most size - 1 bytes (size clamped to MAXSTRINGLEN):
+ * its length, or -errno. */
+STP_INLINE int64_t stp_user_str(char *dst, int64_t addr, int64_t size)
+{
+	uint32_t n = size <= 0 ? 1 : size >= MAXSTRINGLEN ? MAXSTRINGLEN : (uint32_t)size;
+	long rc = bpf_probe_read_user_str(dst, n, (const void *)addr);
+	if (rc < 0) {
+		dst[0] = 0;
+		return rc;
+	}
+	return rc - 1;
+}
+
+STP_INLINE int64_t stp_kernel_str(char *dst, int64_t addr, int64_t size)
+{
+	uint32_t n = size <= 0 ? 1 : size >= MAXSTRINGLEN ? MAXSTRINGLEN : (uint32_t)size;
+	long rc = bpf_probe_read_kernel_str(dst, n, (const void *)addr);
+	if (rc < 0) {
+		dst[0] = 0;
+		return rc;
+	}
+	return rc - 1;
+}
+
+STP_INLINE int64_t stp_extend(uint64_t v, int size)
+{
+	switch (size) {
+	case 1:
+		return (int8_t)v;
+	case 2:
+		return (int16_t)v;
+	case 4:
+		return (int32_t)v;
+	default:
+		return (int64_t)v;
+	}
+}
+
+STP_INLINE int stp_user_int(int64_t *out, int64_t addr, int size)
+{
+	uint64_t v = 0;
+	long rc = bpf_probe_read_user(&v, size & 15, (const void *)addr);
+	*out = rc ? 0 : stp_extend(v, size);
+	return (int)rc;
+}
+
+STP_INLINE int stp_kernel_int(int64_t *out, int64_t addr, int size)
+{
+	uint64_t v = 0;
+	long rc = bpf_probe_read_kernel(&v, size & 15, (const void *)addr);
+	*out = rc ? 0 : stp_extend(v, size);
+	return (int)rc;
+}
+
+static const char stp_user_str_fault_fmt[] = "user string copy fault %lld at 0x%llx [man error::fault]";
+static const char stp_user_fault_fmt[] = "user %s copy fault at 0x%llx [man error::fault]";
+static const char stp_kernel_fault_fmt[] = "kernel %s copy fault at 0x%llx [man error::fault]";
+static const char stp_user_warn_fmt[] = "user %s copy fault %lld at 0x%llx [man error::fault]";
+
+STP_INLINE void stp_user_fault(struct stp_context *c, const char *what, int64_t rc, int64_t addr)
+{
+	if (c->has_scratch) {
+		uint64_t a[3] = {(uint64_t)what, (uint64_t)rc, (uint64_t)addr};
+		if (what[0] == 's' && what[1] == 't') {
+			a[0] = (uint64_t)rc;
+			a[1] = (uint64_t)addr;
+			bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_user_str_fault_fmt, a,
+				     16);
+		} else {
+			a[1] = (uint64_t)addr;
+			bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_user_fault_fmt, a, 16);
+		}
+	}
+	stp_fail(c, STP_E_FAULT, -1);
+}
+
+STP_INLINE void stp_kernel_fault(struct stp_context *c, const char *what, int64_t addr)
+{
+	if (c->has_scratch) {
+		uint64_t a[2] = {(uint64_t)what, (uint64_t)addr};
+		bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_kernel_fault_fmt, a, 16);
+	}
+	stp_fail(c, STP_E_FAULT, -1);
+}
+
+STP_INLINE void stp_user_fault_warn(struct stp_context *c, const char *what, int64_t rc,
+				    int64_t addr)
+{
+	if (!c->has_scratch)
+		return;
+	uint64_t a[3] = {(uint64_t)what, (uint64_t)rc, (uint64_t)addr};
+	char *r = STP_SCRATCH(c)->rec;
+	stp_rec_start(r, STP_REC_WARN, 0);
+	long n = bpf_snprintf(r + 8, MAXSTRINGLEN, stp_user_warn_fmt, a, 24);
+	if (n < 1)
+		n = 1;
+	stp_rec_send(stp_rt_ptr, r, 8 + (((uint32_t)n + 7) & ~7u), BPF_RB_FORCE_WAKEUP);
+}
+
 /* ---- context ---- */
 
 STP_INLINE int64_t stp_pid(struct stp_context *c)

@@ -319,6 +319,23 @@ int64_t stp_gettimeofday_ns(struct stp_context *c);
 int64_t stp_local_clock_ns(struct stp_context *c);
 int64_t stp_jiffies(struct stp_context *c);
 
+/* ---- reading memory (conversions tapset) ---- */
+
+/* A string at addr, at most size - 1 bytes, into dst (MAXSTRINGLEN bytes):
+ * its length, or -errno.  User memory is stap's own here; kernel memory
+ * cannot be read from user space (-EFAULT). */
+int64_t stp_user_str(char *dst, int64_t addr, int64_t size);
+int64_t stp_kernel_str(char *dst, int64_t addr, int64_t size);
+/* size (1, 2, 4 or 8) bytes at addr, sign-extended: 0, or -errno. */
+int stp_user_int(int64_t *out, int64_t addr, int size);
+int stp_kernel_int(int64_t *out, int64_t addr, int size);
+/* The original's fault errors: "user string copy fault -14 at 0x0 [man
+ * error::fault]" (what "string"), "kernel long copy fault at 0x...". */
+void stp_user_fault(struct stp_context *c, const char *what, int64_t rc, int64_t addr);
+void stp_kernel_fault(struct stp_context *c, const char *what, int64_t addr);
+/* The same text as a warning (the _warn variants). */
+void stp_user_fault_warn(struct stp_context *c, const char *what, int64_t rc, int64_t addr);
+
 /* ---- the module descriptor ---- */
 
 enum stp_probe_kind {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -734,4 +735,112 @@ int64_t stp_jiffies(struct stp_context *c)
 	/* user space cannot read the kernel's counter: the same rate */
 	long hz = sysconf(_SC_CLK_TCK);
 	return clock_ns(CLOCK_MONOTONIC) / (1000000000LL / (hz > 0 ? hz : 100));
+}
+
+/* ---- reading memory: stap's own for user space, none for the kernel ---- */
+
+static int read_self(void *dst, int64_t addr, size_t len)
+{
+	struct iovec local = {dst, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+	ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	return n == (ssize_t)len ? 0 : -EFAULT;
+}
+
+int64_t stp_user_str(char *dst, int64_t addr, int64_t size)
+{
+	dst[0] = 0;
+	if (size <= 0)
+		return 0;
+	if (size > (int64_t)maxstr())
+		size = (int64_t)maxstr();
+	int64_t n = 0;
+	for (; n < size - 1; n++) {
+		char ch;
+		if (read_self(&ch, addr + n, 1) != 0) {
+			dst[0] = 0;
+			return -EFAULT;
+		}
+		if (!ch)
+			break;
+		dst[n] = ch;
+	}
+	dst[n] = 0;
+	return n;
+}
+
+int64_t stp_kernel_str(char *dst, int64_t addr, int64_t size)
+{
+	(void)addr;
+	(void)size;
+	dst[0] = 0;
+	return -EFAULT;
+}
+
+static int64_t sign_extend(const unsigned char *b, int size)
+{
+	switch (size) {
+	case 1:
+		return (int8_t)b[0];
+	case 2: {
+		int16_t v;
+		memcpy(&v, b, 2);
+		return v;
+	}
+	case 4: {
+		int32_t v;
+		memcpy(&v, b, 4);
+		return v;
+	}
+	default: {
+		int64_t v;
+		memcpy(&v, b, 8);
+		return v;
+	}
+	}
+}
+
+int stp_user_int(int64_t *out, int64_t addr, int size)
+{
+	unsigned char b[8];
+	*out = 0;
+	if (read_self(b, addr, (size_t)size) != 0)
+		return -EFAULT;
+	*out = sign_extend(b, size);
+	return 0;
+}
+
+int stp_kernel_int(int64_t *out, int64_t addr, int size)
+{
+	(void)addr;
+	(void)size;
+	*out = 0;
+	return -EFAULT;
+}
+
+void stp_user_fault(struct stp_context *c, const char *what, int64_t rc, int64_t addr)
+{
+	if (strcmp(what, "string") == 0)
+		snprintf(c->error_buf, maxstr(),
+			 "user string copy fault %lld at 0x%llx [man error::fault]", (long long)rc,
+			 (unsigned long long)addr);
+	else
+		snprintf(c->error_buf, maxstr(), "user %s copy fault at 0x%llx [man error::fault]",
+			 what, (unsigned long long)addr);
+	stp_fail(c, c->error_buf, NULL);
+}
+
+void stp_kernel_fault(struct stp_context *c, const char *what, int64_t addr)
+{
+	snprintf(c->error_buf, maxstr(), "kernel %s copy fault at 0x%llx [man error::fault]", what,
+		 (unsigned long long)addr);
+	stp_fail(c, c->error_buf, NULL);
+}
+
+void stp_user_fault_warn(struct stp_context *c, const char *what, int64_t rc, int64_t addr)
+{
+	char buf[128];
+	snprintf(buf, sizeof(buf), "user %s copy fault %lld at 0x%llx [man error::fault]", what,
+		 (long long)rc, (unsigned long long)addr);
+	stp_warn(c, buf);
 }

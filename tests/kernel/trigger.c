@@ -4,6 +4,7 @@
  * pid() == target()).
  *
  *   trigger getppid N       N getppid() system calls
+ *   trigger getpgid N       N getpgid(0) system calls (the session tests' event)
  *   trigger openat PATH N   N openat(PATH) calls (failing or not)
  *   trigger write N         N write(2) calls of "x" to /dev/null
  *   trigger sleep MS        sleep MS milliseconds
@@ -46,6 +47,10 @@ int main(int argc, char **argv)
 			long n = arg(argv, ++i, argc);
 			for (long k = 0; k < n; k++)
 				syscall(SYS_getppid);
+		} else if (strcmp(what, "getpgid") == 0) {
+			long n = arg(argv, ++i, argc);
+			for (long k = 0; k < n; k++)
+				syscall(SYS_getpgid, 0);
 		} else if (strcmp(what, "openat") == 0) {
 			const char *path = i + 1 < argc ? argv[++i] : "/";
 			long n = arg(argv, ++i, argc);

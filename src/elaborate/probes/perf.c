@@ -127,8 +127,18 @@ int probes_derive_perf(struct elab_state *st, const struct derive_ctx *dc)
 		const char *why = hw && (rc == -ENOENT || rc == -EOPNOTSUPP)
 					  ? "this machine has no hardware performance counters"
 					  : strerror(-rc);
-		char *msg = arena_printf(st->a, "cannot open perf event type %u config %llu: %s",
-					 p->perf_type, (unsigned long long)p->perf_config, why);
+		struct strbuf name;
+		sb_init(&name);
+		vec_foreach(&pt->comps, i) {
+			const struct pp_comp *k = pt->comps.items[i];
+			sb_printf(&name, "%s%s", i ? "." : "", k->name);
+			if (k->arg)
+				sb_printf(&name, "(%lld)", k->arg->num);
+		}
+		char *msg = arena_printf(st->a, "cannot count %s (perf type %u, config %llu): %s",
+					 sb_str(&name), p->perf_type,
+					 (unsigned long long)p->perf_config, why);
+		sb_fini(&name);
 		return fail(st, dc, "probe point value", c1->tok, msg);
 	}
 	struct strbuf sb;

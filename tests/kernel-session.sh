@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Whole sessions with kernel probes: tests/kernel-session.sh STAP
+#
+# How a session with BPF programs ends: exit() in a kernel handler, SIGINT,
+# SIGTERM, -T, and kill -9.  Each time the end probes run (but after
+# kill -9), what the handlers printed before is all there, and afterwards
+# nothing of the session is left in the kernel: no BPF link, program or
+# perf event held for it (bpftool).  Also: the events the ring buffer had
+# no room for are reported, and delivered + lost = all.  Needs root; without
+# it every test is a SKIP.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+stap=$1
+case $stap in /*) ;; *) stap=$root/$stap ;; esac
+cd "$root" || exit 2
+trigger=$root/build/trigger
+
+if reason=$(bash tests/kernel/folder.skip 2>&1); then
+	echo "SKIP kernel-session: $reason"
+	echo "kernel-session: 0 passed, 0 failed"
+	exit 0
+fi
+
+tmp=$(mktemp -d)
+export SYSTEMTAP_DIR=$tmp/systemtap
+passed=0
+failed=0
+pids=()
+trap 'kill -9 "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+pass() { passed=$((passed + 1)); [ "${VERBOSE:-0}" = 1 ] && echo "PASS kernel-session/$1"; }
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL kernel-session/$1: $2"
+	[ -f "$tmp/out" ] && sed 's/^/    out: /' "$tmp/out" | head -n 5
+	[ -f "$tmp/err" ] && sed 's/^/    err: /' "$tmp/err" | head -n 5
+	return 0
+}
+
+# What is left of a session in the kernel: the perf events bpftool sees
+# held by pid $1, and the programs named like ours (probe<N>) that did not
+# exist before it ($before).  0 when nothing is left.
+held_by() {
+	local n=0 id
+	if command -v bpftool >/dev/null; then
+		n=$(bpftool perf list 2>/dev/null | grep -c "^pid $1 ")
+		for id in $(bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .* name probe[0-9]* .*/\1/p'); do
+			grep -qx "$id" <<<"$before" || n=$((n + 1))
+		done
+	fi
+	echo "$n"
+}
+before=$(bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .*/\1/p')
+
+script='global n
+probe kernel.trace("syscalls:sys_enter_getpgid") { n++; printf("event %d\n", n) }
+probe end { printf("end ran after %d events\n", n) }'
+
+# Start the session in the background; wait until its probe is attached
+# (its first event printed), with events made by the trigger.
+start() {
+	rm -f "$tmp/out" "$tmp/err"
+	"$stap" "$@" -e "$script" >"$tmp/out" 2>"$tmp/err" &
+	spid=$!
+	pids+=("$spid")
+	for _ in $(seq 1 200); do
+		"$trigger" getpgid 1
+		grep -q '^event' "$tmp/out" 2>/dev/null && return 0
+		kill -0 "$spid" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# $1 name, $2 the signal (or "" to wait), rest: stap options
+ends_by() {
+	local name=$1 sig=$2
+	shift 2
+	if ! start "$@"; then
+		fail "$name" "the session did not start"
+		kill -9 "$spid" 2>/dev/null
+		return
+	fi
+	"$trigger" getpgid 3
+	sleep 0.2
+	[ -n "$sig" ] && kill "-$sig" "$spid"
+	wait "$spid"
+	local status=$?
+	local events
+	events=$(grep -c '^event' "$tmp/out")
+	if [ "$sig" = KILL ]; then
+		[ "$status" -eq 137 ] || { fail "$name" "exit status $status"; return; }
+	elif ! grep -q "^end ran after $events events\$" "$tmp/out"; then
+		fail "$name" "end did not run after the $events events printed"
+		return
+	elif [ "$status" -ne 0 ]; then
+		fail "$name" "exit status $status"
+		return
+	fi
+	if [ "$(held_by "$spid")" != 0 ]; then
+		fail "$name" "BPF objects still held for pid $spid"
+		return
+	fi
+	pass "$name"
+}
+
+ends_by sigint INT
+ends_by sigterm TERM
+ends_by timeout-T "" -T 1
+ends_by kill-9 KILL
+
+# exit() in the kernel handler, then the command goes on making events
+rm -f "$tmp/out" "$tmp/err"
+"$stap" -e 'global n
+probe kernel.trace("syscalls:sys_enter_getpgid") { if (pid() != target()) next; if (++n == 2) exit() }
+probe end { printf("end after %d\n", n) }' -c "$trigger getpgid 10 sleep 300 getpgid 10" >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ $status -ne 0 ] || [ "$(cat "$tmp/out")" != "end after 2" ]; then
+	fail exit-in-kernel "exit status $status"
+else
+	pass exit-in-kernel
+fi
+
+# lost events: a reader that cannot keep up (its output blocked) loses
+# records, says how many, and what it printed plus what it lost is all
+rm -f "$tmp/out" "$tmp/err"
+"$stap" -s 1 -e 'global s
+probe begin { s = "x"; for (i = 0; i < 9; i++) s = s . s }
+probe kernel.trace("syscalls:sys_enter_getpgid") { if (pid() == target()) printf("%s\n", s) }' \
+	-c "$trigger getpgid 100000" 2>"$tmp/err" | (sleep 2; wc -l >"$tmp/out")
+lines=$(cat "$tmp/out")
+lost=$(sed -n 's/^WARNING: \([0-9]*\) events lost$/\1/p' "$tmp/err")
+if [ -z "$lost" ] || [ $((lines + lost)) -ne 100000 ]; then
+	fail lost-events "printed $lines, lost '${lost}', of 100000"
+else
+	pass lost-events
+fi
+
+echo "kernel-session: $passed passed, $failed failed"
+[ $failed -eq 0 ]
