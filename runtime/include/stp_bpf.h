@@ -41,6 +41,7 @@ typedef __s32 int32_t;
 typedef __u32 uint32_t;
 typedef __s64 int64_t;
 typedef __u64 uint64_t;
+typedef unsigned long uintptr_t;
 typedef _Bool bool;
 #define true  1
 #define false 0
@@ -799,6 +800,45 @@ STP_INLINE void stp_user_fault_warn(struct stp_context *c, const char *what, int
 	stp_rec_send(stp_rt_ptr, r, 8 + (((uint32_t)n + 7) & ~7u), BPF_RB_FORCE_WAKEUP);
 }
 
+/* Kernel memory a @cast chain reads: 0, or the original's fault error. */
+static const char stp_read_fault_fmt[] = "read fault [man error::fault] at 0x%llx";
+
+STP_INLINE int stp_kread(struct stp_context *c, void *dst, uint32_t size, const void *addr,
+			 int32_t stmt)
+{
+	if (bpf_probe_read_kernel(dst, size, addr) == 0)
+		return 0;
+	if (c->has_scratch) {
+		uint64_t a[1] = {(uint64_t)addr};
+		bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_read_fault_fmt, a, 8);
+	}
+	stp_fail(c, STP_E_FAULT, stmt);
+	return -1;
+}
+
+/* An integer of size bytes, sign-extended. */
+STP_INLINE int stp_kread_int(struct stp_context *c, int64_t *out, int size, bool is_signed,
+			     const void *addr, int32_t stmt)
+{
+	uint64_t v = 0;
+	int rc = stp_kread(c, &v, (uint32_t)size & 15, addr, stmt);
+	*out = is_signed ? stp_extend(v, size)
+	       : size == 8 ? (int64_t)v
+			   : (int64_t)(v & ((UINT64_C(1) << (8 * (size & 7))) - 1));
+	return rc;
+}
+
+/* char name[n]: a string of at most n bytes. */
+STP_INLINE int stp_kread_chars(struct stp_context *c, char *dst, uint32_t n, const void *addr,
+			       int32_t stmt)
+{
+	if (n > MAXSTRINGLEN - 1)
+		n = MAXSTRINGLEN - 1;
+	int rc = stp_kread(c, dst, n, addr, stmt);
+	dst[rc ? 0 : n] = 0;
+	return rc;
+}
+
 /* ---- context ---- */
 
 STP_INLINE int64_t stp_pid(struct stp_context *c)
@@ -859,30 +899,29 @@ STP_INLINE int64_t stp_jiffies(struct stp_context *c)
 	return (int64_t)j;
 }
 
-/* The parts of struct task_struct the tapset reads, relocated by libbpf
- * against the running kernel's BTF (CO-RE): no kernel headers. */
-struct stp_kuid {
+/* The parts of struct task_struct the runtime reads, relocated by libbpf
+ * against the running kernel's BTF (CO-RE): no kernel headers.  The
+ * ___stp "flavour" keeps these apart from the declarations generated for
+ * the script's @cast chains; libbpf ignores it when matching. */
+struct kuid___stp {
 	unsigned int val;
 } __attribute__((preserve_access_index));
 
-struct cred {
-	struct stp_kuid uid, gid, suid, sgid, euid, egid;
+struct cred___stp {
+	struct kuid___stp uid, gid, suid, sgid, euid, egid;
 } __attribute__((preserve_access_index));
 
-struct task_struct {
+struct task_struct___stp {
 	int pid;
 	int tgid;
-	int prio;
-	struct task_struct *real_parent;
-	struct task_struct *parent;
-	const struct cred *cred;
-	const struct cred *real_cred;
+	struct task_struct___stp *real_parent;
+	const struct cred___stp *cred;
 	char comm[16];
 } __attribute__((preserve_access_index));
 
-STP_INLINE struct task_struct *stp_current_task(void)
+STP_INLINE struct task_struct___stp *stp_current_task(void)
 {
-	return (struct task_struct *)bpf_get_current_task();
+	return (struct task_struct___stp *)bpf_get_current_task();
 }
 
 STP_INLINE int64_t stp_ppid(struct stp_context *c)
@@ -906,7 +945,7 @@ STP_INLINE int64_t stp_egid(struct stp_context *c)
 STP_INLINE void stp_pexecname(struct stp_context *c, char *dst)
 {
 	(void)c;
-	struct task_struct *parent = BPF_CORE_READ(stp_current_task(), real_parent);
+	struct task_struct___stp *parent = BPF_CORE_READ(stp_current_task(), real_parent);
 	if (bpf_probe_read_kernel_str(dst, 16, &parent->comm) < 0)
 		dst[0] = 0;
 }

@@ -16,6 +16,7 @@
  * verifier never has to be the one who says so.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../kernel/kernel.h"
@@ -172,6 +173,105 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 	*e = *field_read(st, f, e->tok);
 }
 
+/* @cast(addr, "type" [, "module"])->a->b[N]...: each member from the
+ * kernel's BTF; the node becomes an EXPR_CONTEXT whose a is the address. */
+void context_resolve_cast(struct elab_state *st, struct expr *e)
+{
+	const char *err = NULL;
+	if (e->module && strcmp(e->module, "kernel") != 0 &&
+	    strncmp(e->module, "kernel<", 7) != 0) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "@cast of a type in module '%s': only kernel types are known here",
+			      e->module);
+		return;
+	}
+	int id = kbtf_root(e->str, &err);
+	if (id < 0) {
+		diag_semantic(st->d, NULL, e->tok, "type definition '%s' not found: %s", e->str,
+			      err);
+		return;
+	}
+	struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+	cv->kind = CV_CAST;
+	cv->root = arena_strdup(st->a, kbtf_type_name(id));
+	cv->root_union = kbtf_is_union(id);
+	cv->addressof = e->addressof;
+	bool first = true;
+	const struct component *pretty = NULL;
+	vec_foreach(&e->comps, i) {
+		const struct component *c = e->comps.items[i];
+		if (c->kind == COMP_PRETTY) {
+			pretty = c;
+			continue;
+		}
+		if (c->kind == COMP_EXPR) {
+			diag_semantic(st->d, NULL, c->tok,
+				      "only a number can index a @cast member here");
+			return;
+		}
+		struct kbtf_step *step = arena_alloc(st->a, sizeof(*step));
+		bool is_index = c->kind == COMP_INDEX;
+		if (kbtf_step(id, first, c->name, (long)c->num, is_index, step, &err) != 0) {
+			char *have = kbtf_describe(id);
+			if (is_index)
+				diag_semantic(st->d, NULL, c->tok,
+					      "invalid index [%lld] of '%s': %s", c->num, have,
+					      err);
+			else
+				diag_semantic(st->d, NULL, c->tok,
+					      "invalid access '->%s' of '%s': %s", c->name, have,
+					      err);
+			free(have);
+			return;
+		}
+		if (step->deref && !first && !is_index && (!step->owner || !*step->owner)) {
+			diag_semantic(st->d, NULL, c->tok,
+				      "a pointer to an anonymous struct cannot be followed yet");
+			return;
+		}
+		if (step->decl) {
+			char *d = arena_strdup(st->a, step->decl);
+			free(step->decl);
+			step->decl = d;
+		}
+		vec_push_arena(st->a, &cv->steps, step);
+		id = step->id;
+		first = false;
+	}
+	if (pretty) {
+		diag_semantic(st->d, NULL, pretty->tok,
+			      "pretty-printing a @cast value ($) is not supported yet");
+		return;
+	}
+	if (!cv->steps.len) {
+		diag_semantic(st->d, NULL, e->tok, "a @cast needs a member (->name) to read");
+		return;
+	}
+	struct kbtf_value v;
+	kbtf_value(id, &v);
+	if (cv->addressof) {
+		cv->type = TYPE_LONG;
+	} else if (v.kind == KBTF_AGGREGATE) {
+		char *have = kbtf_describe(id);
+		diag_semantic(st->d, NULL, e->tok,
+			      "a @cast chain must end on a number, pointer or char array, not '%s'",
+			      have);
+		free(have);
+		return;
+	} else {
+		cv->type = v.kind == KBTF_STRING ? TYPE_STRING : TYPE_LONG;
+		cv->value_size = v.size;
+		cv->value_signed = v.is_signed;
+	}
+	struct expr *addr = e->a;
+	const struct token *tok = e->tok;
+	memset(e, 0, sizeof(*e));
+	e->kind = EXPR_CONTEXT;
+	e->tok = tok;
+	e->a = addr;
+	e->cv = cv;
+}
+
 bool context_resolve_target(struct elab_state *st, struct expr *e)
 {
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || e->kind != EXPR_TARGET)
@@ -180,8 +280,35 @@ bool context_resolve_target(struct elab_state *st, struct expr *e)
 	return true;
 }
 
+/* Whether a @cast chain resolves (for @defined). */
+static int cast_defined(const struct expr *x)
+{
+	const char *err;
+	int id = kbtf_root(x->str, &err);
+	if (id < 0)
+		return 0;
+	bool first = true;
+	vec_foreach(&x->comps, i) {
+		const struct component *c = x->comps.items[i];
+		if (c->kind == COMP_PRETTY)
+			continue;
+		if (c->kind == COMP_EXPR)
+			return 0;
+		struct kbtf_step step;
+		if (kbtf_step(id, first, c->name, (long)c->num, c->kind == COMP_INDEX, &step,
+			      &err) != 0)
+			return 0;
+		free(step.decl);
+		id = step.id;
+		first = false;
+	}
+	return 1;
+}
+
 int context_defined(const struct elab_state *st, const struct expr *x)
 {
+	if (x->kind == EXPR_CAST)
+		return cast_defined(x);
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || x->kind != EXPR_TARGET)
 		return -1;
 	if (x->comps.len && ((const struct component *)x->comps.items[0])->kind != COMP_PRETTY)
@@ -227,6 +354,14 @@ static void place_function(struct placer *pl, struct efunction *f, const struct 
 	if (*seen || pl->depth >= 64)
 		return;
 	*seen = true;
+	if (!pl->kernel && !f->decl->body && f->decl->code &&
+	    strstr(f->decl->code->text, "/* kernel */")) {
+		diag_semantic(pl->st->d, NULL, call,
+			      "function '%s' needs kernel context and cannot be called in a "
+			      "user-space probe (begin, end, timer)",
+			      f->name);
+		return;
+	}
 	if (pl->kernel && !f->decl->body && f->decl->code &&
 	    strstr(f->decl->code->text, "/* host */")) {
 		diag_semantic(pl->st->d, NULL, call,
@@ -268,6 +403,10 @@ static void place_expr(struct placer *pl, const struct expr *e)
 		default:
 			break;
 		}
+	} else if (e->kind == EXPR_CONTEXT && e->cv->kind == CV_CAST) {
+		diag_semantic(pl->st->d, NULL, e->tok,
+			      "@cast reads kernel memory, which a user-space probe (begin, end, "
+			      "timer) cannot");
 	}
 	if (e->kind == EXPR_CALL && e->func) {
 		/* `next` in a function passes the call to the later overloads */

@@ -90,6 +90,7 @@ enum ctxvar_kind {
 	CV_TP_VARS,   /* $$vars, $$parms: "name=value ..." of the fields */
 	CV_TP_NAME,   /* $$name: the event */
 	CV_TP_SYSTEM, /* $$system: its group */
+	CV_CAST,      /* @cast(addr, "type")->member...: kernel memory, by BTF */
 };
 
 struct tp_field;
@@ -101,6 +102,13 @@ struct ctxvar {
 	const struct tp_format *fmt;  /* CV_TP_VARS */
 	bool pretty;                  /* $field$, $$vars$ */
 	enum vtype type;
+	/* CV_CAST: the chain (struct kbtf_step), what it ends on */
+	const char *root; /* the struct or union the address points to */
+	bool root_union;
+	struct vec steps; /* of struct kbtf_step */
+	int value_size;   /* bytes of the integer read; N of a char[N] */
+	bool value_signed;
+	bool addressof; /* &@cast(...)->m: the member's address */
 };
 
 struct eprobe {

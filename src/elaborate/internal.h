@@ -106,6 +106,7 @@ void types_check_arity(struct elab_state *st);
 
 /* context.c: context variables of kernel probes, and placement */
 bool context_resolve_target(struct elab_state *st, struct expr *e);
+void context_resolve_cast(struct elab_state *st, struct expr *e);
 /* @defined(x) of a context variable: 1, 0, or -1 when not one. */
 int context_defined(const struct elab_state *st, const struct expr *x);
 void context_place(struct elab_state *st);

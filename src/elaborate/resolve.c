@@ -284,6 +284,10 @@ static void res_lvalue(struct elab_state *st, struct expr *e, bool also_read)
 		diag_semantic(st->d, NULL, e->tok, "tracepoint variables cannot be modified");
 		return;
 	}
+	if (e->kind == EXPR_CAST) {
+		diag_semantic(st->d, NULL, e->tok, "writing kernel memory is not supported");
+		return;
+	}
 	if (e->kind == EXPR_SYMBOL) {
 		e->sym = resolve_scalar(st, e);
 		e->sym->written = true;
@@ -356,6 +360,10 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		return;
 	case EXPR_CONTEXT:
 		return;
+	case EXPR_CAST:
+		res_expr(st, e->a);
+		context_resolve_cast(st, e);
+		return;
 	case EXPR_TARGET:
 		if (context_resolve_target(st, e)) {
 			if (e->kind == EXPR_PRINT)
@@ -363,7 +371,6 @@ static void res_expr(struct elab_state *st, struct expr *e)
 			return;
 		}
 		/* fall through */
-	case EXPR_CAST:
 	case EXPR_ATVAR:
 	case EXPR_AUTOCAST:
 		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");

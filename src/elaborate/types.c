@@ -522,11 +522,14 @@ static void ty_expr(struct typer *ty, struct expr *e)
 		return;
 	}
 	case EXPR_CONTEXT: {
-		/* a context variable: typed by the event's format */
+		/* a context variable: typed by the event's format or BTF; a
+		 * @cast's address is a long */
 		enum vtype cv = e->cv->type;
-		e->type = cv;
 		if (ty->t != cv && ty->t != TYPE_UNKNOWN)
 			mismatch(ty, e->tok, ty->t, cv);
+		if (e->a)
+			check_arg_type(ty, TYPE_LONG, e->a);
+		e->type = cv;
 		return;
 	}
 	case EXPR_EMBEDDED:

@@ -66,4 +66,43 @@ const struct perf_event_name *perf_event_names(bool hw);
  * perf_event_open (ENOENT: no such event, e.g. no hardware PMU). */
 int perf_event_probe(uint32_t type, uint64_t config);
 
+/* ---- kernel types (btf.c) ---- */
+
+/* One step of a @cast chain: ->member or [index]. */
+struct kbtf_step {
+	bool deref;    /* through a pointer (or from the cast address) first */
+	bool is_index; /* [index] of an array member */
+	long index;
+	const char *owner; /* the struct or union the member is in */
+	bool owner_union;
+	const char *member;
+	char *decl;           /* the member's C declaration, for CO-RE (heap) */
+	const char *complete; /* a struct the declaration embeds whole */
+	int id;               /* the type reached */
+};
+
+enum kbtf_kind {
+	KBTF_LONG,      /* an integer, enum or pointer */
+	KBTF_STRING,    /* char name[N] */
+	KBTF_AGGREGATE, /* a struct, union or other array */
+};
+
+struct kbtf_value {
+	enum kbtf_kind kind;
+	int size; /* bytes of an integer; N of a char array */
+	bool is_signed, is_pointer;
+};
+
+/* The type id of "struct NAME", "union NAME", "NAME" (or a typedef of
+ * one); -1 and *err when the kernel has none. */
+int kbtf_root(const char *type_name, const char **err);
+/* From type id (at_address: the first step, from the cast's address). */
+int kbtf_step(int id, bool at_address, const char *member, long index, bool is_index,
+	      struct kbtf_step *out, const char **err);
+int kbtf_value(int id, struct kbtf_value *out);
+bool kbtf_is_union(int id);
+const char *kbtf_type_name(int id);
+/* "struct task_struct *", for messages and -L (heap). */
+char *kbtf_describe(int id);
+
 #endif

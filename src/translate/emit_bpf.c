@@ -182,9 +182,135 @@ void bpf_delete(struct emitter *em, struct stmt *s)
 	}
 }
 
+/* Remember a member the BPF code reads, for its CO-RE declaration. */
+static void core_member(struct emitter *em, const struct kbtf_step *step)
+{
+	struct vec *core = &em->tables->core;
+	if (!step->owner || !*step->owner)
+		return; /* inside an anonymous struct: declared whole, inline */
+	vec_foreach(core, i) {
+		const struct kbtf_step *k = core->items[i];
+		if (strcmp(k->owner, step->owner) == 0 && strcmp(k->member, step->member) == 0)
+			return;
+	}
+	vec_push_arena(em->arena, core, (void *)step);
+}
+
+/* @cast(addr, "T")->a->b...: the chain as C on CO-RE declared structs,
+ * each pointer read on the way with a fault check. */
+static const char *bpf_cast(struct emitter *em, struct expr *e)
+{
+	const struct ctxvar *cv = e->cv;
+	const char *where_s = where(em, e->tok);
+	/* in a C local: the builtin below would relocate any member access
+	 * in the address's expression too */
+	const char *base = new_temp(em, TYPE_LONG);
+	emit(em, "\t%s = %s;\n", base, ex(em, e->a));
+	struct strbuf acc;
+	sb_init(&acc);
+	sb_printf(&acc, "((%s %s *)(uintptr_t)(%s))", cv->root_union ? "union" : "struct", cv->root,
+		  base);
+	vec_foreach(&cv->steps, i) {
+		const struct kbtf_step *step = cv->steps.items[i];
+		if (step->deref && i > 0) {
+			/* the pointer so far, read from kernel memory */
+			const char *p = new_temp(em, TYPE_LONG);
+			emit(em,
+			     "\tif (stp_kread(c, &%s, 8, __builtin_preserve_access_index(&(%s)), "
+			     "%s))\n"
+			     "\tgoto %s;\n",
+			     p, sb_str(&acc), where_s, em->err_label);
+			sb_fini(&acc);
+			sb_init(&acc);
+			sb_printf(&acc, "((%s %s *)(uintptr_t)%s)",
+				  step->owner_union ? "union" : "struct", step->owner, p);
+		}
+		if (step->is_index) {
+			sb_printf(&acc, "[%ld]", step->index);
+			continue;
+		}
+		core_member(em, step);
+		char *prev = xstrdup(sb_str(&acc));
+		sb_fini(&acc);
+		sb_init(&acc);
+		sb_printf(&acc, "%s%s%s", prev, step->deref ? "->" : ".", step->member);
+		free(prev);
+	}
+	const char *addr = fmt_str(em, "__builtin_preserve_access_index(&(%s))", sb_str(&acc));
+	sb_fini(&acc);
+	if (cv->addressof)
+		return fmt_str(em, "((int64_t)(uintptr_t)%s)", addr);
+	if (cv->type == TYPE_STRING) {
+		const char *t = new_temp(em, TYPE_STRING);
+		emit(em, "\tif (stp_kread_chars(c, %s, %d, %s, %s))\n\tgoto %s;\n", t,
+		     cv->value_size, addr, where_s, em->err_label);
+		return t;
+	}
+	const char *t = new_temp(em, TYPE_LONG);
+	emit(em, "\tif (stp_kread_int(c, &%s, %d, %d, %s, %s))\n\tgoto %s;\n", t, cv->value_size,
+	     cv->value_signed, addr, where_s, em->err_label);
+	return t;
+}
+
+/* The CO-RE declarations: every struct a chain goes through, with just the
+ * members read, those embedded whole first. */
+static void core_decls(struct emitter *em, struct strbuf *out)
+{
+	const struct vec *core = &em->tables->core;
+	struct vec names = {0}; /* owners, in an order where embedded ones come first */
+	vec_foreach(core, i) {
+		const struct kbtf_step *k = core->items[i];
+		bool seen = false;
+		vec_foreach(&names, j)
+			seen |= strcmp(names.items[j], k->owner) == 0;
+		if (!seen)
+			vec_push(&names, (void *)k->owner);
+	}
+	vec_foreach(core, i) {
+		const struct kbtf_step *k = core->items[i];
+		sb_printf(out, "%s %s;\n", k->owner_union ? "union" : "struct", k->owner);
+	}
+	char *done = calloc(names.len + 1, 1);
+	for (size_t pass = 0; pass <= names.len; pass++) {
+		vec_foreach(&names, i) {
+			if (done[i])
+				continue;
+			/* ready when every struct it embeds whole is done */
+			bool ready = true, is_union = false;
+			vec_foreach(core, j) {
+				const struct kbtf_step *k = core->items[j];
+				if (strcmp(k->owner, names.items[i]) != 0)
+					continue;
+				is_union = k->owner_union;
+				if (!k->complete)
+					continue;
+				vec_foreach(&names, n)
+					if (!done[n] && n != i &&
+					    strcmp(names.items[n], k->complete) == 0)
+						ready = false;
+			}
+			if (!ready && pass < names.len)
+				continue;
+			sb_printf(out, "%s %s {\n", is_union ? "union" : "struct",
+				  (char *)names.items[i]);
+			vec_foreach(core, j) {
+				const struct kbtf_step *k = core->items[j];
+				if (strcmp(k->owner, names.items[i]) == 0)
+					sb_printf(out, "\t%s;\n", k->decl);
+			}
+			sb_puts(out, "} __attribute__((preserve_access_index));\n");
+			done[i] = 1;
+		}
+	}
+	free(done);
+	vec_fini(&names);
+}
+
 const char *bpf_context(struct emitter *em, struct expr *e)
 {
 	const struct ctxvar *cv = e->cv;
+	if (cv->kind == CV_CAST)
+		return bpf_cast(em, e);
 	const struct tp_field *f = cv->field;
 	if (cv->kind != CV_TP_FIELD || !f)
 		return "0";
@@ -912,6 +1038,7 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	sb_puts(out, "#include \"stp_bpf.h\"\n\n");
 	sb_puts(out, shared_decls);
 	sb_puts(out, "struct stp_shared stp_shared SEC(\".data\") = {0};\n\n");
+	core_decls(em, out);
 	sb_puts(out, sb_str(&maps));
 	/* writable data, not .rodata: the string functions are BPF global
 	 * functions, whose pointer arguments the verifier wants writable */

@@ -48,6 +48,7 @@ struct translation_tables {
 	struct vec locations; /* arena strings: "operator '/' at F:L:C" */
 	struct vec literals;  /* arena strings: C literals of BPF strings */
 	struct vec kformats;  /* arena strings: C literals of bpf_snprintf formats */
+	struct vec core;      /* of const struct kbtf_step: members the BPF code reads */
 	int max_record;       /* bytes of the biggest BPF print record */
 };
 
