@@ -29,7 +29,7 @@ endif
 CFLAGS   ?= -O2 -g
 CPPFLAGS ?=
 LDFLAGS  ?=
-LDLIBS   ?= -lbpf -lelf -lz -ldl
+LDLIBS   ?= -lbpf -ldw -lelf -lz -ldl
 
 # What every build shares; CFLAGS stays the user's to override.  The
 # sanitizer builds show warnings but never stop on them: GCC warns falsely

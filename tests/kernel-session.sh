@@ -137,5 +137,28 @@ else
 	pass lost-events
 fi
 
+# symbols: a kernel stack printed from BPF (deferred strings, expanded in
+# user space), symname/symdata of a known function, a user stack's symbol
+# from the process's ELF file (it is alive: it sleeps)
+addr=$(awk '$3 == "do_syscall_64" { print "0x" $1; exit }' /proc/kallsyms)
+rm -f "$tmp/out" "$tmp/err"
+"$stap" -G "addr=$addr" -e 'global addr
+probe kernel.trace("syscalls:sys_enter_getppid") {
+	if (pid() != target()) next
+	print_backtrace()
+	printf("sprint: %s", sprint_backtrace())
+	printf("name: %s data: %s\n", symname(addr), symdata(addr + 1))
+	print_ubacktrace()
+	exit()
+}' -c "$trigger getppid 1 sleep 300" >"$tmp/out" 2>"$tmp/err"
+if grep -qE '^ 0x[0-9a-f]{16} : do_syscall_64\+0x[0-9a-f]+/0x[0-9a-f]+ \[kernel\]$' "$tmp/out" &&
+	grep -qE '^sprint:  0x[0-9a-f]{16} : [a-z_0-9]+\+0x' "$tmp/out" &&
+	grep -qE '^name: do_syscall_64 data: do_syscall_64\+0x1/0x[0-9a-f]+ \[kernel\]$' "$tmp/out" &&
+	grep -qE '^ 0x[0-9a-f]{16} : syscall\+0x[0-9a-f]+/0x[0-9a-f]+ \[.*/trigger\]$' "$tmp/out"; then
+	pass symbols
+else
+	fail symbols "the stacks and symbols printed are not the expected forms"
+fi
+
 echo "kernel-session: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -109,6 +109,7 @@ enum stp_rec_type {
 	STP_REC_EXIT,
 	STP_REC_WARN,   /* a message */
 	STP_REC_SYSTEM, /* a command */
+	STP_REC_TEXT,   /* text for the output, deferred strings expanded */
 };
 
 struct stp_rec_hdr {
@@ -837,6 +838,109 @@ STP_INLINE int stp_kread_chars(struct stp_context *c, char *dst, uint32_t n, con
 	int rc = stp_kread(c, dst, n, addr, stmt);
 	dst[rc ? 0 : n] = 0;
 	return rc;
+}
+
+/* ---- symbols and stacks: deferred strings (src/runtime/symbols.h) ---- */
+
+#define STP_PROG_CTX ctx
+#ifndef MAXBACKTRACE
+#define MAXBACKTRACE 20
+#endif
+
+/* (bpf_snprintf takes only printable formats: the marks are arguments) */
+static const char stp_sym_kernel_fmt[] = "%c%c%llx%c";
+static const char stp_sym_user_fmt[] = "%c%c%lld:%llx%c";
+static const char stp_hex_fmt[] = "0x%llx";
+
+STP_INLINE void stp_sym_marker(char *dst, char kind, int64_t addr, bool user)
+{
+	uint64_t a[5] = {1, (uint64_t)kind, (uint64_t)addr, 2, 2};
+	if (user) {
+		a[2] = bpf_get_current_pid_tgid() >> 32;
+		a[3] = (uint64_t)addr;
+		bpf_snprintf(dst, MAXSTRINGLEN, stp_sym_user_fmt, a, 40);
+	} else {
+		bpf_snprintf(dst, MAXSTRINGLEN, stp_sym_kernel_fmt, a, 32);
+	}
+}
+
+STP_INLINE void stp_symname(struct stp_context *c, char *dst, int64_t addr)
+{
+	(void)c;
+	stp_sym_marker(dst, 'n', addr, false);
+}
+
+STP_INLINE void stp_symdata(struct stp_context *c, char *dst, int64_t addr)
+{
+	(void)c;
+	stp_sym_marker(dst, 'd', addr, false);
+}
+
+STP_INLINE void stp_usymname(struct stp_context *c, char *dst, int64_t addr)
+{
+	(void)c;
+	stp_sym_marker(dst, 'n', addr, true);
+}
+
+STP_INLINE void stp_usymdata(struct stp_context *c, char *dst, int64_t addr)
+{
+	(void)c;
+	stp_sym_marker(dst, 'd', addr, true);
+}
+
+/* "0x... 0x..." of the kernel (or user) stack, at most MAXBACKTRACE frames;
+ * the record buffer holds the frames meanwhile. */
+STP_INLINE void stp_backtrace(struct stp_context *c, char *dst, void *prog_ctx, int user)
+{
+	dst[0] = 0;
+	if (!c->has_scratch)
+		return;
+	uint64_t *frames = (uint64_t *)(void *)STP_SCRATCH(c)->rec;
+	long n = bpf_get_stack(prog_ctx, frames, MAXBACKTRACE * 8, user ? BPF_F_USER_STACK : 0);
+	if (n <= 0)
+		return;
+	n /= 8;
+	uint32_t off = 0;
+	for (int i = 0; i < MAXBACKTRACE && i < n; i++) {
+		if (off > MAXSTRINGLEN - 24)
+			break;
+		if (i)
+			dst[off++ & (MAXSTRINGLEN - 1)] = ' ';
+		uint64_t a[1] = {frames[i]};
+		long w = bpf_snprintf(dst + (off & (MAXSTRINGLEN - 1)), 24, stp_hex_fmt, a, 8);
+		if (w <= 1)
+			break;
+		off += (uint32_t)w - 1;
+	}
+	dst[off & (MAXSTRINGLEN - 1)] = 0;
+}
+
+/* A stack's lines: deferred, "\x01s[PID:]HEX HEX...\x02". */
+static const char stp_stack_kernel_fmt[] = "%cs%s%c";
+static const char stp_stack_user_fmt[] = "%cs%lld:%s%c";
+
+STP_INLINE void stp_sprint_stack(struct stp_context *c, char *dst, const char *stk, int user)
+{
+	(void)c;
+	uint64_t a[4] = {1, (uint64_t)stk, 2, 2};
+	if (user) {
+		a[1] = bpf_get_current_pid_tgid() >> 32;
+		a[2] = (uint64_t)stk;
+		bpf_snprintf(dst, MAXSTRINGLEN, stp_stack_user_fmt, a, 32);
+	} else {
+		bpf_snprintf(dst, MAXSTRINGLEN, stp_stack_kernel_fmt, a, 24);
+	}
+}
+
+STP_INLINE void stp_print_stack(struct stp_context *c, const char *stk, int user)
+{
+	if (!c->has_scratch)
+		return;
+	char *r = STP_SCRATCH(c)->rec;
+	stp_rec_start(r, STP_REC_TEXT, 0);
+	stp_sprint_stack(c, r + 8, stk, user);
+	uint32_t n = (uint32_t)stp_strlen(r + 8) + 1;
+	stp_rec_send(stp_rt_ptr, r, 8 + ((n + 7) & ~7u), stp_wakeup_flags());
 }
 
 /* ---- context ---- */

@@ -336,6 +336,20 @@ void stp_kernel_fault(struct stp_context *c, const char *what, int64_t addr);
 /* The same text as a warning (the _warn variants). */
 void stp_user_fault_warn(struct stp_context *c, const char *what, int64_t rc, int64_t addr);
 
+/* ---- symbols and stacks ---- */
+
+/* symname, symdata and the user forms; a backtrace as "0x... 0x..." (none
+ * in user space); a stack's lines from such a string; prog_ctx is the BPF
+ * program's context (STP_PROG_CTX), NULL here. */
+void stp_symname(struct stp_context *c, char *dst, int64_t addr);
+void stp_symdata(struct stp_context *c, char *dst, int64_t addr);
+void stp_usymname(struct stp_context *c, char *dst, int64_t addr);
+void stp_usymdata(struct stp_context *c, char *dst, int64_t addr);
+void stp_backtrace(struct stp_context *c, char *dst, void *prog_ctx, int user);
+void stp_sprint_stack(struct stp_context *c, char *dst, const char *stk, int user);
+void stp_print_stack(struct stp_context *c, const char *stk, int user);
+#define STP_PROG_CTX NULL
+
 /* ---- the module descriptor ---- */
 
 enum stp_probe_kind {

@@ -29,6 +29,7 @@
 #include "../kernel/kernel.h"
 #include "host.h"
 #include "output.h"
+#include "symbols.h"
 
 /* The record layout of stp_bpf.h. */
 enum {
@@ -37,6 +38,7 @@ enum {
 	REC_EXIT,
 	REC_WARN,
 	REC_SYSTEM,
+	REC_TEXT,
 };
 
 enum {
@@ -429,6 +431,7 @@ static void print_record(struct bpf_session *bs, uint32_t id, const char *data, 
 			args[n++] = OUT_LONG(v);
 		}
 	}
+	symtab_expand_args(args, n);
 	if (site->kind == STP_SITE_PRINTF) {
 		out_format(&host_rt.out, &host_rt.fmts[site->fmt], args, n, OUT_PRINT_LIMIT);
 		return;
@@ -481,6 +484,14 @@ static int handle_record(void *ctx, void *data, size_t size)
 	case REC_SYSTEM:
 		stp_system(NULL, rec_string(d, size, &off, &len));
 		break;
+	case REC_TEXT: {
+		const char *t = rec_string(d, size, &off, &len);
+		if (symtab_has_marker(t, len))
+			symtab_expand(&host_rt.out, t, len);
+		else
+			sb_putn(&host_rt.out, t, len);
+		break;
+	}
 	default:
 		break;
 	}

@@ -22,6 +22,7 @@
 #include "host.h"
 #include "map.h"
 #include "output.h"
+#include "symbols.h"
 
 struct host_rt host_rt;
 
@@ -87,6 +88,7 @@ static size_t to_out_args(const struct stp_arg *args, int nargs, struct out_arg 
 		n = MAX_ARGS;
 	for (size_t i = 0; i < n; i++)
 		out[i] = args[i].s ? OUT_CSTR(args[i].s) : OUT_LONG(args[i].n);
+	symtab_expand_args(out, n);
 	return n;
 }
 
@@ -843,4 +845,72 @@ void stp_user_fault_warn(struct stp_context *c, const char *what, int64_t rc, in
 	snprintf(buf, sizeof(buf), "user %s copy fault %lld at 0x%llx [man error::fault]", what,
 		 (long long)rc, (unsigned long long)addr);
 	stp_warn(c, buf);
+}
+
+/* ---- symbols: in user space, looked up at once ---- */
+
+static void copy_sb(char *dst, struct strbuf *sb)
+{
+	stp_strlcpy(dst, sb_str(sb), maxstr());
+	sb_fini(sb);
+}
+
+void stp_symname(struct stp_context *c, char *dst, int64_t addr)
+{
+	(void)c;
+	struct strbuf sb;
+	sb_init(&sb);
+	symtab_name(&sb, 0, (uint64_t)addr);
+	copy_sb(dst, &sb);
+}
+
+void stp_symdata(struct stp_context *c, char *dst, int64_t addr)
+{
+	(void)c;
+	struct strbuf sb;
+	sb_init(&sb);
+	symtab_data(&sb, 0, (uint64_t)addr);
+	copy_sb(dst, &sb);
+}
+
+void stp_usymname(struct stp_context *c, char *dst, int64_t addr)
+{
+	(void)c;
+	struct strbuf sb;
+	sb_init(&sb);
+	symtab_name(&sb, getpid(), (uint64_t)addr);
+	copy_sb(dst, &sb);
+}
+
+void stp_usymdata(struct stp_context *c, char *dst, int64_t addr)
+{
+	(void)c;
+	struct strbuf sb;
+	sb_init(&sb);
+	symtab_data(&sb, getpid(), (uint64_t)addr);
+	copy_sb(dst, &sb);
+}
+
+void stp_backtrace(struct stp_context *c, char *dst, void *prog_ctx, int user)
+{
+	/* user space has no kernel stack to show, and stap's own is of no use */
+	(void)c;
+	(void)prog_ctx;
+	(void)user;
+	dst[0] = 0;
+}
+
+void stp_sprint_stack(struct stp_context *c, char *dst, const char *stk, int user)
+{
+	(void)c;
+	struct strbuf sb;
+	sb_init(&sb);
+	symtab_stack(&sb, user ? getpid() : 0, stk);
+	copy_sb(dst, &sb);
+}
+
+void stp_print_stack(struct stp_context *c, const char *stk, int user)
+{
+	(void)c;
+	symtab_stack(&host_rt.out, user ? getpid() : 0, stk);
 }

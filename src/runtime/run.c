@@ -24,6 +24,7 @@
 #include "bpf.h"
 #include "host.h"
 #include "run.h"
+#include "symbols.h"
 
 static volatile sig_atomic_t got_signal;
 
@@ -239,6 +240,11 @@ static int set_globals(const struct stp_module *mod, const struct vec *inits)
 			char *end;
 			errno = 0;
 			long long v = strtoll(eq + 1, &end, 0);
+			if (errno == ERANGE && eq[1] != '-') {
+				/* 0xffffffff81000000: a kernel address, as unsigned */
+				errno = 0;
+				v = (long long)strtoull(eq + 1, &end, 0);
+			}
 			if (errno || end == eq + 1 || *end) {
 				fprintf(stderr,
 					"ERROR: bad value '%s' for the global '%.*s' (-G)\n",
@@ -414,6 +420,7 @@ done:
 	host_free_maps();
 	bpf_session_close(ss.bpf);
 	host_free_regexes();
+	symtab_fini();
 	vec_foreach(&host_rt.warned, i)
 		free(host_rt.warned.items[i]);
 	vec_fini(&host_rt.warned);
