@@ -548,9 +548,35 @@ STP_INLINE void stp_bmap_clear(void *map)
 	bpf_for_each_map_elem(map, stp_clear_cb, NULL, 0);
 }
 
-/* A string key column: copied and cut to width - 1 bytes. */
+/* A string key column for a lookup: 1 when src is longer than the column
+ * holds (then no element has it: every stored key fits). */
+STP_INLINE int stp_key_str_tr(char *dst, uint32_t width, const char *src)
+{
+	long n = bpf_probe_read_kernel_str(dst, width, src);
+	if (n < 0) {
+		dst[0] = 0;
+		return 0;
+	}
+	return n == width && src[width - 1] != 0;
+}
+
+/* A string key column: copied and cut to width - 1 bytes.  Narrow columns
+ * (execname()'s 16 bytes) are copied inline, which costs less than the
+ * helper; the key is zeroed before, so the bytes after the NUL stay 0. */
 STP_INLINE void stp_key_str(char *dst, uint32_t width, const char *src)
 {
+	if (width <= 32) {
+#pragma unroll
+		for (uint32_t i = 0; i < 31; i++) {
+			if (i + 1 >= width)
+				break;
+			char ch = src[i];
+			if (!ch)
+				break;
+			dst[i] = ch;
+		}
+		return;
+	}
 	if (bpf_probe_read_kernel_str(dst, width, src) < 0)
 		dst[0] = 0;
 }

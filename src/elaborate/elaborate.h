@@ -54,6 +54,9 @@ struct symbol {
 	const struct token *hist_tok;
 	int index;   /* the emitter's number */
 	bool shared; /* globals: used by a BPF handler, so they live in BPF maps */
+	/* shared arrays: bytes of each string key column in the BPF key (the
+	 * longest string ever stored there, plus its NUL); 0: MAXSTRINGLEN */
+	int key_width[ELAB_MAX_KEYS];
 };
 
 struct efunction {

@@ -105,10 +105,13 @@ const char *bview_overflow_message(const struct bpf_view *bv)
 	return bv->overflow;
 }
 
-/* The BPF key of columns k (a scalar's: 0). */
-static const void *encode(struct bpf_view *bv, const union map_key *k)
+/* The BPF key of columns k (a scalar's: 0); *too_long when a string is
+ * longer than its column, which every stored key fits (the translator
+ * sizes the columns): then no element has that key. */
+static const void *encode_key(struct bpf_view *bv, const union map_key *k, bool *too_long)
 {
 	memset(bv->key, 0, bv->key_size);
+	*too_long = false;
 	if (!k)
 		return bv->key;
 	for (unsigned i = 0; i < bv->layout.nkeys; i++) {
@@ -117,11 +120,29 @@ static const void *encode(struct bpf_view *bv, const union map_key *k)
 			memcpy(dst, &k[i].l, 8);
 		} else if (bv->sizes[i]) {
 			const char *s = k[i].s ? k[i].s : "";
-			size_t n = strnlen(s, bv->sizes[i] - 1);
+			size_t n = strnlen(s, bv->sizes[i]);
+			if (n > bv->sizes[i] - 1) {
+				n = bv->sizes[i] - 1;
+				*too_long = bv->sizes[i] < bv->max_string;
+			}
 			memcpy(dst, s, n);
 		}
 	}
 	return bv->key;
+}
+
+static const void *encode(struct bpf_view *bv, const union map_key *k)
+{
+	bool too_long;
+	return encode_key(bv, k, &too_long);
+}
+
+/* A lookup's key, or NULL when no element can have it. */
+static const void *lookup_key(struct bpf_view *bv, const union map_key *k)
+{
+	bool too_long;
+	const void *key = encode_key(bv, k, &too_long);
+	return too_long ? NULL : key;
 }
 
 /* Columns of a BPF key into k (strings point into the key). */
@@ -150,13 +171,15 @@ static const struct stat_agg *merge(struct bpf_view *bv)
 
 bool bview_exists(struct bpf_view *bv, const union map_key *k)
 {
-	return bpf_map_lookup_elem(bv->fd, encode(bv, k), bv->value) == 0;
+	const void *key = lookup_key(bv, k);
+	return key && bpf_map_lookup_elem(bv->fd, key, bv->value) == 0;
 }
 
 int64_t bview_get_long(struct bpf_view *bv, const union map_key *k)
 {
 	int64_t v = 0;
-	if (bpf_map_lookup_elem(bv->fd, encode(bv, k), bv->value) == 0)
+	const void *key = lookup_key(bv, k);
+	if (key && bpf_map_lookup_elem(bv->fd, key, bv->value) == 0)
 		memcpy(&v, bv->value, 8);
 	return v;
 }
@@ -164,7 +187,8 @@ int64_t bview_get_long(struct bpf_view *bv, const union map_key *k)
 const char *bview_get_string(struct bpf_view *bv, const union map_key *k)
 {
 	bv->str[0] = 0;
-	if (bpf_map_lookup_elem(bv->fd, encode(bv, k), bv->value) == 0) {
+	const void *key = lookup_key(bv, k);
+	if (key && bpf_map_lookup_elem(bv->fd, key, bv->value) == 0) {
 		size_t n = strnlen(bv->value, bv->value_size);
 		if (n > bv->max_string - 1)
 			n = bv->max_string - 1;
@@ -176,7 +200,8 @@ const char *bview_get_string(struct bpf_view *bv, const union map_key *k)
 
 const struct stat_agg *bview_get_stats(struct bpf_view *bv, const union map_key *k)
 {
-	if (bpf_map_lookup_elem(bv->fd, encode(bv, k), bv->value) != 0)
+	const void *key = lookup_key(bv, k);
+	if (!key || bpf_map_lookup_elem(bv->fd, key, bv->value) != 0)
 		return NULL;
 	return merge(bv);
 }
@@ -213,7 +238,9 @@ void bview_stat_clear(struct bpf_view *bv)
 
 void bview_delete(struct bpf_view *bv, const union map_key *k)
 {
-	bpf_map_delete_elem(bv->fd, encode(bv, k));
+	const void *key = lookup_key(bv, k);
+	if (key)
+		bpf_map_delete_elem(bv->fd, key);
 }
 
 void bview_clear(struct bpf_view *bv)

@@ -45,12 +45,21 @@ const char *bpf_literal(struct emitter *em, const char *c_literal)
 	return fmt_str(em, "stp_lits[%zu].s", lits->len - 1);
 }
 
-static bool has_string_key(const struct symbol *sym)
+/* The size of an array's BPF key struct (small ones live on the stack). */
+static long key_bytes(const struct symbol *sym)
 {
-	for (int i = 0; i < sym->arity && i < ELAB_MAX_KEYS; i++)
-		if (sym->keys[i] == TYPE_STRING)
-			return true;
-	return false;
+	long n = 0;
+	bool longs = false;
+	for (int i = 0; i < sym->arity && i < ELAB_MAX_KEYS; i++) {
+		if (sym->keys[i] != TYPE_STRING) {
+			n = (n + 7) & ~7L;
+			n += 8;
+			longs = true;
+		} else {
+			n += sym->key_width[i] > 0 ? sym->key_width[i] : 1 << 20;
+		}
+	}
+	return longs ? (n + 7) & ~7L : n;
 }
 
 static long declared_size(const struct symbol *sym)
@@ -66,10 +75,12 @@ static const char *frame_member(struct emitter *em, const char *decl, const char
 	return fmt_str(em, "F->%s", name);
 }
 
+/* The key struct of an index, built from the key values; a pointer to it.
+ * miss (a lookup, not a store): set to a C expression true when a string
+ * is too long for its column, so no element can have that key. */
 const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *sym,
-		     bool *truncated)
+		     const char **miss)
 {
-	(void)truncated;
 	const char *vals[ELAB_MAX_KEYS];
 	size_t n = keys->len < ELAB_MAX_KEYS ? keys->len : ELAB_MAX_KEYS;
 	for (size_t i = 0; i < n; i++) {
@@ -80,43 +91,57 @@ const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *
 	}
 	int k = (*em->nlabels)++;
 	const char *key;
-	if (has_string_key(sym)) {
+	if (key_bytes(sym) > 64) {
 		key = frame_member(em, fmt_str(em, "struct g%d_key k%d", sym->index, k),
 				   fmt_str(em, "k%d", k));
 	} else {
 		sb_printf(&em->decls, "\tstruct g%d_key k%d;\n", sym->index, k);
 		key = fmt_str(em, "k%d", k);
 	}
+	const char *tr = NULL;
 	emit(em, "\t__builtin_memset(&%s, 0, sizeof(%s));\n", key, key);
 	for (size_t i = 0; i < n; i++) {
-		if (sym->keys[i] == TYPE_STRING)
+		if (sym->keys[i] != TYPE_STRING) {
+			emit(em, "\t%s.k%zu = %s;\n", key, i, vals[i]);
+		} else if (miss && sym->key_width[i] > 0) {
+			if (!tr) {
+				tr = new_temp(em, TYPE_LONG);
+				emit(em, "\t%s = 0;\n", tr);
+			}
+			emit(em, "\t%s |= stp_key_str_tr(%s.k%zu, sizeof(%s.k%zu), %s);\n", tr, key,
+			     i, key, i, vals[i]);
+		} else {
 			emit(em, "\tstp_key_str(%s.k%zu, sizeof(%s.k%zu), %s);\n", key, i, key, i,
 			     vals[i]);
-		else
-			emit(em, "\t%s.k%zu = %s;\n", key, i, vals[i]);
+		}
 	}
+	if (miss)
+		*miss = tr ? tr : "0";
 	return fmt_str(em, "&%s", key);
 }
 
 const char *bpf_index(struct emitter *em, struct expr *e)
 {
 	const struct symbol *sym = e->sym;
-	const char *keys = bpf_keys(em, &e->list, sym, NULL);
+	const char *miss;
+	const char *keys = bpf_keys(em, &e->list, sym, &miss);
 	if (sym->type == TYPE_STRING) {
 		const char *t = new_temp(em, TYPE_STRING);
-		emit(em, "\tstp_bmap_get_s(&g%d, %s, %s);\n", sym->index, keys, t);
+		emit(em, "\tif (%s)\n\t%s[0] = 0;\n\telse\n\tstp_bmap_get_s(&g%d, %s, %s);\n", miss,
+		     t, sym->index, keys, t);
 		return t;
 	}
 	const char *t = new_temp(em, TYPE_LONG);
-	emit(em, "\t%s = stp_bmap_get_l(&g%d, %s);\n", t, sym->index, keys);
+	emit(em, "\t%s = %s ? 0 : stp_bmap_get_l(&g%d, %s);\n", t, miss, sym->index, keys);
 	return t;
 }
 
 const char *bpf_in(struct emitter *em, struct expr *e)
 {
-	const char *keys = bpf_keys(em, &e->list, e->sym, NULL);
+	const char *miss;
+	const char *keys = bpf_keys(em, &e->list, e->sym, &miss);
 	const char *t = new_temp(em, TYPE_LONG);
-	emit(em, "\t%s = stp_bmap_exists(&g%d, %s);\n", t, e->sym->index, keys);
+	emit(em, "\t%s = !%s && stp_bmap_exists(&g%d, %s);\n", t, miss, e->sym->index, keys);
 	return t;
 }
 
@@ -175,8 +200,9 @@ void bpf_delete(struct emitter *em, struct stmt *s)
 	struct expr *e = s->expr;
 	const struct symbol *sym = e->sym;
 	if (e->kind == EXPR_INDEX) {
-		const char *keys = bpf_keys(em, &e->list, sym, NULL);
-		emit(em, "\tstp_bmap_delete(&g%d, %s);\n", sym->index, keys);
+		const char *miss;
+		const char *keys = bpf_keys(em, &e->list, sym, &miss);
+		emit(em, "\tif (!%s)\n\tstp_bmap_delete(&g%d, %s);\n", miss, sym->index, keys);
 	} else if (sym->arity > 0) {
 		emit(em, "\tstp_bmap_clear(&g%d);\n", sym->index);
 	}
@@ -482,16 +508,30 @@ static void call_one(struct emitter *em, const struct efunction *f, const char *
 	sb_puts(&sb, ");\n");
 	emit(em, "%s", sb_str(&sb));
 	sb_fini(&sb);
-	if (f->type == TYPE_STRING)
-		emit(em, "\tstp_scpy(%s, ((struct f%d_frame *)" CALLEE_FRAME ")->ret);\n", r,
-		     f->index);
+	(void)r;
 }
+
+/* A string function's result stays in its frame (ret is the frame's first
+ * member) until the next call at that depth: every operand that another
+ * call could follow is evaluated with ex_stable(), which copies it, and the
+ * arguments of a call are copied here. */
+#define CALLEE_RET "((char *)" CALLEE_FRAME ")"
 
 const char *bpf_call(struct emitter *em, struct expr *e, const char **vals, size_t n)
 {
 	const struct efunction *f = e->func;
 	em->uses_scratch = true;
-	const char *r = f->type == TYPE_STRING ? new_temp(em, TYPE_STRING)
+	const char *args[64];
+	for (size_t i = 0; i < n; i++) {
+		args[i] = vals[i];
+		if (strcmp(vals[i], CALLEE_RET) == 0) {
+			/* a nested call's result: its frame is this callee's */
+			args[i] = new_temp(em, TYPE_STRING);
+			emit(em, "\tstp_scpy(%s, %s);\n", args[i], vals[i]);
+		}
+	}
+	vals = args;
+	const char *r = f->type == TYPE_STRING ? CALLEE_RET
 			: f->type == TYPE_LONG ? new_temp(em, TYPE_LONG)
 					       : "0";
 	call_one(em, f, vals, n, r);
@@ -698,7 +738,9 @@ static void key_struct(struct strbuf *out, const struct symbol *g)
 {
 	sb_printf(out, "struct g%d_key { /* %s */\n", g->index, g->name);
 	for (int k = 0; k < g->arity && k < ELAB_MAX_KEYS; k++) {
-		if (g->keys[k] == TYPE_STRING)
+		if (g->keys[k] == TYPE_STRING && g->key_width[k] > 0)
+			sb_printf(out, "\tchar k%d[%d];\n", k, g->key_width[k]);
+		else if (g->keys[k] == TYPE_STRING)
 			sb_printf(out, "\tchar k%d[MAXSTRINGLEN];\n", k);
 		else
 			sb_printf(out, "\tint64_t k%d;\n", k);

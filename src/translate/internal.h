@@ -78,11 +78,13 @@ void emit_body(struct emitter *em, struct strbuf *out, struct stmt *body, const 
 void translate_host(struct emitter *em, struct strbuf *out, const char *shared_decls);
 void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_decls);
 char *bpf_shared_decls(const struct elab *e);
+/* widths.c: sets the key_width of shared arrays' string columns */
+void translate_key_widths(const struct session *s, const struct elab *e);
 
 /* emit_bpf.c: the BPF forms of what emit.c writes */
 const char *bpf_literal(struct emitter *em, const char *c_literal);
 const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *sym,
-		     bool *truncated);
+		     const char **miss);
 const char *bpf_index(struct emitter *em, struct expr *e);
 const char *bpf_in(struct emitter *em, struct expr *e);
 void bpf_store(struct emitter *em, struct expr *lv, const char *v, const char *keys);

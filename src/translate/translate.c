@@ -25,6 +25,8 @@ void translate(const struct session *s, const struct elab *e, struct translation
 	vec_foreach(&e->probes, i)
 		number_symbols(&((struct eprobe *)e->probes.items[i])->locals);
 
+	if (e->has_kernel)
+		translate_key_widths(s, e);
 	char *shared = e->has_kernel ? bpf_shared_decls(e) : NULL;
 	out->bpf = NULL;
 	if (e->has_kernel) {
