@@ -196,8 +196,15 @@ int bpf_session_open(const struct stp_module *mod, long buffer_mb, int verbose,
 	bs->obj = bpf_object__open_mem(mod->bpf_obj, (size_t)(mod->bpf_obj_end - mod->bpf_obj),
 				       &opts);
 	if (!bs->obj) {
-		fprintf(stderr, "ERROR: cannot open the module's BPF object: %s\n",
-			strerror(errno));
+		int err = errno;
+		/* libbpf's last word says what it refused */
+		const char *log = sb_str(&libbpf_log);
+		const char *last = log;
+		for (const char *p = log; *p; p++)
+			if (*p == '\n' && p[1])
+				last = p + 1;
+		fprintf(stderr, "ERROR: cannot open the module's BPF object: %s%s%.*s\n",
+			strerror(err), *last ? ": " : "", (int)strcspn(last, "\n"), last);
 		goto fail;
 	}
 	struct bpf_map *m = bpf_object__find_map_by_name(bs->obj, "stp_scratch");
