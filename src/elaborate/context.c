@@ -444,8 +444,66 @@ static void place_stmt(struct placer *pl, const struct stmt *s)
 		place_stmt(pl, s->stmts.items[i]);
 }
 
+/* How deep loops nest in s and what it calls (each loop body is a BPF
+ * function: the kernel allows 8 frames in all). */
+static int loop_depth_expr(const struct expr *e, int guard);
+
+static int loop_depth_stmt(const struct stmt *s, int guard)
+{
+	if (!s || guard > 32)
+		return 0;
+	int d = 0, k;
+	const struct expr *es[] = {s->expr, s->init, s->step, s->limit, s->array};
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++)
+		if ((k = loop_depth_expr(es[i], guard)) > d)
+			d = k;
+	int inner = loop_depth_stmt(s->body, guard);
+	if (s->kind == STMT_FOR || s->kind == STMT_FOREACH)
+		inner++;
+	if (inner > d)
+		d = inner;
+	if ((k = loop_depth_stmt(s->other, guard)) > d)
+		d = k;
+	vec_foreach(&s->stmts, i)
+		if ((k = loop_depth_stmt(s->stmts.items[i], guard)) > d)
+			d = k;
+	return d;
+}
+
+static int loop_depth_expr(const struct expr *e, int guard)
+{
+	if (!e)
+		return 0;
+	int d = 0, k;
+	if (e->kind == EXPR_CALL && e->func && e->func->decl->body)
+		d = loop_depth_stmt(e->func->decl->body, guard + 1);
+	const struct expr *es[] = {e->a, e->b, e->c};
+	for (size_t i = 0; i < 3; i++)
+		if ((k = loop_depth_expr(es[i], guard)) > d)
+			d = k;
+	vec_foreach(&e->list, i)
+		if ((k = loop_depth_expr(e->list.items[i], guard)) > d)
+			d = k;
+	return d;
+}
+
+/* BPF's 8 frames: the handler, a loop body each, one for a string helper. */
+#define MAX_KERNEL_LOOP_DEPTH 6
+
 void context_place(struct elab_state *st)
 {
+	vec_foreach(&st->e->probes, i) {
+		const struct eprobe *p = st->e->probes.items[i];
+		if (p->elided || !p->kernel)
+			continue;
+		int d = loop_depth_stmt(p->body, 0);
+		if (d > MAX_KERNEL_LOOP_DEPTH)
+			diag_semantic(
+				st->d, NULL, p->tok,
+				"loops nested %d deep (with the functions they call) cannot run "
+				"in kernel context: BPF allows %d",
+				d, MAX_KERNEL_LOOP_DEPTH);
+	}
 	vec_foreach(&st->e->probes, i) {
 		struct eprobe *p = st->e->probes.items[i];
 		if (p->elided || p->kind == PROBE_NEVER)

@@ -10,6 +10,7 @@
  * write without waking the reader until enough is pending, also consumed
  * after every wait: a record waits at most one poll period.
  */
+#define _GNU_SOURCE
 #include "bpf.h"
 
 #include <bpf/bpf.h>
@@ -94,7 +95,59 @@ static int log_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap
 	return 0;
 }
 
-/* The verifier's last words before "processed N insns": the reason. */
+/* What the verifier's reason means for the script's author. */
+static const char *explain(const char *reason, size_t len)
+{
+	static const struct {
+		const char *says, *means;
+	} known[] = {
+		{"BPF program is too large",
+		 "the handler is too big for the kernel to check: split it, or move work to "
+		 "functions, timers or end probes"},
+		{"jumps is too complex",
+		 "the handler has too many paths for the kernel to check: simplify its "
+		 "conditions and loops"},
+		{"jump out of range",
+		 "the handler is too big for BPF: split it, or move work to functions, timers "
+		 "or end probes"},
+		{"combined stack size", "the handler nests calls too deeply for BPF's stack"},
+		{"back-edge", "a loop the kernel cannot bound"},
+		{"infinite loop", "a loop the kernel cannot bound"},
+	};
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (memmem(reason, len, known[i].says, strlen(known[i].says)))
+			return known[i].means;
+	return NULL;
+}
+
+/* The script line the log last names ("; text @ FILE:LINE"), if it does. */
+static bool last_script_line(const char *log, const char *end, char *where, size_t size,
+			     const char **text, size_t *tlen)
+{
+	const char *best = NULL;
+	for (const char *p = log; p < end; p++) {
+		if (*p != ';' || (p > log && p[-1] != '\n'))
+			continue;
+		const char *at = strstr(p, " @ ");
+		const char *eol = strchr(p, '\n');
+		if (!at || !eol || at > eol)
+			continue;
+		const char *file = at + 3;
+		/* a script or tapset file, not the generated C or the headers */
+		if (memmem(file, (size_t)(eol - file), ".stp:", 5))
+			best = p;
+	}
+	if (!best)
+		return false;
+	const char *at = strstr(best, " @ ");
+	const char *eol = strchr(best, '\n');
+	snprintf(where, size, "%.*s", (int)(eol - at - 3), at + 3);
+	*text = best + 2;
+	*tlen = (size_t)(at - best - 2);
+	return true;
+}
+
+/* A rejected handler: the probe, the reason, where in the script. */
 static void show_rejection(struct bpf_session *bs, const char *log)
 {
 	const char *prog = NULL;
@@ -111,20 +164,32 @@ static void show_rejection(struct bpf_session *bs, const char *log)
 	}
 	/* the line before "processed": what the verifier refused */
 	const char *end = strstr(log, "\nprocessed ");
-	const char *reason = NULL;
-	size_t rlen = 0;
-	if (end) {
-		const char *q = end;
-		while (q > log && q[-1] != '\n')
-			q--;
-		reason = q;
-		rlen = (size_t)(end - q);
+	if (!end)
+		end = log + strlen(log);
+	const char *q = end;
+	while (q > log && q[-1] != '\n')
+		q--;
+	const char *reason = q;
+	size_t rlen = (size_t)(end - q);
+	/* "478: (c5) if r8 ... BPF program is too large": the words only */
+	const char *words = memmem(reason, rlen, "BPF program is too large", 24);
+	if (words) {
+		rlen -= (size_t)(words - reason);
+		reason = words;
 	}
 	fprintf(stderr, "ERROR: the kernel's BPF verifier rejected the handler of %s",
 		prog ? prog : "a probe");
-	if (reason)
-		fprintf(stderr, ": %.*s", (int)rlen, reason);
-	fputc('\n', stderr);
+	char where[512];
+	const char *text;
+	size_t tlen;
+	if (last_script_line(log, end, where, sizeof(where), &text, &tlen))
+		fprintf(stderr, " near %s", where);
+	fprintf(stderr, ": %.*s\n", (int)rlen, reason);
+	const char *means = explain(reason, rlen);
+	if (means)
+		fprintf(stderr, "       (%s)\n", means);
+	if (last_script_line(log, end, where, sizeof(where), &text, &tlen))
+		fprintf(stderr, "        source: %.*s\n", (int)tlen, text);
 	if (bs->verbose)
 		fputs(log, stderr);
 	else

@@ -696,6 +696,8 @@ const char *ex(struct emitter *em, struct expr *e)
 
 /* ---- statements ---- */
 
+static void st_kind(struct emitter *em, struct stmt *s);
+
 void count_action(struct emitter *em, const struct token *tok)
 {
 	emit(em,
@@ -896,6 +898,20 @@ void st(struct emitter *em, struct stmt *s)
 {
 	if (!s)
 		return;
+	/* BPF: the statement's place in the script, which clang records in
+	 * the line info the verifier's log quotes: a rejection names it */
+	if (em->bpf && s->tok && s->tok->loc.src && s->kind != STMT_BLOCK) {
+		emit(em, "#line %d \"%s\"\n", s->tok->loc.line, s->tok->loc.src->name);
+		st_kind(em, s);
+		/* what follows is the translator's own again */
+		emit(em, "#line 1 \"<stap>\"\n");
+		return;
+	}
+	st_kind(em, s);
+}
+
+static void st_kind(struct emitter *em, struct stmt *s)
+{
 	switch (s->kind) {
 	case STMT_BLOCK:
 		emit(em, "\t{\n");
