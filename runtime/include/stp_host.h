@@ -350,6 +350,29 @@ void stp_sprint_stack(struct stp_context *c, char *dst, const char *stk, int use
 void stp_print_stack(struct stp_context *c, const char *stk, int user);
 #define STP_PROG_CTX NULL
 
+/* ---- string functions of the tapset (src/runtime/strings.c) ---- */
+
+/* What the embedded C of string.stp, text.stp, tokenize.stp, errno.stp and
+ * ctime.stp calls; stp_bpf_string.h gives kernel-side handlers the same
+ * functions with the same results.  A dst is a string buffer of
+ * MAXSTRINGLEN bytes, not one of the arguments. */
+void stp_substr(char *dst, const char *s, int64_t start, int64_t length);
+int64_t stp_stringat(const char *s, int64_t pos); /* -1: pos out of range */
+int64_t stp_strpos(const char *s, const char *pat); /* -1: not found */
+int64_t stp_isinstr(const char *s, const char *pat);
+void stp_str_replace(char *dst, const char *s, const char *srch, const char *rplc);
+int64_t stp_isdigit(const char *s);
+int64_t stp_strtol(const char *s, int64_t base);
+void stp_toupper(char *dst, const char *s);
+void stp_tolower(char *dst, const char *s);
+/* s escaped for display within len bytes (0: no limit); quoted: in quotes,
+ * and "..." after them when it was cut */
+void stp_text_strn(char *dst, const char *s, int64_t len, int quoted);
+/* input "" goes on splitting the last string */
+void stp_tokenize(char *dst, const char *input, const char *delim);
+void stp_errno_str(char *dst, int64_t err);
+void stp_ctime(char *dst, int64_t epochsecs); /* UTC */
+
 /* ---- the module descriptor ---- */
 
 enum stp_probe_kind {
@@ -373,7 +396,8 @@ struct stp_probe {
 	const char *tp_group, *tp_event;
 	uint32_t perf_type;
 	uint64_t perf_config, sample_period, sample_freq;
-	int index; /* the probe's number in the BPF code */
+	int index;    /* the probe's number in the BPF code */
+	bool one_cpu; /* a perf event on the first online CPU only (kernel timers) */
 };
 
 /* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes);

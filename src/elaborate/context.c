@@ -487,11 +487,80 @@ static int loop_depth_expr(const struct expr *e, int guard)
 	return d;
 }
 
+/* Whether code reads the interrupted task's context: a @cast, or a
+ * function marked kernel or context (pid(), execname(), backtrace()...),
+ * directly or through the functions it calls. */
+static bool needs_kernel_stmt(const struct stmt *s, int guard);
+
+static bool needs_kernel_expr(const struct expr *e, int guard)
+{
+	if (!e || guard > 32)
+		return false;
+	if (e->kind == EXPR_CONTEXT && e->cv->kind == CV_CAST)
+		return true;
+	if (e->kind == EXPR_CALL && e->func) {
+		const struct function *d = e->func->decl;
+		if (!d->body && d->code &&
+		    (strstr(d->code->text, "/* kernel */") ||
+		     strstr(d->code->text, "/* context */")))
+			return true;
+		if (d->body && needs_kernel_stmt(d->body, guard + 1))
+			return true;
+	}
+	if (needs_kernel_expr(e->a, guard) || needs_kernel_expr(e->b, guard) ||
+	    needs_kernel_expr(e->c, guard))
+		return true;
+	vec_foreach(&e->list, i)
+		if (needs_kernel_expr(e->list.items[i], guard))
+			return true;
+	return false;
+}
+
+static bool needs_kernel_stmt(const struct stmt *s, int guard)
+{
+	if (!s)
+		return false;
+	const struct expr *es[] = {s->expr, s->init, s->step, s->limit, s->array};
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++)
+		if (needs_kernel_expr(es[i], guard))
+			return true;
+	if (needs_kernel_stmt(s->body, guard) || needs_kernel_stmt(s->other, guard))
+		return true;
+	vec_foreach(&s->stmts, i)
+		if (needs_kernel_stmt(s->stmts.items[i], guard))
+			return true;
+	return false;
+}
+
+/* A timer whose handler reads the interrupted task runs in BPF: the CPU
+ * clock's perf event at its period, on one CPU, as the original's kernel
+ * timer interrupts whatever runs there. */
+static void timers_to_kernel(struct elab_state *st)
+{
+	vec_foreach(&st->e->probes, i) {
+		struct eprobe *p = st->e->probes.items[i];
+		if (p->kind != PROBE_TIMER || p->elided || !needs_kernel_stmt(p->body, 0))
+			continue;
+		if (p->randomize_ns)
+			diag_token_warning(st->d, p->tok,
+					   "a timer in kernel context cannot be randomized: it "
+					   "fires every %lld ns",
+					   (long long)p->interval_ns);
+		p->kind = PROBE_PERF;
+		p->kernel = true;
+		p->perf_type = 1;   /* PERF_TYPE_SOFTWARE */
+		p->perf_config = 0; /* PERF_COUNT_SW_CPU_CLOCK */
+		p->sample_period = (uint64_t)p->interval_ns;
+		p->one_cpu = true;
+	}
+}
+
 /* BPF's 8 frames: the handler, a loop body each, one for a string helper. */
 #define MAX_KERNEL_LOOP_DEPTH 6
 
 void context_place(struct elab_state *st)
 {
+	timers_to_kernel(st);
 	vec_foreach(&st->e->probes, i) {
 		const struct eprobe *p = st->e->probes.items[i];
 		if (p->elided || !p->kernel)

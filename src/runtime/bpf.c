@@ -392,6 +392,8 @@ static int attach_perf(struct bpf_session *bs, struct bpf_program *prog, const s
 		}
 		vec_push(&bs->links, l);
 		vec_push(&bs->perf_fds, (void *)(intptr_t)fd);
+		if (p->one_cpu)
+			break;
 	}
 	free(online);
 	return rc;
