@@ -392,7 +392,8 @@ static void place_expr(struct placer *pl, const struct expr *e)
 			kernel_error(pl, e->tok, "a regular expression match");
 			break;
 		case EXPR_STAT:
-			kernel_error(pl, e->tok, "reading a statistic");
+			if (strcmp(e->str, "@variance") == 0)
+				kernel_error(pl, e->tok, "@variance");
 			break;
 		case EXPR_HIST:
 			kernel_error(pl, e->tok, "printing a histogram");

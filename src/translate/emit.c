@@ -679,7 +679,7 @@ const char *ex(struct emitter *em, struct expr *e)
 		return ex_print(em, e);
 	case EXPR_STAT: {
 		if (em->bpf)
-			return "0"; /* refused by pass 2 */
+			return bpf_stat(em, e);
 		const struct symbol *sym;
 		const char *ref = ex_stat_ref(em, e->a, &sym);
 		const char *t = new_temp(em, TYPE_LONG);

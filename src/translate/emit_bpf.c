@@ -195,6 +195,39 @@ void bpf_stat_add(struct emitter *em, struct expr *lv, const char *keys, const c
 	     sym->index, sym->index, sym->index, v);
 }
 
+/* @count(s) ... @avg(s[k]) in kernel context: every CPU's record merged. */
+const char *bpf_stat(struct emitter *em, struct expr *e)
+{
+	struct expr *ref = e->a;
+	const struct symbol *sym = ref->sym;
+	if (!sym)
+		return "0";
+	int n = (*em->nlabels)++;
+	const char *agg =
+		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
+	if (ref->kind == EXPR_INDEX) {
+		const char *miss;
+		const char *keys = bpf_keys(em, &ref->list, sym, &miss);
+		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
+		     miss, agg, sym->index, keys, agg);
+	} else {
+		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
+		     sym->index, agg);
+	}
+	const char *op = e->str;
+	if (strcmp(op, "@count") == 0)
+		return fmt_str(em, "%s.count", agg);
+	if (strcmp(op, "@sum") == 0)
+		return fmt_str(em, "%s.sum", agg);
+	emit(em, "\tif (%s.count == 0) {\n\tstp_fail(c, STP_E_EMPTY, %s);\n\tgoto %s;\n\t}\n", agg,
+	     where(em, e->tok), em->err_label);
+	if (strcmp(op, "@min") == 0)
+		return fmt_str(em, "%s.min", agg);
+	if (strcmp(op, "@max") == 0)
+		return fmt_str(em, "%s.max", agg);
+	return fmt_str(em, "stp_sdiv(%s.sum, %s.count)", agg, agg);
+}
+
 void bpf_delete(struct emitter *em, struct stmt *s)
 {
 	struct expr *e = s->expr;
@@ -205,6 +238,11 @@ void bpf_delete(struct emitter *em, struct stmt *s)
 		emit(em, "\tif (!%s)\n\tstp_bmap_delete(&g%d, %s);\n", miss, sym->index, keys);
 	} else if (sym->arity > 0) {
 		emit(em, "\tstp_bmap_clear(&g%d);\n", sym->index);
+	} else if (sym->type == TYPE_STATS) {
+		emit(em,
+		     "\t{\n\tstruct stp_map_arg ma = {&g%d};\n\tbpf_loop((uint32_t)stp_rt.nr_cpus, "
+		     "g%d_clear_cb, &ma, 0);\n\t}\n",
+		     sym->index, sym->index);
 	}
 }
 
@@ -797,6 +835,16 @@ static void stat_decls(struct strbuf *out, const struct symbol *g, int *max_buck
 			  "%d)\n\ts->b[b]++;\n",
 			  g->stat.start, g->stat.step, nb, nb);
 	sb_puts(out, "}\n");
+	if (g->arity <= 0)
+		/* delete s: every CPU's record emptied */
+		sb_printf(
+			out,
+			"static long g%d_clear_cb(uint32_t cpu, void *arg)\n{\n\tuint32_t z = 0;\n"
+			"\tstruct g%d_val *v = bpf_map_lookup_percpu_elem(((struct stp_map_arg "
+			"*)arg)->map, "
+			"&z, cpu);\n\tif (v)\n"
+			"\t\t__builtin_memset(v, 0, sizeof(*v));\n\treturn 0;\n}\n",
+			g->index, g->index);
 }
 
 static void map_decl(struct strbuf *out, const struct symbol *g, int *max_buckets)

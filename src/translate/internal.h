@@ -95,6 +95,7 @@ void bpf_stat_add(struct emitter *em, struct expr *lv, const char *keys, const c
 const char *bpf_print(struct emitter *em, struct expr *e);
 const char *bpf_call(struct emitter *em, struct expr *e, const char **vals, size_t n);
 const char *bpf_context(struct emitter *em, struct expr *e);
+const char *bpf_stat(struct emitter *em, struct expr *e);
 void bpf_delete(struct emitter *em, struct stmt *s);
 void bpf_foreach(struct emitter *em, struct stmt *s);
 void bpf_for(struct emitter *em, struct stmt *s);
