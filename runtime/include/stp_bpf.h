@@ -421,7 +421,9 @@ STP_GLOBAL int stp_scat_(struct stp_str2 *dst, const struct stp_str *a, const st
 #define stp_scpy(d, s)  stp_scpy_((struct stp_str *)(void *)(d), STP_STR(s))
 #define stp_scat(d, a, b) stp_scat_((struct stp_str2 *)(void *)(d), STP_STR(a), STP_STR(b))
 
-/* try/catch: the caught message. */
+/* try/catch: the caught message, as the runtime would print it. */
+static const char stp_overflow_size_fmt[] = "Array overflow, check size limit (%d)";
+
 STP_INLINE void stp_catch(struct stp_context *c, char *dst)
 {
 	static struct stp_str msgs[] SEC(".data.lits") = {
@@ -430,15 +432,22 @@ STP_INLINE void stp_catch(struct stp_context *c, char *dst)
 		{"MAXACTION exceeded"},
 		{"MAXNESTING exceeded"},
 		{"all functions exhausted"},
-		{"Array overflow"},
+		{"Array overflow, check MAXMAPENTRIES"},
+		{""},
+		{""},
+		{"empty aggregate"},
 	};
 	int32_t e = c->last_error;
-	if ((e == STP_E_MSG || e == STP_E_FAULT) && c->has_scratch)
+	if ((e == STP_E_MSG || e == STP_E_FAULT) && c->has_scratch) {
 		stp_scpy(dst, STP_SCRATCH(c)->errbuf);
-	else if (e > 0 && e < (int32_t)(sizeof(msgs) / sizeof(msgs[0])))
+	} else if (e == STP_E_OVERFLOW && c->err_arg > 0) {
+		uint64_t a[1] = {(uint64_t)c->err_arg};
+		bpf_snprintf(dst, MAXSTRINGLEN, stp_overflow_size_fmt, a, 8);
+	} else if (e > 0 && e < (int32_t)(sizeof(msgs) / sizeof(msgs[0]))) {
 		stp_scpy(dst, msgs[e].s);
-	else
+	} else {
 		dst[0] = 0;
+	}
 }
 
 /* error(msg) */
@@ -687,6 +696,51 @@ STP_INLINE void *stp_bstat_ref(void *map, const void *key)
 		return v;
 	bpf_map_update_elem(map, key, stp_zero, BPF_NOEXIST);
 	return bpf_map_lookup_elem(map, key);
+}
+
+/* The extractors in kernel context: every CPU's record merged (count,
+ * sum, min, max; what @count @sum @min @max @avg need). */
+struct stp_agg {
+	int64_t count, sum, min, max;
+};
+
+/* A map, for a bpf_loop() callback (its argument must be on the stack). */
+struct stp_map_arg {
+	void *map;
+};
+
+struct stp_agg_ctx {
+	void *map;
+	const void *key;
+	struct stp_agg *out;
+};
+
+static long stp_agg_cb(uint32_t cpu, void *arg)
+{
+	struct stp_agg_ctx *a = arg;
+	struct stp_stat_hdr *s = bpf_map_lookup_percpu_elem(a->map, a->key, cpu);
+	if (!s || !s->count)
+		return 0;
+	struct stp_agg *o = a->out;
+	if (o->count == 0) {
+		o->min = s->min;
+		o->max = s->max;
+	} else {
+		if (s->min < o->min)
+			o->min = s->min;
+		if (s->max > o->max)
+			o->max = s->max;
+	}
+	o->count = stp_add(o->count, s->count);
+	o->sum = stp_add(o->sum, s->sum);
+	return 0;
+}
+
+STP_INLINE void stp_bstat_merge(void *map, const void *key, struct stp_agg *out)
+{
+	out->count = out->sum = out->min = out->max = 0;
+	struct stp_agg_ctx a = {map, key, out};
+	bpf_loop((uint32_t)stp_rt.nr_cpus, stp_agg_cb, &a, 0);
 }
 
 /* ---- tracepoint records ---- */
