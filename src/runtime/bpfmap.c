@@ -245,14 +245,26 @@ void bview_delete(struct bpf_view *bv, const union map_key *k)
 
 void bview_clear(struct bpf_view *bv)
 {
-	char *next = malloc(bv->key_size);
-	if (!next)
-		return;
-	/* always from the first key: deleting invalidates the walk */
-	while (bpf_map_get_next_key(bv->fd, NULL, next) == 0)
-		if (bpf_map_delete_elem(bv->fd, next) != 0)
+	/* the keys there now, then each deleted: kernel handlers may insert
+	 * meanwhile (some on the deletions' own system calls), and those stay */
+	struct vec keys = {0};
+	char *prev = NULL;
+	for (;;) {
+		char *next = xmalloc(bv->key_size);
+		if (bpf_map_get_next_key(bv->fd, prev, next) != 0) {
+			free(next);
 			break;
-	free(next);
+		}
+		vec_push(&keys, next);
+		prev = next;
+		if (keys.len > bv->max_entries)
+			break; /* never more than the map holds */
+	}
+	vec_foreach(&keys, i) {
+		bpf_map_delete_elem(bv->fd, keys.items[i]);
+		free(keys.items[i]);
+	}
+	vec_fini(&keys);
 }
 
 int64_t bview_count(struct bpf_view *bv)
@@ -261,7 +273,9 @@ int64_t bview_count(struct bpf_view *bv)
 	int64_t n = 0;
 	if (cur && next) {
 		void *prev = NULL;
-		while (bpf_map_get_next_key(bv->fd, prev, next) == 0) {
+		/* a key deleted meanwhile restarts the walk: bounded */
+		while (n <= (int64_t)bv->max_entries &&
+		       bpf_map_get_next_key(bv->fd, prev, next) == 0) {
 			n++;
 			memcpy(cur, next, bv->key_size);
 			prev = cur;
@@ -316,6 +330,8 @@ struct map *bview_snapshot(struct bpf_view *bv)
 		}
 		vec_push(&keys, next);
 		prev = next;
+		if (keys.len > bv->max_entries)
+			break;
 	}
 	sort_view = bv;
 	if (keys.len > 1)
