@@ -28,10 +28,12 @@
 #define STP_BPF_H
 
 #include <linux/bpf.h>
+#include <linux/bpf_perf_event.h>
 #include <linux/types.h>
 
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 
 typedef __s8 int8_t;
 typedef __u8 uint8_t;
@@ -98,9 +100,11 @@ struct stp_rt_shared {
 	int64_t errors;       /* errors kernel handlers hit */
 	int64_t realtime_off; /* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
 	int64_t target;       /* target() */
-	int64_t jiffies_addr; /* the kernel's jiffies, from kallsyms */
+	int64_t jiffies_base; /* jiffies at jiffies_t0 (monotonic ns), and HZ */
 	int64_t nr_cpus;
-	int64_t reserved[9];
+	int64_t jiffies_t0;
+	int64_t hz;
+	int64_t reserved[7];
 };
 
 enum stp_rec_type {
@@ -171,6 +175,7 @@ struct stp_context {
 	int64_t actionremaining;
 	int32_t probe;       /* the probe's index */
 	int32_t has_scratch; /* this context is the scratch area's first member */
+	int64_t ip;          /* addr(): where the interrupted code was, 0 unknown */
 };
 
 struct stp_scratch_hdr {
@@ -1077,10 +1082,11 @@ STP_INLINE int64_t stp_local_clock_ns(struct stp_context *c)
 STP_INLINE int64_t stp_jiffies(struct stp_context *c)
 {
 	(void)c;
-	uint64_t j = 0;
-	if (stp_rt_ptr->jiffies_addr)
-		bpf_probe_read_kernel(&j, sizeof(j), (void *)stp_rt_ptr->jiffies_addr);
-	return (int64_t)j;
+	/* the kernel's counter is not readable from BPF: counted from the
+	 * value the runtime read at the start, at HZ */
+	struct stp_rt_shared *rt = stp_rt_ptr;
+	uint64_t dt = bpf_ktime_get_ns() - (uint64_t)rt->jiffies_t0;
+	return rt->jiffies_base + (int64_t)(dt / (1000000000ULL / (uint64_t)(rt->hz ? rt->hz : 250)));
 }
 
 /* The parts of struct task_struct the runtime reads, relocated by libbpf
@@ -1106,6 +1112,17 @@ struct task_struct___stp {
 STP_INLINE struct task_struct___stp *stp_current_task(void)
 {
 	return (struct task_struct___stp *)bpf_get_current_task();
+}
+
+STP_INLINE int64_t stp_addr(struct stp_context *c)
+{
+	return c->ip;
+}
+
+/* A perf event's registers: where the CPU was. */
+STP_INLINE int64_t stp_perf_ip(void *ctx)
+{
+	return (int64_t)PT_REGS_IP(&((struct bpf_perf_event_data *)ctx)->regs);
 }
 
 STP_INLINE int64_t stp_ppid(struct stp_context *c)

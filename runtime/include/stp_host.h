@@ -315,6 +315,9 @@ void stp_execname(struct stp_context *c, char *dst);
 void stp_pexecname(struct stp_context *c, char *dst);
 void stp_pp(struct stp_context *c, char *dst);
 void stp_probe_type(struct stp_context *c, char *dst);
+void stp_ppfunc(struct stp_context *c, char *dst);
+/* addr(): the interrupted instruction; user-space probes have none (0). */
+int64_t stp_addr(struct stp_context *c);
 int64_t stp_gettimeofday_ns(struct stp_context *c);
 int64_t stp_local_clock_ns(struct stp_context *c);
 int64_t stp_jiffies(struct stp_context *c);

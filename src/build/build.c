@@ -319,10 +319,29 @@ static const char *multiarch_include(void)
 	return dir;
 }
 
+/* libbpf's name for this architecture (bpf_tracing.h's PT_REGS_IP). */
+static const char *target_arch(void)
+{
+#if defined(__x86_64__)
+	return "-D__TARGET_ARCH_x86";
+#elif defined(__aarch64__)
+	return "-D__TARGET_ARCH_arm64";
+#elif defined(__s390x__)
+	return "-D__TARGET_ARCH_s390";
+#elif defined(__powerpc64__)
+	return "-D__TARGET_ARCH_powerpc";
+#elif defined(__riscv)
+	return "-D__TARGET_ARCH_riscv";
+#else
+	return "-D__TARGET_ARCH_unknown";
+#endif
+}
+
 static int compile_bpf(const struct session *s, const char *src, const char *obj)
 {
 	struct vec args = {0};
 	vec_push(&args, xstrdup(bpf_compiler()));
+	vec_push(&args, xstrdup(target_arch()));
 	const char *fixed[] = {"-O2", "-g", "-target", "bpf", "-mcpu=v3", "-w", "-c"};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		vec_push(&args, xstrdup(fixed[i]));

@@ -12,6 +12,11 @@
 
 #include "../util/util.h"
 
+/* ---- configuration (config.c) ---- */
+
+/* CONFIG_HZ of the running kernel. */
+int kernel_hz(void);
+
 /* ---- tracefs (tracefs.c) ---- */
 
 /* The tracefs directory, mounting tracefs on /sys/kernel/tracing when it is

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "../../runtime/include/stp_host.h"
+#include "../kernel/kernel.h"
+#include "bpf.h"
 #include "bpfmap.h"
 #include "host.h"
 #include "map.h"
@@ -734,9 +736,13 @@ int64_t stp_local_clock_ns(struct stp_context *c)
 int64_t stp_jiffies(struct stp_context *c)
 {
 	(void)c;
-	/* user space cannot read the kernel's counter: the same rate */
-	long hz = sysconf(_SC_CLK_TCK);
-	return clock_ns(CLOCK_MONOTONIC) / (1000000000LL / (hz > 0 ? hz : 100));
+	/* the kernel's counter, from where /proc/timer_list last said */
+	static int64_t base, t0, hz;
+	if (!hz) {
+		base = kernel_jiffies(&t0);
+		hz = kernel_hz();
+	}
+	return base + (clock_ns(CLOCK_MONOTONIC) - t0) / (1000000000LL / hz);
 }
 
 /* ---- reading memory: stap's own for user space, none for the kernel ---- */
@@ -913,4 +919,15 @@ void stp_print_stack(struct stp_context *c, const char *stk, int user)
 {
 	(void)c;
 	symtab_stack(&host_rt.out, user ? getpid() : 0, stk);
+}
+
+void stp_ppfunc(struct stp_context *c, char *dst)
+{
+	pp_function(c->probe ? c->probe->pp : "", dst, maxstr());
+}
+
+int64_t stp_addr(struct stp_context *c)
+{
+	(void)c;
+	return 0;
 }

@@ -1052,6 +1052,8 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 			"\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
 			".probe = %d};\n\tstruct stp_context *c = &cs;\n",
 			p->index);
+	if (p->kind == PROBE_PERF)
+		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
 	sb_puts(out, sb_str(&body));
 	sb_puts(out, "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
 		     "\t\tstp_report_error(c);\n\treturn 0;\n}\n\n");
@@ -1153,6 +1155,21 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 		  "STP_INLINE void stp_pp(struct stp_context *c, char *dst)\n{\n"
 		  "\tuint32_t i = (uint32_t)c->probe;\n"
 		  "\tif (i < %d)\n\t\tstp_scpy(dst, stp_pps[i].s);\n\telse\n\t\tdst[0] = 0;\n}\n\n",
+		  nprobes);
+	sb_printf(out, "static struct stp_str stp_ppfuncs[%d] SEC(\".data.lits\") = {\n",
+		  nprobes ? nprobes : 1);
+	vec_foreach(&e->probes, i) {
+		const struct eprobe *p = e->probes.items[i];
+		char fn[256];
+		pp_function(p->pp, fn, sizeof(fn));
+		sb_printf(out, "\t[%zu] = {%s},\n", i, c_string(em, fn, strlen(fn)));
+	}
+	sb_puts(out, "};\n\n");
+	sb_printf(out,
+		  "STP_INLINE void stp_ppfunc(struct stp_context *c, char *dst)\n{\n"
+		  "\tuint32_t i = (uint32_t)c->probe;\n"
+		  "\tif (i < %d)\n\t\tstp_scpy(dst, stp_ppfuncs[i].s);\n\telse\n\t\tdst[0] = "
+		  "0;\n}\n\n",
 		  nprobes);
 	sb_printf(out, "static struct stp_str stp_ptypes[%d] SEC(\".data.lits\") = {\n",
 		  nprobes ? nprobes : 1);

@@ -314,3 +314,18 @@ char *suggest_names(const char *target, const char *const *names, size_t n, unsi
 	free(score);
 	return r;
 }
+
+void pp_function(const char *pp, char *out, size_t size)
+{
+	const char *open = strstr(pp, "(\"");
+	size_t n = 0;
+	if (open) {
+		const char *p = open + 2;
+		while (p[n] && p[n] != '"' && p[n] != '@')
+			n++;
+		if (n >= size)
+			n = size - 1;
+		memcpy(out, p, n);
+	}
+	out[n] = 0;
+}

@@ -73,6 +73,11 @@ unsigned edit_distance2(const char *a, const char *b);
 char *suggest_names(const char *target, const char *const *names, size_t n, unsigned max,
 		    unsigned threshold);
 
+/* ppfunc(): the function a probe point names, the text of its first
+ * ("...") argument up to an '@' (kernel.function("vfs_read@fs/read.c") is
+ * vfs_read); "" when it has none. */
+void pp_function(const char *pp, char *out, size_t size);
+
 /* Read a whole file (or stdin for "-") into a NUL-terminated heap buffer. */
 char *read_file(const char *path, size_t *len);
 
