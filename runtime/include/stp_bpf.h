@@ -114,6 +114,7 @@ enum stp_rec_type {
 	STP_REC_WARN,   /* a message */
 	STP_REC_SYSTEM, /* a command */
 	STP_REC_TEXT,   /* text for the output, deferred strings expanded */
+	STP_REC_HIST,   /* id: a histogram's print site; then the element's key */
 };
 
 struct stp_rec_hdr {

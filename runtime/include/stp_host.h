@@ -298,6 +298,8 @@ struct stp_map *stp_map_bpf(const char *name, const char *keytypes, const uint32
 			    const struct stp_stat_params *p, int64_t size);
 /* The per-CPU statistic NAME. */
 struct stp_stat *stp_stat_bpf(const char *name, const struct stp_stat_params *p);
+/* The element of a BPF statistics array whose BPF key is key; NULL if none. */
+const struct stp_stat *stp_map_get_stat_raw(struct stp_map *m, const void *key);
 
 /* ---- context ---- */
 
@@ -422,6 +424,15 @@ enum stp_site_kind {
 	STP_SITE_PRINTDLN,
 };
 
+/* A print(@hist_*()) of BPF code: the statistic (the address of its
+ * struct stp_stat *, or of its array's struct stp_map *), where. */
+struct stp_hist_site {
+	void *global;
+	int is_array; /* the record holds the element's BPF key */
+	const struct stp_stat_params *p;
+	const char *where;
+};
+
 struct stp_print_site {
 	int kind;          /* enum stp_site_kind */
 	int fmt;           /* printf: the format's index */
@@ -449,6 +460,8 @@ struct stp_module {
 	int nsites;
 	const char *const *locations;
 	size_t nlocations;
+	const struct stp_hist_site *hsites;
+	int nhsites;
 	const char *bpf_obj, *bpf_obj_end;
 	void **shared;
 	size_t shared_size;

@@ -396,7 +396,7 @@ static void place_expr(struct placer *pl, const struct expr *e)
 				kernel_error(pl, e->tok, "@variance");
 			break;
 		case EXPR_HIST:
-			kernel_error(pl, e->tok, "printing a histogram");
+			kernel_error(pl, e->tok, "a histogram other than print()ed");
 			break;
 		case EXPR_EMBEDDED:
 			kernel_error(pl, e->tok, "embedded C in an expression");
@@ -408,6 +408,15 @@ static void place_expr(struct placer *pl, const struct expr *e)
 		diag_semantic(pl->st->d, NULL, e->tok,
 			      "@cast reads kernel memory, which a user-space probe (begin, end, "
 			      "timer) cannot");
+	}
+	if (pl->kernel && e->kind == EXPR_PRINT && e->str[0] != 's' && e->list.len == 1 &&
+	    ((const struct expr *)e->list.items[0])->kind == EXPR_HIST) {
+		/* print(@hist_log(s)): a record; user space prints it */
+		const struct expr *h = e->list.items[0];
+		place_expr(pl, h->a);
+		vec_foreach(&h->list, i)
+			place_expr(pl, h->list.items[i]);
+		return;
 	}
 	if (e->kind == EXPR_CALL && e->func) {
 		/* `next` in a function passes the call to the later overloads */

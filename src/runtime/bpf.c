@@ -40,6 +40,7 @@ enum {
 	REC_WARN,
 	REC_SYSTEM,
 	REC_TEXT,
+	REC_HIST,
 };
 
 enum {
@@ -558,6 +559,22 @@ static int handle_record(void *ctx, void *data, size_t size)
 	case REC_SYSTEM:
 		stp_system(NULL, rec_string(d, size, &off, &len));
 		break;
+	case REC_HIST: {
+		if ((int)h.id >= bs->mod->nhsites)
+			break;
+		const struct stp_hist_site *hs = &bs->mod->hsites[h.id];
+		const struct stp_stat *st =
+			hs->is_array ? stp_map_get_stat_raw(*(struct stp_map **)hs->global, d + 8)
+				     : *(struct stp_stat **)hs->global;
+		char errbuf[128];
+		struct stp_context hc = {.error_buf = errbuf};
+		stp_stat_print_hist(&hc, st, hs->p, NULL, hs->where);
+		if (hc.last_error && ev && ev->error) {
+			host_flush();
+			ev->error(ev->ctx, hc.last_error, hc.last_stmt);
+		}
+		break;
+	}
 	case REC_TEXT: {
 		const char *t = rec_string(d, size, &off, &len);
 		if (symtab_has_marker(t, len))

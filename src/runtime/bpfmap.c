@@ -359,3 +359,10 @@ struct map *bview_snapshot(struct bpf_view *bv)
 	vec_fini(&keys);
 	return m;
 }
+
+const struct stat_agg *bview_get_stats_raw(struct bpf_view *bv, const void *key)
+{
+	if (bpf_map_lookup_elem(bv->fd, key, bv->value) != 0)
+		return NULL;
+	return merge(bv);
+}

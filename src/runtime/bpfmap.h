@@ -23,6 +23,8 @@ bool bview_exists(struct bpf_view *bv, const union map_key *k);
 int64_t bview_get_long(struct bpf_view *bv, const union map_key *k);
 const char *bview_get_string(struct bpf_view *bv, const union map_key *k); /* until the next */
 const struct stat_agg *bview_get_stats(struct bpf_view *bv, const union map_key *k);
+/* The same by the BPF key's bytes. */
+const struct stat_agg *bview_get_stats_raw(struct bpf_view *bv, const void *key);
 int bview_set_long(struct bpf_view *bv, const union map_key *k, int64_t v);       /* -ENOSPC */
 int bview_set_string(struct bpf_view *bv, const union map_key *k, const char *v); /* -ENOSPC */
 int bview_stat_add(struct bpf_view *bv, const union map_key *k, int64_t v);       /* -ENOSPC */

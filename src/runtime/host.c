@@ -439,6 +439,11 @@ void stp_map_stat_add(struct stp_context *c, struct stp_map *m, const union stp_
 	stat_add(s, &m->p, v);
 }
 
+const struct stp_stat *stp_map_get_stat_raw(struct stp_map *m, const void *key)
+{
+	return m->bv ? (const struct stp_stat *)bview_get_stats_raw(m->bv, key) : NULL;
+}
+
 void stp_map_delete(struct stp_map *m, const union stp_key *k)
 {
 	if (m->bv)

@@ -324,6 +324,8 @@ void translate_host(struct emitter *em, struct strbuf *out, const char *shared_d
 		  sb_str(&gtable));
 	sb_printf(out, "static const struct stp_print_site stp_sites[] = {\n%s\t{0}\n};\n\n",
 		  sb_str(&t->sites));
+	sb_printf(out, "static const struct stp_hist_site stp_hsites[] = {\n%s\t{0}\n};\n\n",
+		  sb_str(&t->hsites));
 	sb_puts(out, "static const char *const stp_locations[] = {\n");
 	vec_foreach(&t->locations, i) {
 		const char *loc = t->locations.items[i];
@@ -367,9 +369,11 @@ void translate_host(struct emitter *em, struct strbuf *out, const char *shared_d
 		  "\t.sites = stp_sites,\n"
 		  "\t.nsites = %d,\n"
 		  "\t.locations = stp_locations,\n"
-		  "\t.nlocations = %zu,\n",
+		  "\t.nlocations = %zu,\n"
+		  "\t.hsites = stp_hsites,\n"
+		  "\t.nhsites = %d,\n",
 		  t->nformats, nprobes, nglobals, s->suppress_handler_errors ? "true" : "false",
-		  t->nsites, t->locations.len);
+		  t->nsites, t->locations.len, t->nhsites);
 	if (e->has_kernel)
 		sb_puts(out, "\t.bpf_obj = stp_bpf_obj,\n"
 			     "\t.bpf_obj_end = stp_bpf_obj_end,\n"

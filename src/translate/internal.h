@@ -49,7 +49,9 @@ struct translation_tables {
 	struct vec literals;  /* arena strings: C literals of BPF strings */
 	struct vec kformats;  /* arena strings: C literals of bpf_snprintf formats */
 	struct vec core;      /* of const struct kbtf_step: members the BPF code reads */
-	int max_record;       /* bytes of the biggest BPF print record */
+	struct strbuf hsites; /* BPF print(@hist_*()) sites: {global, array, params, where} */
+	int nhsites;
+	int max_record; /* bytes of the biggest BPF print record */
 };
 
 __attribute__((format(printf, 2, 3))) void emit(struct emitter *em, const char *fmt, ...);

@@ -14,6 +14,7 @@ void translate(const struct session *s, const struct elab *e, struct translation
 	struct translation_tables tables = {0};
 	sb_init(&tables.formats);
 	sb_init(&tables.sites);
+	sb_init(&tables.hsites);
 	int nlabels = 0;
 	vec_foreach(&e->globals, i)
 		((struct symbol *)e->globals.items[i])->index = (int)i;
@@ -52,6 +53,7 @@ void translate(const struct session *s, const struct elab *e, struct translation
 	free(shared);
 	sb_fini(&tables.formats);
 	sb_fini(&tables.sites);
+	sb_fini(&tables.hsites);
 	arena_fini(&arena);
 }
 
