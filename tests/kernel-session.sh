@@ -160,5 +160,17 @@ else
 	fail symbols "the stacks and symbols printed are not the expected forms"
 fi
 
+# listing: -l of perf events with a wildcard, -L of a tracepoint's fields
+out=$("$stap" -l 'perf.sw.page_fault*' 2>&1)
+if [ "$out" = "perf.sw.page_faults
+perf.sw.page_faults_maj
+perf.sw.page_faults_min" ]; then pass list-perf; else fail list-perf "got: $out"; fi
+out=$("$stap" -L 'kernel.trace("sched:sched_process_exe?")' 2>&1)
+if [ "$out" = 'kernel.trace("sched:sched_process_exec") $filename:__data_loc char[] $pid:pid_t $old_pid:pid_t' ]; then
+	pass list-tracepoint-vars
+else
+	fail list-tracepoint-vars "got: $out"
+fi
+
 echo "kernel-session: $passed passed, $failed failed"
 [ $failed -eq 0 ]

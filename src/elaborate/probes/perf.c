@@ -6,6 +6,7 @@
  * name, with the kernel's reason.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +51,65 @@ static const char *similar(struct elab_state *st, const struct perf_event_name *
 	return r;
 }
 
+static int derive_one(struct elab_state *st, const struct derive_ctx *dc);
+
+static bool is_pattern(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* perf.sw.*, perf.*.page_faults...: every event of the names that match and
+ * that this machine can count, each its own probe (for -l, mostly). */
+static int derive_wildcard(struct elab_state *st, const struct derive_ctx *dc)
+{
+	const struct probe_point *pt = dc->pt;
+	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	int total = 0;
+	for (int hw = 0; hw < 2; hw++) {
+		const char *family = hw ? "hw" : "sw";
+		if (fnmatch(c1->name, family, 0) != 0)
+			continue;
+		const struct perf_event_name *names = perf_event_names(hw);
+		for (int i = 0; names[i].name; i++) {
+			if (fnmatch(c2->name, names[i].name, 0) != 0)
+				continue;
+			struct probe_point *np = arena_alloc(st->a, sizeof(*np));
+			*np = *pt;
+			np->optional = true; /* a match this machine cannot count: left out */
+			np->comps = (struct vec){0};
+			vec_foreach(&pt->comps, k) {
+				struct pp_comp *nc = arena_alloc(st->a, sizeof(*nc));
+				*nc = *(const struct pp_comp *)pt->comps.items[k];
+				if (k == 1)
+					nc->name = family;
+				else if (k == 2)
+					nc->name = names[i].name;
+				vec_push_arena(st->a, &np->comps, nc);
+			}
+			struct derive_ctx ndc = *dc;
+			ndc.pt = np;
+			int n = derive_one(st, &ndc);
+			if (n > 0)
+				total += n;
+		}
+	}
+	if (total == 0 && !pt->optional)
+		probes_report_failure(st, ((const struct pp_comp *)pt->comps.items[0])->tok,
+				      "probe point mismatch", c2->tok,
+				      "probe point mismatch: didn't find any wildcard matches");
+	return total ? total : -1;
+}
+
 int probes_derive_perf(struct elab_state *st, const struct derive_ctx *dc)
+{
+	const struct pp_comp *c1 = comp(dc->pt, 1), *c2 = comp(dc->pt, 2);
+	if (c1 && c2 && !c1->arg && !c2->arg && strcmp(c1->name, "type") != 0 &&
+	    (is_pattern(c1->name) || is_pattern(c2->name)))
+		return derive_wildcard(st, dc);
+	return derive_one(st, dc);
+}
+
+static int derive_one(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
 	const struct pp_comp *c0 = comp(pt, 0), *c1 = comp(pt, 1);
