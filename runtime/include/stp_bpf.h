@@ -1152,4 +1152,5 @@ STP_INLINE void stp_pexecname(struct stp_context *c, char *dst)
 		dst[0] = 0;
 }
 
+#include "stp_bpf_string.h"
 #endif
