@@ -9,8 +9,10 @@
 #   make format-check           clang-format --dry-run -Werror
 #   make fuzz fuzz-run          the parser fuzzer for FUZZ_SECONDS (60)
 #
-# and ends with one line "N passed, N failed": the test counts of both check
-# steps, plus one for format-check and one for the fuzzer.  A step that fails
+# Each step is killed after STEP_TIMEOUT seconds (1200) if it has not ended,
+# and counts as failed.  The run ends with one line "N passed, N failed":
+# the test counts of both check steps, plus one for format-check and one
+# for the fuzzer.  A step that fails
 # without reporting a failed test (say, a compile error) counts as one
 # failure.  The exit status is 1 if anything failed.
 set -uo pipefail
@@ -18,7 +20,8 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
 fuzz_seconds=${FUZZ_SECONDS:-60}
-# Compile on every core; the tests themselves run one at a time.
+step_timeout=${STEP_TIMEOUT:-1200}
+# Compile on every core.
 export MAKEFLAGS=${MAKEFLAGS:--j$(nproc)}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -36,8 +39,13 @@ step() {
 		shift
 	fi
 	echo "==> $*"
-	"$@" 2>&1 | tee "$log"
+	# A step that hangs is killed (with everything it started) after
+	# STEP_TIMEOUT seconds, so that the whole run stays bounded.
+	timeout -k 30 "$step_timeout" "$@" 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
+	if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+		echo "==> $*: killed after ${step_timeout}s"
+	fi
 
 	if [ $as_one = 1 ]; then
 		if [ "$status" -eq 0 ]; then

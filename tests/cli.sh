@@ -18,7 +18,7 @@ trap 'rm -f "$out" "$err"' EXIT
 expect() {
 	local name=$1 want_status=$2 stream=$3 want=$4
 	shift 5
-	timeout 20 "$stap" "$@" >"$out" 2>"$err" </dev/null
+	timeout -k 5 20 "$stap" "$@" >"$out" 2>"$err" </dev/null
 	local status=$? got
 	case $stream in
 	stdout) got=$(cat "$out") ;;
@@ -85,7 +85,7 @@ expect list-probes-none 1 stdout "" -- -l 'nosuchprobe'
 expect dump-probe-types 0 stdout-head "begin" -- --dump-probe-types
 
 # the script on standard input
-printf 'probe end { exit() }\n' | timeout 20 "$stap" -p1 - >"$out" 2>"$err"
+printf 'probe end { exit() }\n' | timeout -k 5 20 "$stap" -p1 - >"$out" 2>"$err"
 if [ $? = 0 ] && [ "$(cat "$out")" = "# parse tree dump
 # file <input>
 probe end{
@@ -97,7 +97,7 @@ exit();
 fi
 
 # -v reports pass 1 the way the original does
-timeout 20 "$stap" -p1 -v -e 'probe begin {}' >"$out" 2>"$err"
+timeout -k 5 20 "$stap" -p1 -v -e 'probe begin {}' >"$out" 2>"$err"
 if grep -qE '^Pass 1: parsed user script and [0-9]+ library scripts using [0-9]+virt/[0-9]+res/[0-9]+shr/[0-9]+data kb, in [0-9]+usr/[0-9]+sys/[0-9]+real ms\.$' "$err"; then
 	passed=$((passed + 1))
 else

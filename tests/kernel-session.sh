@@ -29,6 +29,18 @@ failed=0
 pids=()
 trap 'kill -9 "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
 
+# Every run is bounded: a session that does not end is killed (and fails).
+run_stap() { timeout -k 5 60 "$stap" "$@"; }
+# Wait for background pid $1, killing it after 30 s if it has not ended.
+wait_bounded() {
+	(sleep 30 && kill -9 "$1") 2>/dev/null &
+	local dog=$! rc
+	wait "$1"
+	rc=$?
+	kill "$dog" 2>/dev/null
+	return $rc
+}
+
 pass() { passed=$((passed + 1)); [ "${VERBOSE:-0}" = 1 ] && echo "PASS kernel-session/$1"; }
 fail() {
 	failed=$((failed + 1))
@@ -85,7 +97,7 @@ ends_by() {
 	"$trigger" getpgid 3
 	sleep 0.2
 	[ -n "$sig" ] && kill "-$sig" "$spid"
-	wait "$spid"
+	wait_bounded "$spid"
 	local status=$?
 	local events
 	events=$(grep -c '^event' "$tmp/out")
@@ -112,7 +124,7 @@ ends_by kill-9 KILL
 
 # exit() in the kernel handler, then the command goes on making events
 rm -f "$tmp/out" "$tmp/err"
-"$stap" -e 'global n
+run_stap -e 'global n
 probe kernel.trace("syscalls:sys_enter_getpgid") { if (pid() != target()) next; if (++n == 2) exit() }
 probe end { printf("end after %d\n", n) }' -c "$trigger getpgid 10 sleep 300 getpgid 10" >"$tmp/out" 2>"$tmp/err"
 status=$?
@@ -125,7 +137,7 @@ fi
 # lost events: a reader that cannot keep up (its output blocked) loses
 # records, says how many, and what it printed plus what it lost is all
 rm -f "$tmp/out" "$tmp/err"
-"$stap" -s 1 -e 'global s
+run_stap -s 1 -e 'global s
 probe begin { s = "x"; for (i = 0; i < 9; i++) s = s . s }
 probe kernel.trace("syscalls:sys_enter_getpgid") { if (pid() == target()) printf("%s\n", s) }' \
 	-c "$trigger getpgid 100000" 2>"$tmp/err" | (sleep 2; wc -l >"$tmp/out")
@@ -142,7 +154,7 @@ fi
 # from the process's ELF file (it is alive: it sleeps)
 addr=$(awk '$3 == "do_syscall_64" { print "0x" $1; exit }' /proc/kallsyms)
 rm -f "$tmp/out" "$tmp/err"
-"$stap" -G "addr=$addr" -e 'global addr
+run_stap -G "addr=$addr" -e 'global addr
 probe kernel.trace("syscalls:sys_enter_getppid") {
 	if (pid() != target()) next
 	print_backtrace()
@@ -161,11 +173,11 @@ else
 fi
 
 # listing: -l of perf events with a wildcard, -L of a tracepoint's fields
-out=$("$stap" -l 'perf.sw.page_fault*' 2>&1)
+out=$(run_stap -l 'perf.sw.page_fault*' 2>&1)
 if [ "$out" = "perf.sw.page_faults
 perf.sw.page_faults_maj
 perf.sw.page_faults_min" ]; then pass list-perf; else fail list-perf "got: $out"; fi
-out=$("$stap" -L 'kernel.trace("sched:sched_process_exe?")' 2>&1)
+out=$(run_stap -L 'kernel.trace("sched:sched_process_exe?")' 2>&1)
 if [ "$out" = 'kernel.trace("sched:sched_process_exec") $filename:__data_loc char[] $pid:pid_t $old_pid:pid_t' ]; then
 	pass list-tracepoint-vars
 else

@@ -96,7 +96,7 @@ check_file() {
 		;;
 	esac
 
-	timeout "$timeout_s" "$stap" -p1 "${opts[@]}" "$file" "${args[@]}" \
+	timeout -k 5 "$timeout_s" "$stap" -p1 "${opts[@]}" "$file" "${args[@]}" \
 		</dev/null >"$out.first" 2>"$out.first.err"
 	status=$?
 	if is_crash $status "$out.first.err"; then
@@ -113,7 +113,7 @@ check_file() {
 	fi
 
 	tail -n +3 "$out.first" >"$out.printed"
-	timeout "$timeout_s" "$stap" -p1 "${opts[@]}" - "${args[@]}" \
+	timeout -k 5 "$timeout_s" "$stap" -p1 "${opts[@]}" - "${args[@]}" \
 		<"$out.printed" >"$out.second" 2>"$out.second.err"
 	status=$?
 	if is_crash $status "$out.second.err"; then

@@ -18,7 +18,7 @@
 #               (DIR/folder.skip does the same for every test of DIR)
 #
 # Tests run from the repository root as `STAP -pN OPTS DIR/NAME.stp ARGS`
-# with stdin from /dev/null and a 20 s timeout.  A crash (killed by a signal)
+# with stdin from /dev/null and a 20 s timeout (then SIGKILL 5 s later).  A crash (killed by a signal)
 # or a sanitizer report on stderr fails the test whatever the files say.
 #
 # Tests run JOBS at a time (default: two per CPU); their reports are printed
@@ -133,7 +133,7 @@ run_test() {
 	read_words "$base.opts" opts
 	read_words "$base.args" args
 
-	timeout "$timeout_s" "$stap" "${pflag[@]}" "${opts[@]}" "$1" "${args[@]}" \
+	timeout -k 5 "$timeout_s" "$stap" "${pflag[@]}" "${opts[@]}" "$1" "${args[@]}" \
 		</dev/null >"$out.stdout" 2>"$out.stderr"
 	status=$?
 

@@ -13,6 +13,18 @@ cd "$tmp" || exit 2
 passed=0
 failed=0
 
+# Every run is bounded: a session that does not end is killed (and fails).
+run_stap() { timeout -k 5 60 "$stap" "$@"; }
+# Wait for background pid $1, killing it after 30 s if it has not ended.
+wait_bounded() {
+	(sleep 30 && kill -9 "$1") 2>/dev/null &
+	local dog=$! rc
+	wait "$1"
+	rc=$?
+	kill "$dog" 2>/dev/null
+	return $rc
+}
+
 ok() { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "PASS session/$1"; return 0; }
 bad() {
 	failed=$((failed + 1))
@@ -25,41 +37,41 @@ bad() {
 script='global n; probe begin { n = 41 } probe timer.ms(10) { n++; exit() } probe end { printf("n=%d\n", n) }'
 
 # first run compiles; the second uses the cache (and says so with -v)
-"$stap" -v -e "$script" >out 2>err
+run_stap -v -e "$script" >out 2>err
 if [ $? = 0 ] && [ "$(cat out)" = "n=42" ] && grep -q '^Pass 4: compiled C into ' err; then ok compile; else bad compile "first run"; fi
-"$stap" -v -e "$script" >out 2>err
+run_stap -v -e "$script" >out 2>err
 if [ $? = 0 ] && [ "$(cat out)" = "n=42" ] && grep -q '^Pass 3: using cached ' err &&
 	grep -q '^Pass 4: using cached ' err && ! grep -q 'compiled C' err; then ok cache-hit; else bad cache-hit "second run did not use the cache"; fi
 # a change in the script, or in a -D option, compiles again
-"$stap" -v -e "${script/41/1}" >out 2>err
+run_stap -v -e "${script/41/1}" >out 2>err
 if [ "$(cat out)" = "n=2" ] && grep -q '^Pass 4: compiled C into ' err; then ok cache-script-change; else bad cache-script-change "changed script reused a module"; fi
-"$stap" -v -DMAXACTION=500 -e "$script" >out 2>err
+run_stap -v -DMAXACTION=500 -e "$script" >out 2>err
 if [ "$(cat out)" = "n=42" ] && grep -q '^Pass 4: compiled C into ' err; then ok cache-option-change; else bad cache-option-change "-D did not invalidate"; fi
 
 # -p4 prints the module; staprun runs it without the translator
-"$stap" -p4 -e "$script" >out 2>err
+run_stap -p4 -e "$script" >out 2>err
 module=$(cat out)
 if [ -f "$module" ]; then ok p4-path; else bad p4-path "no module at '$module'"; fi
-"$staprun" "$module" >out 2>err
+timeout -k 5 60 "$staprun" "$module" >out 2>err
 if [ $? = 0 ] && [ "$(cat out)" = "n=42" ]; then ok staprun; else bad staprun "staprun output"; fi
-"$staprun" -o "$tmp/o.txt" "$module" n=0 >out 2>err
+timeout -k 5 60 "$staprun" -o "$tmp/o.txt" "$module" n=0 >out 2>err
 if [ "$(cat "$tmp/o.txt")" = "n=42" ]; then ok staprun-o; else bad staprun-o "staprun -o"; fi
-"$staprun" >out 2>err
+timeout -k 5 60 "$staprun" >out 2>err
 if [ $? = 1 ] && grep -q '^Usage: staprun' err; then ok staprun-usage; else bad staprun-usage "no usage"; fi
-"$stap" -p4 -m mymod -e "$script" >out 2>err
+run_stap -p4 -m mymod -e "$script" >out 2>err
 if [ "$(cat out)" = "mymod.so" ] && [ -f mymod.so ]; then ok p4-module-name; else bad p4-module-name "-m"; fi
 
 # -k keeps the temporary directory and names it
-"$stap" -k -p4 -DMAXNESTING=7 -e "$script" >out 2>err
+run_stap -k -p4 -DMAXNESTING=7 -e "$script" >out 2>err
 dir=$(sed -n 's/^Keeping temporary directory "\(.*\)"$/\1/p' err)
 if [ -n "$dir" ] && [ -d "$dir" ] && ls "$dir"/*.c >/dev/null 2>&1; then ok keep-tmpdir; rm -rf "$dir"; else bad keep-tmpdir "-k"; fi
 
 # -p3 prints the C
-"$stap" -p3 -e "$script" >out 2>err
+run_stap -p3 -e "$script" >out 2>err
 if [ $? = 0 ] && grep -q 'stp_module_desc' out; then ok p3; else bad p3 "-p3 output"; fi
 
 # a compiler failure is pass 4's
-"$stap" -g -e 'probe begin { %{ this is not C %} exit() }' >out 2>err
+run_stap -g -e 'probe begin { %{ this is not C %} exit() }' >out 2>err
 if [ $? = 1 ] && grep -q '^Pass 4: compilation failed.  \[man error::pass4\]$' err; then ok pass4-failure; else bad pass4-failure "no pass-4 failure"; fi
 
 # SIGINT and SIGTERM end the session like exit(): end probes run
@@ -68,7 +80,7 @@ for sig in INT TERM; do
 	pid=$!
 	for _ in $(seq 100); do grep -q started out 2>/dev/null && break; sleep 0.1; done
 	kill -$sig $pid
-	wait $pid
+	wait_bounded $pid
 	rc=$?
 	if [ $rc = 0 ] && [ "$(cat out)" = "started
 ended" ]; then ok "sig$sig"; else bad "sig$sig" "exit $rc"; fi
@@ -76,21 +88,21 @@ done
 
 # -T ends the session after that many seconds
 start=$(date +%s%N)
-"$stap" -T 1 -e 'probe end { println("timeout") }' >out 2>err
+run_stap -T 1 -e 'probe end { println("timeout") }' >out 2>err
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ "$(cat out)" = "timeout" ] && [ $ms -ge 1000 ]; then ok timeout; else bad timeout "-T 1 (${ms} ms)"; fi
 
 # -c runs the command, the session ends when it exits
-"$stap" -c 'echo from-child' -e 'probe end { println("after child") }' >out 2>err
+run_stap -c 'echo from-child' -e 'probe end { println("after child") }' >out 2>err
 if [ $? = 0 ] && [ "$(cat out)" = "from-child
 after child" ]; then ok target-cmd; else bad target-cmd "-c"; fi
 
 # -x: target() is the pid given
-"$stap" -x $$ -e 'probe begin { println(target()); exit() }' >out 2>err
+run_stap -x $$ -e 'probe begin { println(target()); exit() }' >out 2>err
 if [ $? = 0 ] && [ "$(cat out)" = "$$" ]; then ok target-pid; else bad target-pid "-x"; fi
 
 # -G sets a global before the probes run; a bad name is an error
-"$stap" -G n=5 -e 'global n = 1; probe begin { println(n); exit() }' >out 2>err
+run_stap -G n=5 -e 'global n = 1; probe begin { println(n); exit() }' >out 2>err
 if [ $? = 0 ] && [ "$(cat out)" = "5" ]; then ok option-G; else bad option-G "-G"; fi
 
 echo "session: $passed passed, $failed failed"

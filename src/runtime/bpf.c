@@ -121,31 +121,32 @@ static const char *explain(const char *reason, size_t len)
 	return NULL;
 }
 
-/* The script line the log last names ("; text @ FILE:LINE"), if it does. */
+/* The script line the log last names ("; text @ FILE:LINE"), if it does:
+ * the log is read backwards from END, line by line, each line once (the
+ * log of a program too large to check holds millions of lines). */
 static bool last_script_line(const char *log, const char *end, char *where, size_t size,
 			     const char **text, size_t *tlen)
 {
-	const char *best = NULL;
-	for (const char *p = log; p < end; p++) {
-		if (*p != ';' || (p > log && p[-1] != '\n'))
-			continue;
-		const char *at = strstr(p, " @ ");
-		const char *eol = strchr(p, '\n');
-		if (!at || !eol || at > eol)
-			continue;
-		const char *file = at + 3;
+	const char *eol = end;
+	while (eol > log) {
+		const char *bol = eol;
+		while (bol > log && bol[-1] != '\n')
+			bol--;
+		size_t len = (size_t)(eol - bol);
+		const char *at = NULL;
+		for (size_t i = 0; *bol == ';' && i + 3 <= len && !at; i++)
+			if (bol[i] == ' ' && bol[i + 1] == '@' && bol[i + 2] == ' ')
+				at = bol + i;
 		/* a script or tapset file, not the generated C or the headers */
-		if (memmem(file, (size_t)(eol - file), ".stp:", 5))
-			best = p;
+		if (at && memmem(at + 3, (size_t)(eol - at - 3), ".stp:", 5)) {
+			snprintf(where, size, "%.*s", (int)(eol - at - 3), at + 3);
+			*text = bol + 2 <= at ? bol + 2 : at;
+			*tlen = (size_t)(at - *text);
+			return true;
+		}
+		eol = bol > log ? bol - 1 : log;
 	}
-	if (!best)
-		return false;
-	const char *at = strstr(best, " @ ");
-	const char *eol = strchr(best, '\n');
-	snprintf(where, size, "%.*s", (int)(eol - at - 3), at + 3);
-	*text = best + 2;
-	*tlen = (size_t)(at - best - 2);
-	return true;
+	return false;
 }
 
 /* A rejected handler: the probe, the reason, where in the script. */
@@ -183,13 +184,14 @@ static void show_rejection(struct bpf_session *bs, const char *log)
 	char where[512];
 	const char *text;
 	size_t tlen;
-	if (last_script_line(log, end, where, sizeof(where), &text, &tlen))
+	bool located = last_script_line(log, end, where, sizeof(where), &text, &tlen);
+	if (located)
 		fprintf(stderr, " near %s", where);
 	fprintf(stderr, ": %.*s\n", (int)rlen, reason);
 	const char *means = explain(reason, rlen);
 	if (means)
 		fprintf(stderr, "       (%s)\n", means);
-	if (last_script_line(log, end, where, sizeof(where), &text, &tlen))
+	if (located)
 		fprintf(stderr, "        source: %.*s\n", (int)tlen, text);
 	if (bs->verbose)
 		fputs(log, stderr);
