@@ -18,8 +18,9 @@
 #               (DIR/folder.skip does the same for every test of DIR)
 #
 # Tests run from the repository root as `STAP -pN OPTS DIR/NAME.stp ARGS`
-# with stdin from /dev/null and a 20 s timeout (then SIGKILL 5 s later).  A crash (killed by a signal)
-# or a sanitizer report on stderr fails the test whatever the files say.
+# with stdin from /dev/null and a 20 s timeout (SIGKILL 5 s later).  A crash
+# (killed by a signal) or a sanitizer report on stderr fails the test
+# whatever the files say.
 #
 # Tests run JOBS at a time (default: two per CPU); their reports are printed
 # in order.  VERBOSE=1 prints every PASS; UPDATE=1 rewrites the expected files from what

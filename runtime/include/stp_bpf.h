@@ -575,14 +575,28 @@ STP_INLINE int stp_key_str_tr(char *dst, uint32_t width, const char *src)
 	return n == width && src[width - 1] != 0;
 }
 
+/* Key columns compared (zero-padded, so as strings). */
+STP_INLINE int stp_kcmp(const char *a, const char *b, uint32_t w)
+{
+	for (uint32_t i = 0; i < w && i < MAXSTRINGLEN; i++) {
+		unsigned char x = a[i], y = b[i];
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (!x)
+			return 0;
+	}
+	return 0;
+}
+
 /* A string key column: copied and cut to width - 1 bytes.  Narrow columns
  * (execname()'s 16 bytes) are copied inline, which costs less than the
  * helper; the key is zeroed before, so the bytes after the NUL stay 0. */
 STP_INLINE void stp_key_str(char *dst, uint32_t width, const char *src)
 {
 	if (width <= 32) {
+		uint32_t i = 0;
 #pragma unroll
-		for (uint32_t i = 0; i < 31; i++) {
+		for (; i < 31; i++) {
 			if (i + 1 >= width)
 				break;
 			char ch = src[i];
@@ -590,6 +604,11 @@ STP_INLINE void stp_key_str(char *dst, uint32_t width, const char *src)
 				break;
 			dst[i] = ch;
 		}
+		/* (clang would fold a mask into pointer arithmetic the verifier
+		 * refuses; it cannot see through the barrier) */
+		asm volatile("" : "+r"(i));
+		if (i < 32)
+			dst[i] = 0;
 		return;
 	}
 	if (bpf_probe_read_kernel_str(dst, width, src) < 0)

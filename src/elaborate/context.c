@@ -435,8 +435,9 @@ static void place_stmt(struct placer *pl, const struct stmt *s)
 	if (!s)
 		return;
 	if (s->kind == STMT_FOREACH && pl->kernel) {
-		if (s->sort_key >= 0)
-			kernel_error(pl, s->tok, "a sorted foreach");
+		const struct expr *arr = s->array;
+		if (s->sort_key >= 0 && arr && arr->sym && arr->sym->type == TYPE_STATS)
+			kernel_error(pl, s->tok, "a sorted foreach over statistics");
 		if (s->array && s->array->kind == EXPR_HIST)
 			kernel_error(pl, s->tok, "a foreach over histogram buckets");
 	}
@@ -470,6 +471,8 @@ static int loop_depth_stmt(const struct stmt *s, int guard)
 	int inner = loop_depth_stmt(s->body, guard);
 	if (s->kind == STMT_FOR || s->kind == STMT_FOREACH)
 		inner++;
+	if (s->kind == STMT_FOREACH && s->sort_key >= 0)
+		inner++; /* and the walk that finds each next element */
 	if (inner > d)
 		d = inner;
 	if ((k = loop_depth_stmt(s->other, guard)) > d)

@@ -414,61 +414,148 @@ static void kfmt_text(struct strbuf *sb, const char *s, size_t len)
 	}
 }
 
-/* sprintf and the sprint forms: bpf_snprintf into a string temporary. */
-static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *base)
+/* One piece of a kernel format: literal text, or one conversion with it. */
+struct kpiece {
+	const char *text;
+	size_t len;
+	bool conv; /* consumes one argument */
+	bool str;  /* a %s: its argument is copied whole into the helper's buffer */
+};
+
+static void kpiece_push(struct emitter *em, struct vec *v, const char *text, size_t len, bool conv,
+			bool str)
+{
+	struct kpiece *k = arena_alloc(em->arena, sizeof(*k));
+	char *t = arena_alloc(em->arena, len + 1);
+	memcpy(t, text, len);
+	t[len] = 0;
+	*k = (struct kpiece){t, len, conv, str};
+	vec_push_arena(em->arena, v, k);
+}
+
+/* The kernel format of sprintf's format, piece by piece. */
+static void kpieces_printf(struct emitter *em, const char *raw, struct vec *v)
+{
+	struct fmt f;
+	const char *err, *bad;
+	if (fmt_parse(raw, &f, &err) != 0)
+		return;
+	for (size_t i = 0; i < f.n; i++) {
+		struct fmt one = {.pieces = &f.pieces[i], .n = 1};
+		char *kbuf;
+		size_t klen;
+		if (fmt_kernel(&one, &kbuf, &klen, &bad) != 0)
+			continue; /* refused by pass 2 */
+		bool conv = f.pieces[i].kind != FMT_LITERAL;
+		kpiece_push(em, v, kbuf, klen, conv, conv && f.pieces[i].type == FMT_STRING);
+		free(kbuf);
+	}
+	fmt_free(&f);
+}
+
+/* The kernel format of sprint, sprintln, sprintd or sprintdln. */
+static size_t kpieces_print(struct emitter *em, struct expr *e, const char *base, struct vec *v)
+{
+	size_t first = 0, dlen = 0;
+	char *delim = NULL;
+	if (strncmp(base, "printd", 6) == 0) {
+		delim = fmt_unescape(((struct expr *)e->list.items[0])->str, &dlen);
+		first = 1;
+	}
+	struct strbuf d;
+	sb_init(&d);
+	if (delim)
+		kfmt_text(&d, delim, dlen);
+	for (size_t i = first; i < e->list.len; i++) {
+		const struct expr *a = e->list.items[i];
+		if (i > first && d.len)
+			kpiece_push(em, v, sb_str(&d), d.len, false, false);
+		bool str = a->type == TYPE_STRING;
+		kpiece_push(em, v, str ? "%s" : "%lld", str ? 2 : 4, true, str);
+	}
+	if (strstr(base, "ln"))
+		kpiece_push(em, v, "\n", 1, false, false);
+	sb_fini(&d);
+	free(delim);
+	return first;
+}
+
+/* bpf_snprintf copies every argument, each %s whole, into one buffer of
+ * 512 bytes (MAX_BPRINTF_BUF); what does not fit is cut or fails.  So the
+ * format is cut into groups whose arguments fit, each formatted on its
+ * own, and the results are concatenated. */
+#define KFMT_ARG_BUF 512
+
+/* bpf_snprintf of pieces [from, to) with the arguments from sa<k>[arg]. */
+static void bpf_snprintf_group(struct emitter *em, const char *dst, struct vec *pieces, size_t from,
+			       size_t to, int k, size_t arg)
 {
 	struct strbuf kf;
 	sb_init(&kf);
-	size_t first = 0;
-	if (strcmp(base, "printf") == 0) {
-		struct fmt f;
-		const char *err, *bad;
-		char *kbuf;
-		size_t klen;
-		struct expr *fe = e->list.items[0];
-		if (fmt_parse(fe->str, &f, &err) == 0) {
-			if (fmt_kernel(&f, &kbuf, &klen, &bad) == 0) {
-				sb_putn(&kf, kbuf, klen);
-				free(kbuf);
-			}
-			fmt_free(&f);
-		}
-		first = 1;
-	} else {
-		bool newline = strstr(base, "ln") != NULL;
-		size_t dlen = 0;
-		char *delim = NULL;
-		if (strncmp(base, "printd", 6) == 0) {
-			delim = fmt_unescape(((struct expr *)e->list.items[0])->str, &dlen);
-			first = 1;
-		}
-		for (size_t i = first; i < e->list.len; i++) {
-			const struct expr *a = e->list.items[i];
-			if (i > first && delim)
-				kfmt_text(&kf, delim, dlen);
-			sb_puts(&kf, a->type == TYPE_STRING ? "%s" : "%lld");
-		}
-		if (newline)
-			sb_putc(&kf, '\n');
-		free(delim);
+	size_t nargs = 0;
+	for (size_t i = from; i < to; i++) {
+		const struct kpiece *p = pieces->items[i];
+		sb_putn(&kf, p->text, p->len);
+		nargs += p->conv;
 	}
-	const char *vals[64];
-	size_t n = print_args(em, &e->list, first, vals);
-	const char *t = new_temp(em, TYPE_STRING);
 	/* bpf_snprintf wants its format in read-only data */
 	struct vec *kfs = &em->tables->kformats;
 	vec_push_arena(em->arena, kfs, (void *)c_string(em, sb_str(&kf), kf.len));
-	const char *lit = fmt_str(em, "stp_kfmt%zu", kfs->len - 1);
 	sb_fini(&kf);
-	if (n == 0) {
-		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, %s, NULL, 0);\n", t, lit);
-		return t;
-	}
+	if (nargs == 0)
+		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, stp_kfmt%zu, NULL, 0);\n", dst,
+		     kfs->len - 1);
+	else
+		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, stp_kfmt%zu, &sa%d[%zu], %zu);\n", dst,
+		     kfs->len - 1, k, arg, nargs * 8);
+}
+
+/* sprintf and the sprint forms: bpf_snprintf into a string temporary. */
+static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *base)
+{
+	struct vec pieces = {0};
+	size_t first = 1;
+	if (strcmp(base, "printf") == 0)
+		kpieces_printf(em, ((struct expr *)e->list.items[0])->str, &pieces);
+	else
+		first = kpieces_print(em, e, base, &pieces);
+	const char *vals[64];
+	size_t n = print_args(em, &e->list, first, vals);
+	const char *t = new_temp(em, TYPE_STRING);
 	int k = (*em->nlabels)++;
-	sb_printf(&em->decls, "\tuint64_t sa%d[%zu];\n", k, n);
-	for (size_t i = 0; i < n; i++)
-		emit(em, "\tsa%d[%zu] = (uint64_t)(%s);\n", k, i, vals[i]);
-	emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, %s, sa%d, %zu);\n", t, lit, k, n * 8);
+	if (n > 0) {
+		sb_printf(&em->decls, "\tuint64_t sa%d[%zu];\n", k, n);
+		for (size_t i = 0; i < n; i++)
+			emit(em, "\tsa%d[%zu] = (uint64_t)(%s);\n", k, i, vals[i]);
+	}
+	long maxstr = max_string(em->s);
+	size_t from = 0, arg = 0, group_arg = 0;
+	long used = 0;
+	const char *part = NULL;
+	for (size_t i = 0; i <= pieces.len; i++) {
+		const struct kpiece *p = i < pieces.len ? pieces.items[i] : NULL;
+		long cost = !p || !p->conv ? 0 : p->str ? maxstr : 8;
+		if (p && (used + cost <= KFMT_ARG_BUF || i == from)) {
+			used += cost;
+			arg += p && p->conv;
+			continue;
+		}
+		/* pieces [from, i) are a group */
+		if (from == 0) {
+			bpf_snprintf_group(em, t, &pieces, from, i, k, group_arg);
+		} else {
+			if (!part)
+				part = new_temp(em, TYPE_STRING);
+			bpf_snprintf_group(em, part, &pieces, from, i, k, group_arg);
+			emit(em, "\tstp_scat(%s, %s, %s);\n", t, t, part);
+		}
+		if (!p)
+			break;
+		from = i;
+		group_arg = arg;
+		used = cost;
+		arg += p->conv;
+	}
 	return t;
 }
 
@@ -768,6 +855,125 @@ static void foreach_body(struct emitter *em, struct stmt *s)
 	st(em, s->body);
 }
 
+/* ---- sorted foreach: one pass over the map per element visited ----
+ *
+ * BPF cannot sort a map, but it can find, in one walk, the element that
+ * comes next after the last one visited in the order asked for (the sort
+ * column, then the key columns as a tie-break: a total order).  A bpf_loop
+ * body does that walk (a bpf_for_each_map_elem callback keeps the best so
+ * far in the frame), then runs the script's body on it. */
+
+struct sorted_info {
+	const struct symbol *sym;
+	int n;
+	bool string_value; /* the sort value is a string (in the frame) */
+};
+
+static struct sorted_info *cur_sorted;
+
+/* sortcmpN(ka, va, kb, vb): <0 when a comes before b. */
+static void sorted_cmp(struct emitter *em, const struct stmt *s, const struct sorted_info *si)
+{
+	const struct symbol *sym = si->sym;
+	struct strbuf *cb = em->callbacks;
+	sb_printf(cb,
+		  "STP_INLINE int sortcmp%d(const struct g%d_key *ka, const void *va, const struct "
+		  "g%d_key *kb, const void *vb)\n{\n\tint r = 0;\n\t(void)va;\n\t(void)vb;\n",
+		  si->n, sym->index, sym->index);
+	int col = s->sort_key;
+	if (col == 0 && si->string_value)
+		sb_puts(cb, "\tr = stp_strcmp(va, vb);\n");
+	else if (col == 0)
+		sb_puts(cb, "\tint64_t x = *(const int64_t *)va, y = *(const int64_t *)vb;\n"
+			    "\tr = x < y ? -1 : x > y;\n");
+	else if (sym->keys[col - 1] == TYPE_STRING)
+		sb_printf(cb, "\tr = stp_kcmp(ka->k%d, kb->k%d, sizeof(ka->k%d));\n", col - 1,
+			  col - 1, col - 1);
+	else
+		sb_printf(cb, "\tr = ka->k%d < kb->k%d ? -1 : ka->k%d > kb->k%d;\n", col - 1,
+			  col - 1, col - 1, col - 1);
+	if (s->sort_dir == '-')
+		sb_puts(cb, "\tr = -r;\n");
+	for (int i = 0; i < sym->arity && i < ELAB_MAX_KEYS; i++) {
+		sb_puts(cb, "\tif (r)\n\t\treturn r;\n");
+		if (sym->keys[i] == TYPE_STRING)
+			sb_printf(cb, "\tr = stp_kcmp(ka->k%d, kb->k%d, sizeof(ka->k%d));\n", i, i,
+				  i);
+		else
+			sb_printf(cb, "\tr = ka->k%d < kb->k%d ? -1 : ka->k%d > kb->k%d;\n", i, i,
+				  i, i);
+	}
+	sb_puts(cb, "\treturn r;\n}\n\n");
+	/* the walk: the best element after the previous one */
+	sb_printf(cb,
+		  "static long select%d(void *map, void *key, void *val, void *arg)\n{\n"
+		  "\tstruct stp_loop *lc = arg;\n\t%s *F = lc->F;\n"
+		  "\tconst struct g%d_key *k = key;\n"
+		  "\tif (F->hasprev%d && sortcmp%d(k, val, &F->prevk%d, &F->prevv%d) <= 0)\n"
+		  "\t\treturn 0;\n"
+		  "\tif (F->found%d && sortcmp%d(k, val, &F->bestk%d, &F->bestv%d) >= 0)\n"
+		  "\t\treturn 0;\n"
+		  "\tF->bestk%d = *k;\n",
+		  si->n, em->frame_type, sym->index, si->n, si->n, si->n, si->n, si->n, si->n,
+		  si->n, si->n, si->n);
+	if (si->string_value)
+		sb_printf(cb, "\tstp_key_str(F->bestv%d, MAXSTRINGLEN, val);\n", si->n);
+	else if (sym->type == TYPE_LONG)
+		sb_printf(cb, "\tF->bestv%d = *(const int64_t *)val;\n", si->n);
+	sb_printf(cb, "\tF->found%d = 1;\n\treturn 0;\n}\n\n", si->n);
+}
+
+static void foreach_body(struct emitter *em, struct stmt *s);
+
+static void sorted_body(struct emitter *em, struct stmt *s)
+{
+	const struct sorted_info *si = cur_sorted;
+	int n = si->n, g = si->sym->index;
+	emit(em, "\tF->found%d = 0;\n\tbpf_for_each_map_elem(&g%d, select%d, arg, 0);\n", n, g, n);
+	emit(em, "\tif (!F->found%d)\n\treturn 1;\n\tF->prevk%d = F->bestk%d;\n", n, n, n);
+	if (si->string_value)
+		emit(em, "\tstp_scpy(F->prevv%d, F->bestv%d);\n", n, n);
+	else
+		emit(em, "\tF->prevv%d = F->bestv%d;\n", n, n);
+	emit(em,
+	     "\tF->hasprev%d = 1;\n\tvoid *key = &F->bestk%d;\n"
+	     "\tvoid *val = bpf_map_lookup_elem(&g%d, key);\n\tif (!val)\n\treturn 0;\n",
+	     n, n, g);
+	foreach_body(em, s);
+}
+
+static void bpf_sorted_foreach(struct emitter *em, struct stmt *s, const struct symbol *sym, int n,
+			       const char *limit)
+{
+	struct sorted_info si = {
+		.sym = sym, .n = n, .string_value = s->sort_key == 0 && sym->type == TYPE_STRING};
+	frame_member(em, fmt_str(em, "struct g%d_key bestk%d", sym->index, n), "");
+	frame_member(em, fmt_str(em, "struct g%d_key prevk%d", sym->index, n), "");
+	if (si.string_value) {
+		frame_member(em, fmt_str(em, "char bestv%d[MAXSTRINGLEN]", n), "");
+		frame_member(em, fmt_str(em, "char prevv%d[MAXSTRINGLEN]", n), "");
+	} else {
+		frame_member(em, fmt_str(em, "int64_t bestv%d", n), "");
+		frame_member(em, fmt_str(em, "int64_t prevv%d", n), "");
+	}
+	frame_member(em, fmt_str(em, "int64_t found%d", n), "");
+	frame_member(em, fmt_str(em, "int64_t hasprev%d", n), "");
+	sorted_cmp(em, s, &si);
+	struct sorted_info *saved = cur_sorted;
+	cur_sorted = &si;
+	const char *name = fmt_str(em, "loop%d", n);
+	emit_callback(em, name, "uint32_t i, void *arg", sorted_body, NULL, s);
+	cur_sorted = saved;
+	emit(em, "\t{\n\tF->hasprev%d = 0;\n", n);
+	loop_start(em, n, limit);
+	emit(em, "\tbpf_loop(%s + 1, %s, &lc%d, 0);\n",
+	     sym->decl && sym->decl->size > 0 ? fmt_str(em, "%lld", sym->decl->size)
+					      : "MAXMAPENTRIES",
+	     name, n);
+	after_loop(em, n);
+	emit(em, "\t}\n");
+}
+
 void bpf_foreach(struct emitter *em, struct stmt *s)
 {
 	struct expr *arr = s->array;
@@ -793,10 +999,15 @@ void bpf_foreach(struct emitter *em, struct stmt *s)
 			}
 		}
 	}
-	const char *name = fmt_str(em, "loop%d", n);
 	em->uses_scratch = true;
 	struct foreach_info *saved = cur_foreach;
 	cur_foreach = &fi;
+	if (s->sort_key >= 0) {
+		bpf_sorted_foreach(em, s, sym, n, limit);
+		cur_foreach = saved;
+		return;
+	}
+	const char *name = fmt_str(em, "loop%d", n);
 	emit_callback(em, name, "void *map, void *key, void *val, void *arg", foreach_body, NULL,
 		      s);
 	cur_foreach = saved;
@@ -882,7 +1093,8 @@ static void stat_decls(struct strbuf *out, const struct symbol *g, int *max_buck
 			"\tstruct g%d_val *v = bpf_map_lookup_percpu_elem(((struct stp_map_arg "
 			"*)arg)->map, "
 			"&z, cpu);\n\tif (v)\n"
-			"\t\t__builtin_memset(v, 0, sizeof(*v));\n\treturn 0;\n}\n",
+			"\t\tfor (uint32_t i = 0; i < sizeof(*v) / 8; i++)\n"
+			"\t\t\t((volatile uint64_t *)(void *)v)[i] = 0;\n\treturn 0;\n}\n",
 			g->index, g->index);
 }
 
