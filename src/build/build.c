@@ -164,6 +164,7 @@ char *build_hash(const struct session *s, const struct vec *texts, bool bpf)
 	hash_str(&h, compiler_version());
 	if (bpf) {
 		hash_file(&h, "stp_bpf.h");
+		hash_file(&h, "stp_bpf_string.h");
 		hash_str(&h, bpf_compiler_version());
 	}
 	char *out = xmalloc(33);

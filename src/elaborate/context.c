@@ -571,6 +571,22 @@ static void timers_to_kernel(struct elab_state *st)
 /* BPF's 8 frames: the handler, a loop body each, one for a string helper. */
 #define MAX_KERNEL_LOOP_DEPTH 6
 
+/* BPF code bounds a string offset by masking it with MAXSTRINGLEN - 1. */
+static void check_kernel_strings(struct elab_state *st, const struct eprobe *p)
+{
+	vec_foreach(&st->s->defines, i) {
+		const char *d = st->s->defines.items[i];
+		if (strncmp(d, "MAXSTRINGLEN=", 13) != 0)
+			continue;
+		long n = strtol(d + 13, NULL, 0);
+		if (n < 16 || (n & (n - 1)) != 0)
+			diag_semantic(st->d, NULL, p->tok,
+				      "-D%s: strings in kernel context need MAXSTRINGLEN to be a "
+				      "power of two, at least 16 (say 128, 256 or 1024)",
+				      d);
+	}
+}
+
 void context_place(struct elab_state *st)
 {
 	timers_to_kernel(st);
@@ -591,6 +607,8 @@ void context_place(struct elab_state *st)
 		if (p->elided || p->kind == PROBE_NEVER)
 			continue;
 		struct placer pl = {.st = st, .kernel = p->kernel};
+		if (p->kernel && !st->e->has_kernel)
+			check_kernel_strings(st, p);
 		st->e->has_kernel |= p->kernel;
 		place_stmt(&pl, p->body);
 	}
