@@ -55,9 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct elab *e = elaborate(&s, &arena, prog, &opts, &diag);
 		if (e) {
 			elab_print(out, e, true);
-			char *c = translate(&s, e);
-			fputs(c, out);
-			free(c);
+			struct translation t;
+			translate(&s, e, &t);
+			fputs(t.host, out);
+			if (t.bpf)
+				fputs(t.bpf, out);
+			translation_fini(&t);
 			fflush(out);
 		}
 	}
