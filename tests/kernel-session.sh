@@ -29,17 +29,7 @@ failed=0
 pids=()
 trap 'kill -9 "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# Every run is bounded: a session that does not end is killed (and fails).
-run_stap() { timeout -k 5 60 "$stap" "$@"; }
-# Wait for background pid $1, killing it after 30 s if it has not ended.
-wait_bounded() {
-	(sleep 30 && kill -9 "$1") 2>/dev/null &
-	local dog=$! rc
-	wait "$1"
-	rc=$?
-	kill "$dog" 2>/dev/null
-	return $rc
-}
+. tests/bounded.sh
 
 pass() { passed=$((passed + 1)); [ "${VERBOSE:-0}" = 1 ] && echo "PASS kernel-session/$1"; }
 fail() {

@@ -4,6 +4,7 @@
 # Each check runs real scripts through the compiler; the cache lives in a
 # private $SYSTEMTAP_DIR.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/bounded.sh"
 stap=$(realpath "$1")
 staprun=$(dirname "$stap")/staprun
 tmp=$(mktemp -d)
@@ -12,18 +13,6 @@ export SYSTEMTAP_DIR=$tmp/sysdir
 cd "$tmp" || exit 2
 passed=0
 failed=0
-
-# Every run is bounded: a session that does not end is killed (and fails).
-run_stap() { timeout -k 5 60 "$stap" "$@"; }
-# Wait for background pid $1, killing it after 30 s if it has not ended.
-wait_bounded() {
-	(sleep 30 && kill -9 "$1") 2>/dev/null &
-	local dog=$! rc
-	wait "$1"
-	rc=$?
-	kill "$dog" 2>/dev/null
-	return $rc
-}
 
 ok() { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "PASS session/$1"; return 0; }
 bad() {
