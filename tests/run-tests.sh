@@ -13,6 +13,7 @@
 #
 #   NAME.opts   one line of shell words put before the script (e.g. -g)
 #   NAME.args   one line of shell words after it: the script's $1, $2...
+#   NAME.timeout  seconds the test may take, instead of the 20 s default
 #   NAME.skip   a bash script run first; if it exits 0, its output is the
 #               reason the test cannot run here and the test is a SKIP
 #               (DIR/folder.skip does the same for every test of DIR)
@@ -134,12 +135,14 @@ run_test() {
 	read_words "$base.opts" opts
 	read_words "$base.args" args
 
-	timeout -k 5 "$timeout_s" "$stap" "${pflag[@]}" "${opts[@]}" "$1" "${args[@]}" \
+	local limit=$timeout_s
+	[ -f "$base.timeout" ] && read -r limit <"$base.timeout"
+	timeout -k 5 "$limit" "$stap" "${pflag[@]}" "${opts[@]}" "$1" "${args[@]}" \
 		</dev/null >"$out.stdout" 2>"$out.stderr"
 	status=$?
 
 	if [ $status -eq 124 ]; then
-		fail "timed out after ${timeout_s}s"
+		fail "timed out after ${limit}s"
 		return 1
 	fi
 	if [ $status -ge 128 ] || has_sanitizer_report "$out.stderr"; then
