@@ -12,7 +12,8 @@
 # rejection, a compile error -- as a failure), and a batch whose failure
 # names no script is bisected.  Then tests/difftest/regress/*.stp, the shrunk
 # scripts of bugs found before, run the same way (one session, each its own
-# script number).
+# script number); the host context's part must also equal NAME.out, checked
+# against the original SystemTap (tests/difftest/README.md).
 #
 # Without arguments it runs the CI set: seeds 1..DIFFTEST_SEEDS (default
 # 400).  Each mismatch leaves its script and both outputs in
@@ -147,7 +148,12 @@ run_set() {
 		split_output "$dir/kernel.out" "$dir/parts" kernel
 		for n in "$@"; do
 			touch "$dir/parts/$n.host" "$dir/parts/$n.kernel"
-			if cmp -s "$dir/parts/$n.host" "$dir/parts/$n.kernel"; then
+			local expected=${source[$n]%.stp}.out
+			if [ -f "$expected" ] && ! cmp -s "$expected" "$dir/parts/$n.host"; then
+				failed=$((failed + 1))
+				echo "FAIL difftest $(script_name "$n"): host context differs from $expected"
+				diff -u --label "$expected" --label host "$expected" "$dir/parts/$n.host" | head -n 12
+			elif cmp -s "$dir/parts/$n.host" "$dir/parts/$n.kernel"; then
 				passed=$((passed + 1))
 			else
 				failed=$((failed + 1))

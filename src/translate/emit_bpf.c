@@ -580,8 +580,22 @@ static const char *bpf_print_hist(struct emitter *em, struct expr *e)
 	sb_printf(&tab->hsites, "\t{(void *)&g%d, %d, &g%d_p, %s},\n", sym->index,
 		  ref->kind == EXPR_INDEX, sym->index, loc);
 	const char *key = NULL;
-	if (ref->kind == EXPR_INDEX)
-		key = bpf_keys(em, &ref->list, sym, NULL);
+	/* an empty statistic is an error here, where try/catch sees it, as in
+	 * user space; the host then prints what the map holds */
+	int n = (*em->nlabels)++;
+	const char *agg =
+		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
+	if (ref->kind == EXPR_INDEX) {
+		const char *miss;
+		key = bpf_keys(em, &ref->list, sym, &miss);
+		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
+		     miss, agg, sym->index, key, agg);
+	} else {
+		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
+		     sym->index, agg);
+	}
+	emit(em, "\tif (%s.count == 0) {\n\tstp_fail(c, STP_E_EMPTY, %s);\n\tgoto %s;\n\t}\n", agg,
+	     where(em, e->tok), em->err_label);
 	em->uses_scratch = true;
 	emit(em, "\t{\n\tchar *r = STP_SCRATCH(c)->rec;\n\tstp_rec_start(r, STP_REC_HIST, %d);\n",
 	     site);

@@ -112,7 +112,7 @@ static int y_string;         /* its parameter y is a string (else z is) */
 static int nfunctions;       /* functions generated so far */
 static int fn_ret_string[4]; /* each function's return type */
 static int fn_param_string[4];
-static int loop_depth;     /* loops around the current statement */
+static int loop_depth; /* loops around the current statement */
 static int loop_vars[MAXLOOPS];
 static int nloop_vars; /* loop counters readable here */
 static int loop_counter;
@@ -125,10 +125,15 @@ static int expr_depth;
 static int hist_kind; /* which histogram st1 prints: log or linear */
 
 static const char *const strings[] = {
-	"\"\"",       "\"a\"",        "\"abc\"",   "\"Hello World\"", "\"x y z\"",  "\"123\"",
-	"\"-42\"",    "\"0x1f\"",     "\"  7\"",   "\"%d\"",          "\"tab\\tx\"", "\"q\\\"q\"",
-	"\"0777\"",   "\"abcabcabc\"", "\"ZZ\"",   "\"1e3\"",         "\"\\n\"",
-	"\"the quick brown fox jumps over the lazy dog 0123456789\"",
+	"\"\"",        "\"a\"",
+	"\"abc\"",     "\"Hello World\"",
+	"\"x y z\"",   "\"123\"",
+	"\"-42\"",     "\"0x1f\"",
+	"\"  7\"",     "\"%d\"",
+	"\"tab\\tx\"", "\"q\\\"q\"",
+	"\"0777\"",    "\"abcabcabc\"",
+	"\"ZZ\"",      "\"1e3\"",
+	"\"\\n\"",     "\"the quick brown fox jumps over the lazy dog 0123456789\"",
 };
 
 static void expr_long(struct buf *b);
@@ -137,9 +142,17 @@ static void expr_string(struct buf *b);
 static void literal_long(struct buf *b)
 {
 	static const char *const big[] = {
-		"9223372036854775807", "(-9223372036854775807 - 1)", "4294967296", "2147483647",
-		"-2147483648",         "0x7fffffff",                  "0xff",       "077",
-		"0x8000000000000000",  "-1",                          "1000000007",
+		"9223372036854775807",
+		"(-9223372036854775807 - 1)",
+		"4294967296",
+		"2147483647",
+		"-2147483648",
+		"0x7fffffff",
+		"0xff",
+		"077",
+		"0x8000000000000000",
+		"-1",
+		"1000000007",
 	};
 	if (chance(15))
 		bprintf(b, "%s", PICK(big));
@@ -446,7 +459,9 @@ static void expr_string(struct buf *b)
 		bprintf(b, "str_replace(");
 		expr_string(b);
 		bprintf(b, ", ");
-		bprintf(b, "%s", PICK(((const char *const[]){"\"a\"", "\"b\"", "\" \"", "\"abc\"", "\"o\""})));
+		bprintf(b, "%s",
+			PICK(((const char *const[]){"\"a\"", "\"b\"", "\" \"", "\"abc\"",
+						    "\"o\""})));
 		bprintf(b, ", ");
 		expr_string(b);
 		bprintf(b, ")");
@@ -528,8 +543,8 @@ static int array_free(const char *name)
 
 static void stmt_assign(void)
 {
-	static const char *const ops[] = {"=",  "=",  "+=", "-=", "*=", "/=",
-	                                  "%=", "&=", "|=", "^=", "<<=", ">>="};
+	static const char *const ops[] = {
+		"=", "=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="};
 	struct buf e = {""}, k = {""}, k2 = {""};
 	char lhs[64];
 	int r = below(20);
@@ -701,14 +716,16 @@ static void stmt_foreach(void)
 		snprintf(keys, sizeof(keys), "k%d", c);
 		sort_key = sort_key == 0 ? 0 : 1;
 		if (sort_key == 0)
-			snprintf(sort_arr, sizeof(sort_arr), "%s%s%s", !strcmp(arr, "sa") ? " " : "",
-			         !strcmp(arr, "sa") ? PICK(aggs) : "", dir);
+			snprintf(sort_arr, sizeof(sort_arr), "%s%s%s",
+				 !strcmp(arr, "sa") ? " " : "",
+				 !strcmp(arr, "sa") ? PICK(aggs) : "", dir);
 	}
 	if (sorted && sort_key > 0) {
 		/* the sign goes after the key variable */
 		char k[64];
 		if (!strcmp(arr, "a1"))
-			snprintf(k, sizeof(k), sort_key == 1 ? "[k%d%s, ks0]" : "[k%d, ks0%s]", c, dir);
+			snprintf(k, sizeof(k), sort_key == 1 ? "[k%d%s, ks0]" : "[k%d, ks0%s]", c,
+				 dir);
 		else if (!strcmp(arr, "a2"))
 			snprintf(k, sizeof(k), "ks0%s", dir);
 		else
