@@ -118,9 +118,19 @@ run_pair() {
 
 # Cut OUT at the @@N markers into DIR/N.PART files
 split_output() {
+	# the empty line before a marker is the marker's own "\n"
 	awk -v dir="$2" -v part="$3" '
-		/^@@[0-9]+$/ { cur = substr($0, 3); if (!(cur in seen)) { seen[cur] = 1; printf "" > (dir "/" cur "." part) } next }
-		cur != "" { print >> (dir "/" cur "." part) }
+		/^@@[0-9]+$/ {
+			held = 0
+			cur = substr($0, 3)
+			if (!(cur in seen)) { seen[cur] = 1; printf "" > (dir "/" cur "." part) }
+			next
+		}
+		cur == "" { next }
+		held { print "" >> (dir "/" cur "." part); held = 0 }
+		$0 == "" { held = 1; next }
+		{ print >> (dir "/" cur "." part) }
+		END { if (held && cur != "") print "" >> (dir "/" cur "." part) }
 	' "$1"
 }
 

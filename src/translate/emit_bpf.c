@@ -18,6 +18,7 @@
  * context, the frame, a limit, and the flow out of the body: 1 an error, 2
  * return/next), and MAXACTION bounds it as in user space.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -535,7 +536,12 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 	for (size_t i = 0; i <= pieces.len; i++) {
 		const struct kpiece *p = i < pieces.len ? pieces.items[i] : NULL;
 		long cost = !p || !p->conv ? 0 : p->str ? maxstr : 8;
-		if (p && (used + cost <= KFMT_ARG_BUF || i == from)) {
+		/* the kernel refuses a %s followed by a letter or digit ("Invalid
+		 * format string": %pks and the like): such text starts a group */
+		const struct kpiece *prev = i > from ? pieces.items[i - 1] : NULL;
+		bool cut = p && !p->conv && p->len > 0 && prev && prev->str &&
+			   isalnum((unsigned char)p->text[0]);
+		if (p && !cut && (used + cost <= KFMT_ARG_BUF || i == from)) {
 			used += cost;
 			arg += p && p->conv;
 			continue;
