@@ -79,7 +79,7 @@ FORMAT_FILES = $(sort $(shell find src tests -name '*.[ch]' -type f -not -path '
 export ASAN_OPTIONS  ?= detect_leaks=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
-.PHONY: all asan check check-asan fuzz fuzz-run format format-check clean FORCE
+.PHONY: all asan check check-asan fuzz fuzz-run format format-check clean difftest FORCE
 .DELETE_ON_ERROR:
 
 all: $(STAP) $(STAPRUN)
@@ -220,3 +220,16 @@ format-check:
 
 clean:
 	rm -rf build build-asan
+
+# ---- the differential tester (tests/difftest.sh) ----
+
+DIFFTEST_GEN := build/difftest-gen
+$(DIFFTEST_GEN): tests/difftest/gen.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(BASE_CFLAGS) -o $@ $<
+
+# A long campaign: make difftest SEEDS=100000 [FIRST=1] [BATCH=40]
+SEEDS ?= 1000
+FIRST ?= 1
+difftest: $(STAP) $(STAPRUN) $(TRIGGER) $(DIFFTEST_GEN)
+	BATCH=$(or $(BATCH),40) bash tests/difftest.sh $(STAP) $(FIRST) $(SEEDS)

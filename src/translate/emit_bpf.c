@@ -18,6 +18,7 @@
  * context, the frame, a limit, and the flow out of the body: 1 an error, 2
  * return/next), and MAXACTION bounds it as in user space.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -536,7 +537,12 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 	for (size_t i = 0; i <= pieces.len; i++) {
 		const struct kpiece *p = i < pieces.len ? pieces.items[i] : NULL;
 		long cost = !p || !p->conv ? 0 : p->str ? maxstr : 8;
-		if (p && (used + cost <= KFMT_ARG_BUF || i == from)) {
+		/* the kernel refuses a %s followed by a letter or digit ("Invalid
+		 * format string": %pks and the like): such text starts a group */
+		const struct kpiece *prev = i > from ? pieces.items[i - 1] : NULL;
+		bool cut = p && !p->conv && p->len > 0 && prev && prev->str &&
+			   isalnum((unsigned char)p->text[0]);
+		if (p && !cut && (used + cost <= KFMT_ARG_BUF || i == from)) {
 			used += cost;
 			arg += p && p->conv;
 			continue;
@@ -581,8 +587,22 @@ static const char *bpf_print_hist(struct emitter *em, struct expr *e)
 	sb_printf(&tab->hsites, "\t{(void *)&g%d, %d, &g%d_p, %s},\n", sym->index,
 		  ref->kind == EXPR_INDEX, sym->index, loc);
 	const char *key = NULL;
-	if (ref->kind == EXPR_INDEX)
-		key = bpf_keys(em, &ref->list, sym, NULL);
+	/* an empty statistic is an error here, where try/catch sees it, as in
+	 * user space; the host then prints what the map holds */
+	int n = (*em->nlabels)++;
+	const char *agg =
+		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
+	if (ref->kind == EXPR_INDEX) {
+		const char *miss;
+		key = bpf_keys(em, &ref->list, sym, &miss);
+		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
+		     miss, agg, sym->index, key, agg);
+	} else {
+		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
+		     sym->index, agg);
+	}
+	emit(em, "\tif (%s.count == 0) {\n\tstp_fail(c, STP_E_EMPTY, %s);\n\tgoto %s;\n\t}\n", agg,
+	     where(em, e->tok), em->err_label);
 	em->uses_scratch = true;
 	emit(em, "\t{\n\tchar *r = STP_SCRATCH(c)->rec;\n\tstp_rec_start(r, STP_REC_HIST, %d);\n",
 	     site);
