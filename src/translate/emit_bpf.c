@@ -46,23 +46,6 @@ const char *bpf_literal(struct emitter *em, const char *c_literal)
 	return fmt_str(em, "stp_lits[%zu].s", lits->len - 1);
 }
 
-/* The size of an array's BPF key struct (small ones live on the stack). */
-static long key_bytes(const struct symbol *sym)
-{
-	long n = 0;
-	bool longs = false;
-	for (int i = 0; i < sym->arity && i < ELAB_MAX_KEYS; i++) {
-		if (sym->keys[i] != TYPE_STRING) {
-			n = (n + 7) & ~7L;
-			n += 8;
-			longs = true;
-		} else {
-			n += sym->key_width[i] > 0 ? sym->key_width[i] : 1 << 20;
-		}
-	}
-	return longs ? (n + 7) & ~7L : n;
-}
-
 static long declared_size(const struct symbol *sym)
 {
 	return sym->decl ? (long)sym->decl->size : 0;
@@ -91,14 +74,11 @@ const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *
 		vals[i] = ex_stable(em, keys->items[i], later);
 	}
 	int k = (*em->nlabels)++;
-	const char *key;
-	if (key_bytes(sym) > 64) {
-		key = frame_member(em, fmt_str(em, "struct g%d_key k%d", sym->index, k),
-				   fmt_str(em, "k%d", k));
-	} else {
-		sb_printf(&em->decls, "\tstruct g%d_key k%d;\n", sym->index, k);
-		key = fmt_str(em, "k%d", k);
-	}
+	/* in the frame, not on the stack: a handler that builds many keys,
+	 * inside loop callbacks and calls, would pass BPF's 512 bytes of
+	 * combined stack (map helpers take a key in a map value too) */
+	const char *key = frame_member(em, fmt_str(em, "struct g%d_key k%d", sym->index, k),
+				       fmt_str(em, "k%d", k));
 	const char *tr = NULL;
 	emit(em, "\t__builtin_memset(&%s, 0, sizeof(%s));\n", key, key);
 	for (size_t i = 0; i < n; i++) {
@@ -508,8 +488,8 @@ static void bpf_snprintf_group(struct emitter *em, const char *dst, struct vec *
 		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, stp_kfmt%zu, NULL, 0);\n", dst,
 		     kfs->len - 1);
 	else
-		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, stp_kfmt%zu, &sa%d[%zu], %zu);\n", dst,
-		     kfs->len - 1, k, arg, nargs * 8);
+		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, stp_kfmt%zu, &F->sa%d[%zu], %zu);\n",
+		     dst, kfs->len - 1, k, arg, nargs * 8);
 }
 
 /* sprintf and the sprint forms: bpf_snprintf into a string temporary. */
@@ -526,9 +506,10 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 	const char *t = new_temp(em, TYPE_STRING);
 	int k = (*em->nlabels)++;
 	if (n > 0) {
-		sb_printf(&em->decls, "\tuint64_t sa%d[%zu];\n", k, n);
+		/* the arguments in the frame, as keys (bpf_keys) */
+		frame_member(em, fmt_str(em, "uint64_t sa%d[%zu]", k, n), "");
 		for (size_t i = 0; i < n; i++)
-			emit(em, "\tsa%d[%zu] = (uint64_t)(%s);\n", k, i, vals[i]);
+			emit(em, "\tF->sa%d[%zu] = (uint64_t)(%s);\n", k, i, vals[i]);
 	}
 	long maxstr = max_string(em->s);
 	size_t from = 0, arg = 0, group_arg = 0;
