@@ -778,6 +778,14 @@ static long stp_agg_cb(uint32_t cpu, void *arg)
 	return 0;
 }
 
+/* print(@hist_*(s)): gN_hist_cb sums every CPU's buckets into out (the
+ * record), so that the host prints the histogram as it was at the print. */
+struct stp_hist_arg {
+	void *map;
+	const void *key;
+	int64_t *out;
+};
+
 STP_INLINE void stp_bstat_merge(void *map, const void *key, struct stp_agg *out)
 {
 	out->count = out->sum = out->min = out->max = 0;

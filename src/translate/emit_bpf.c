@@ -584,16 +584,23 @@ static const char *bpf_print_hist(struct emitter *em, struct expr *e)
 	}
 	emit(em, "\tif (%s.count == 0) {\n\tstp_fail(c, STP_E_EMPTY, %s);\n\tgoto %s;\n\t}\n", agg,
 	     where(em, e->tok), em->err_label);
+	/* the record holds the buckets as they are now, every CPU's summed:
+	 * values added after the print do not show, as in user space */
+	int nb = stat_buckets(&sym->stat);
+	if (nb < 1)
+		nb = 1;
 	em->uses_scratch = true;
 	emit(em, "\t{\n\tchar *r = STP_SCRATCH(c)->rec;\n\tstp_rec_start(r, STP_REC_HIST, %d);\n",
 	     site);
-	if (key)
-		emit(em, "\t__builtin_memcpy(r + 8, %s, sizeof(struct g%d_key));\n", key,
-		     sym->index);
-	emit(em, "\tstp_rec_send(stp_rt_ptr, r, 8 + %s, stp_wakeup_flags());\n\t}\n",
-	     key ? fmt_str(em, "((sizeof(struct g%d_key) + 7) & ~7u)", sym->index) : "0");
-	if (64 + 8 > tab->max_record)
-		tab->max_record = 72;
+	if (!key)
+		emit(em, "\tuint32_t z = 0;\n");
+	emit(em,
+	     "\tstruct stp_hist_arg ha = {&g%d, %s, (int64_t *)(void *)(r + 8)};\n"
+	     "\tbpf_loop((uint32_t)stp_rt.nr_cpus, g%d_hist_cb, &ha, 0);\n",
+	     sym->index, key ? key : "&z", sym->index);
+	emit(em, "\tstp_rec_send(stp_rt_ptr, r, 8 + %d, stp_wakeup_flags());\n\t}\n", 8 * nb);
+	if (8 + 8 * nb > tab->max_record)
+		tab->max_record = 8 + 8 * nb;
 	return "0";
 }
 
@@ -1087,6 +1094,18 @@ static void stat_decls(struct strbuf *out, const struct symbol *g, int *max_buck
 			  "\tasm volatile(\"\" : \"+r\"(b));\n\tif (b < %d)\n\ts->b[b]++;\n",
 			  g->stat.start, g->stat.step, nb, nb);
 	sb_puts(out, "}\n");
+	if (nb && g->stat.kind != HIST_NONE)
+		/* print(@hist_*(s)): CPU 0 sets the record's buckets, the others add */
+		sb_printf(out,
+			  "static long g%d_hist_cb(uint32_t cpu, void *arg)\n{\n"
+			  "\tstruct stp_hist_arg *a = arg;\n"
+			  "\tstruct g%d_val *v = bpf_map_lookup_percpu_elem(a->map, a->key, cpu);\n"
+			  "\tif (cpu == 0)\n\t\tfor (uint32_t i = 0; i < %d; i++)\n"
+			  "\t\t\t((volatile int64_t *)a->out)[i] = 0;\n"
+			  "\tif (v)\n\t\tfor (uint32_t i = 0; i < %d; i++)\n"
+			  "\t\t\t((volatile int64_t *)a->out)[i] = a->out[i] + v->b[i];\n"
+			  "\treturn 0;\n}\n",
+			  g->index, g->index, nb, nb);
 	if (g->arity <= 0)
 		/* delete s: every CPU's record emptied */
 		sb_printf(
