@@ -353,11 +353,25 @@ static void kernel_sprintf_check(struct placer *pl, const struct expr *e)
 	size_t klen;
 	if (f->kind != EXPR_STRING || fmt_parse(f->str, &fmt, &err) != 0)
 		return; /* pass 1 reported it */
-	if (fmt_kernel(&fmt, &kbuf, &klen, &bad) != 0 && bad)
+	if (fmt_kernel(&fmt, &kbuf, &klen, &bad) != 0 && bad) {
 		diag_semantic(pl->st->d, NULL, f->tok,
 			      "sprintf conversion '%s' cannot run in kernel context yet (BPF's "
 			      "bpf_snprintf has no precision, no '#' and no %%o %%p %%b %%m %%M)",
 			      bad);
+	} else {
+		/* "%0s" writes a NUL after the string, which ends sprintf's
+		 * result there (the original's runtime); bpf_snprintf pads */
+		for (size_t i = 0; i < fmt.n; i++)
+			if (fmt.pieces[i].kind != FMT_LITERAL && fmt.pieces[i].type == FMT_STRING &&
+			    (fmt.pieces[i].flags & FMT_FLAG_ZERO)) {
+				diag_semantic(pl->st->d, NULL, f->tok,
+					      "sprintf conversion '%s' cannot run in kernel "
+					      "context yet (the '0' flag of %%s ends the string "
+					      "with a NUL)",
+					      fmt.pieces[i].text);
+				break;
+			}
+	}
 	free(kbuf);
 	fmt_free(&fmt);
 }
