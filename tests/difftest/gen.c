@@ -398,8 +398,8 @@ static void format(struct buf *fmt, struct buf *args, int nconv, int kernel_only
 		/* nor "%0s" (its NUL ends the string in user space) */
 		const char *flag = kernel_only ? flags[below(string ? 6 : 7)] : PICK(flags);
 		bprintf(fmt, "%s%%%s", PICK(texts), flag);
-		if (chance(35))
-			bprintf(fmt, "%d", below(14));
+		if (chance(35)) /* (a width 0 would be the flag '0') */
+			bprintf(fmt, "%d", kernel_only ? 1 + below(13) : below(14));
 		if (!kernel_only && chance(25))
 			bprintf(fmt, ".%d", below(8));
 		bprintf(fmt, "%s", conv);
@@ -967,6 +967,14 @@ int main(int argc, char **argv)
 	line("s%d_a0[0] = 0; s%d_a1[0, \"\"] = 0; s%d_a2[\"\"] = \"\"; s%d_a3[0] = 0; s%d_w[0] = 0",
 	     id, id, id, id, id);
 	line("s%d_st0 <<< 0; s%d_st1 <<< 0; s%d_sa[0] <<< 0", id, id, id);
+	/* and is read: the end of the session prints the globals nothing
+	 * reads, an array's elements in an order of its own */
+	line("printf(\"%%d%%d%%s%%d%%d%%s%%d%%d\", s%d_g0, s%d_g1, s%d_h0, s%d_a0[0], s%d_a1[0, "
+	     "\"\"], "
+	     "s%d_a2[\"\"], s%d_a3[0], s%d_w[0])",
+	     id, id, id, id, id, id, id, id);
+	line("printf(\"%%d%%d%%d\", @count(s%d_st0), @count(s%d_st1), @count(s%d_sa[0]))", id, id,
+	     id);
 	indent--;
 	line("}");
 	line("probe K {");
