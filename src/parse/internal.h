@@ -70,7 +70,13 @@ struct parser {
 	bool recovering; /* skipping to the next declaration after an error */
 	bool in_probe_point;
 	bool in_function;
+	int depth; /* nesting of the tree being built (see PARSE_MAX_DEPTH) */
 };
+
+/* The deepest statement/expression tree the parser builds: passes 1 to 3
+ * walk trees recursively, so input such as 100000 "(" would overflow the
+ * stack.  Real scripts stay far below; the fuzzer's 4 KiB inputs reach it. */
+#define PARSE_MAX_DEPTH 500
 
 /* Report a parse error about tok and unwind to the declaration loop.  As in
  * the original, repeats of an error raised at the same place in the parser
