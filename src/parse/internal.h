@@ -89,9 +89,6 @@ noreturn void parse_fail_site(struct parser *p, const char *site, const struct t
 #define parse_fail(p, tok, label, ...)                                                             \
 	parse_fail_site(p, __FILE__ ":" PARSE_SITE(__LINE__), tok, label, __VA_ARGS__)
 
-/* True when version a is older than b ("3.9" < "4.0"). */
-bool pp_version_before(const char *a, const char *b);
-
 /* The next token after preprocessing: conditionals, macros, $N and @N. */
 struct token *pp_next(struct parser *p);
 

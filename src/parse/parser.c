@@ -197,7 +197,9 @@ static struct expr *parse_string_literal(struct parser *p)
 	struct vec parts = {0};
 	size_t len = strlen(t->text);
 	push(p, &parts, t);
-	while (peek(p)->type == TOK_STRING) {
+	/* before 2.0, a comment between two literals kept them apart */
+	bool old_rules = p->opts->env && pp_version_before(p->opts->env->systemtap_v, "2.0");
+	while (peek(p)->type == TOK_STRING && !(old_rules && peek(p)->after_comment)) {
 		struct token *s = next(p);
 		len += strlen(s->text);
 		push(p, &parts, s);
