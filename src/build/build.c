@@ -223,11 +223,16 @@ static int mkdirs(const char *path)
 const char *build_tmpdir(struct session *s)
 {
 	if (!s->tmpdir) {
-		char tmpl[] = "/tmp/stapXXXXXX";
-		if (mkdtemp(tmpl))
-			s->tmpdir = xstrdup(tmpl);
-		else
-			s->tmpdir = xstrdup("/tmp");
+		/* private (mkdtemp makes it 0700): never a shared /tmp path */
+		const char *base = getenv("TMPDIR");
+		char tmpl[PATH_MAX];
+		snprintf(tmpl, sizeof(tmpl), "%s/stapXXXXXX", base && *base ? base : "/tmp");
+		if (!mkdtemp(tmpl)) {
+			fprintf(stderr, "cannot create temporary directory (\" %s \"): %s\n", tmpl,
+				strerror(errno));
+			return NULL;
+		}
+		s->tmpdir = xstrdup(tmpl);
 	}
 	return s->tmpdir;
 }
@@ -359,6 +364,8 @@ int build_module(struct session *s, const char *c_text, const char *bpf_text, co
 {
 	*path = NULL;
 	const char *tmp = build_tmpdir(s);
+	if (!tmp)
+		return -1;
 	char src[PATH_MAX], obj[PATH_MAX], bsrc[PATH_MAX], bobj[PATH_MAX];
 	snprintf(src, sizeof(src), "%s/stap_%s.c", tmp, hash);
 	snprintf(obj, sizeof(obj), "%s/stap_%s.so", tmp, hash);
@@ -425,7 +432,7 @@ void build_cleanup(struct session *s)
 		return;
 	if (s->keep_tmpdir)
 		fprintf(stderr, "Keeping temporary directory \"%s\"\n", s->tmpdir);
-	else if (strcmp(s->tmpdir, "/tmp") != 0)
+	else
 		nftw(s->tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(s->tmpdir);
 	s->tmpdir = NULL;

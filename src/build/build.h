@@ -23,7 +23,8 @@ char *build_cache_lookup(const struct session *s, const char *hash);
 int build_module(struct session *s, const char *c_text, const char *bpf_text, const char *hash,
 		 char **path);
 
-/* The session's temporary directory, created on first use. */
+/* The session's temporary directory (0700, under $TMPDIR or /tmp), created
+ * on first use; NULL after an error message. */
 const char *build_tmpdir(struct session *s);
 
 /* Remove it, or with -k keep it and say so. */
