@@ -556,8 +556,8 @@ static int run_passes_3_to_5(struct session *s, const struct elab *elab)
 	vec_fini(&texts);
 	char *module = NULL;
 	int rc = 1;
-	if (s->last_pass >= 4 && !s->module_name)
-		module = build_cache_lookup(s, hash);
+	if (s->last_pass >= 4 && !s->module_name && build_cache_lookup(s, hash, &module) != 0)
+		goto out;
 	if (module) {
 		if (s->verbose) {
 			fprintf(stderr, "Pass 3: using cached %s\n", module);
