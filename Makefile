@@ -149,7 +149,8 @@ $(FUZZ_OBJDIR)/.flags: FORCE
 # ---- tests ----
 
 # Every unit test (tests/unit/test_*.c, each printing "N passed, N failed")
-# and both runners always run, so one failing does not hide the others.
+# and every runner always run, so one failing does not hide the others;
+# $(3) adds runners of one build only.
 define run_checks
 	@rc=0; \
 	for unit in $(2); do \
@@ -162,6 +163,7 @@ define run_checks
 	bash tests/session.sh $(1) || rc=1; \
 	bash tests/kernel-lang.sh $(1) || rc=1; \
 	bash tests/kernel-session.sh $(1) || rc=1; \
+	$(3) \
 	exit $$rc
 endef
 
@@ -171,8 +173,9 @@ $(TRIGGER): tests/kernel/trigger.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static $(BASE_CFLAGS) -o $@ $<
 
+# bpf-lint.sh in the plain build only: the sanitizers do not change the C.
 check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER)
-	$(call run_checks,$(STAP),$(UNITS))
+	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1;)
 
 check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))

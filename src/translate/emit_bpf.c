@@ -266,6 +266,7 @@ static const char *bpf_cast(struct emitter *em, struct expr *e)
 {
 	const struct ctxvar *cv = e->cv;
 	const char *where_s = where(em, e->tok);
+	em->uses_scratch = true; /* a fault's message goes to errbuf */
 	/* in a C local: the builtin below would relocate any member access
 	 * in the address's expression too */
 	const char *base = new_temp(em, TYPE_LONG);
@@ -1269,6 +1270,24 @@ static const char *section(struct emitter *em, const struct eprobe *p)
 	return "perf_event";
 }
 
+/* The helpers of stp_bpf.h that reach the scratch area (STP_SCRATCH(c)),
+ * and frame members.  The code that emits a call to one of them marks the
+ * handler as using the scratch area; should a path forget, its body still
+ * names the helper, and this check gives the handler a scratch area, so that
+ * a context on the stack is never taken for one. */
+static bool names_scratch_helper(const char *body)
+{
+	static const char *const names[] = {
+		"STP_SCRATCH", "F->",           "stp_send_text",   "stp_report_error",
+		"stp_catch",   "stp_error_msg", "stp_user_fault",  "stp_kernel_fault",
+		"stp_kread",   "stp_backtrace", "stp_print_stack", "stp_exit",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strstr(body, names[i]))
+			return true;
+	return false;
+}
+
 static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 {
 	struct frame_info *fi = arena_alloc(em->arena, sizeof(*fi));
@@ -1282,6 +1301,8 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	if (p->locals.len)
 		em->uses_scratch = true;
 	emit_body(em, &body, p->body, sb_str(&init));
+	if (!em->uses_scratch && names_scratch_helper(sb_str(&body)))
+		em->uses_scratch = true;
 	struct strbuf *out = &bf->code;
 	sb_puts(out, sb_str(&callbacks));
 	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", section(em, p), fi->name,
@@ -1295,7 +1316,7 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 			  "\tstruct stp_context *c = &S->h.ctx;\n"
 			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = "
 			  "MAXACTION, "
-			  ".probe = %d, .has_scratch = 1};\n"
+			  ".probe = %d};\n"
 			  "\tstruct %s_frame *F = (void *)S->frames;\n",
 			  p->index, fi->name);
 	else
@@ -1307,8 +1328,10 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	if (p->kind == PROBE_PERF)
 		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
 	sb_puts(out, sb_str(&body));
-	sb_puts(out, "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
-		     "\t\tstp_report_error(c);\n\treturn 0;\n}\n\n");
+	sb_printf(out,
+		  "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
+		  "\t\t%s(c);\n\treturn 0;\n}\n\n",
+		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code");
 	frame_struct(&bf->frames, fi->name, &frame);
 	sb_fini(&frame);
 	sb_fini(&callbacks);
