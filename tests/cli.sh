@@ -172,5 +172,32 @@ else
 	echo "SKIP cli/tmpdir-not-writable: root may write anywhere"
 fi
 
+# deep input is a located error or a parse, never a stack overflow: 100000
+# "(" stop at the parser's 500 levels; 20000 nested %( %) conditionals (the
+# preprocessor keeps them in a list, not on the stack) parse
+deep=$(printf '%*s' 100000 '' | tr ' ' '(')
+timeout -k 5 20 "$stap" -p2 -e "probe begin { x = $deep" >"$out" 2>"$err" </dev/null
+status=$?
+if [ "$status" = 1 ] && [ "$(head -n 2 "$err")" = "parse error: nesting too deep (more than 500 levels)
+        saw: operator '(' at <input>:1:517" ]; then passed=$((passed + 1)); else
+	failed=$((failed + 1))
+	echo "FAIL cli/deep-parentheses: exit $status"
+	head -c 300 "$err"
+fi
+{
+	for _ in $(seq 20000); do printf '%%( 1 == 1 %%? '; done
+	printf 'probe begin { } '
+	for _ in $(seq 20000); do printf '%%) '; done
+} | timeout -k 5 20 "$stap" -p1 - >"$out" 2>"$err"
+status=$?
+if [ "$status" = 0 ] && [ "$(cat "$out")" = "# parse tree dump
+# file <input>
+probe begin{
+}" ]; then passed=$((passed + 1)); else
+	failed=$((failed + 1))
+	echo "FAIL cli/deep-conditionals: exit $status"
+	head -c 300 "$err"
+fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]
