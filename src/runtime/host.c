@@ -619,8 +619,14 @@ void host_free_regexes(void)
 void host_flush(void)
 {
 	if (host_rt.out.len && host_rt.outf) {
-		fwrite(host_rt.out.buf, 1, host_rt.out.len, host_rt.outf);
-		fflush(host_rt.outf);
+		errno = 0;
+		if ((fwrite(host_rt.out.buf, 1, host_rt.out.len, host_rt.outf) != host_rt.out.len ||
+		     fflush(host_rt.outf) != 0) &&
+		    !host_rt.write_errno) {
+			/* lost output ends the session, which then fails */
+			host_rt.write_errno = errno ? errno : EIO;
+			host_rt.exiting = true;
+		}
 	}
 	host_rt.out.len = 0;
 	if (host_rt.out.buf)

@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,7 +312,15 @@ static void release_command(int go)
 
 int run_module(const struct run_opts *o)
 {
-	void *dl = dlopen(o->module_path, RTLD_NOW | RTLD_LOCAL);
+	/* by path: dlopen would look a name without a slash up in the library
+	 * path (staprun NAME.so after stap -m NAME) */
+	char local[PATH_MAX + 2];
+	const char *path = o->module_path;
+	if (!strchr(path, '/')) {
+		snprintf(local, sizeof(local), "./%s", path);
+		path = local;
+	}
+	void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!dl) {
 		fprintf(stderr, "ERROR: cannot load module %s: %s\n", o->module_path, dlerror());
 		return 1;
@@ -432,8 +441,16 @@ done:
 	sb_fini(&host_rt.out);
 	free(ss.ctx.error_buf);
 	free(list);
-	if (host_rt.outf && host_rt.outf != stdout)
-		fclose(host_rt.outf);
+	if (host_rt.outf && host_rt.outf != stdout && fclose(host_rt.outf) != 0 &&
+	    !host_rt.write_errno)
+		host_rt.write_errno = errno;
+	if (host_rt.write_errno) {
+		/* a full disk is a failure, not a silent success */
+		fprintf(stderr, "ERROR: cannot write %s: %s\n",
+			o->output_file ? o->output_file : "standard output",
+			strerror(host_rt.write_errno));
+		status = 1;
+	}
 	dlclose(dl);
 	return status;
 }

@@ -438,6 +438,7 @@ static void kpiece_push(struct emitter *em, struct vec *v, const char *text, siz
 /* The kernel format of sprintf's format, piece by piece. */
 static void kpieces_printf(struct emitter *em, const char *raw, struct vec *v)
 {
+	raw = compat_format(em, raw);
 	struct fmt f;
 	const char *err, *bad;
 	if (fmt_parse(raw, &f, &err) != 0)
