@@ -100,10 +100,10 @@ struct stp_rt_shared {
 	int64_t errors;       /* errors kernel handlers hit */
 	int64_t realtime_off; /* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
 	int64_t target;       /* target() */
-	int64_t jiffies_base; /* jiffies at jiffies_t0 (monotonic ns), and HZ */
+	int64_t unused1;
 	int64_t nr_cpus;
-	int64_t jiffies_t0;
-	int64_t hz;
+	int64_t unused2;
+	int64_t hz; /* the kernel's HZ */
 	int64_t reserved[7];
 };
 
@@ -1102,11 +1102,13 @@ STP_INLINE int64_t stp_local_clock_ns(struct stp_context *c)
 STP_INLINE int64_t stp_jiffies(struct stp_context *c)
 {
 	(void)c;
-	/* the kernel's counter is not readable from BPF: counted from the
-	 * value the runtime read at the start, at HZ */
-	struct stp_rt_shared *rt = stp_rt_ptr;
-	uint64_t dt = bpf_ktime_get_ns() - (uint64_t)rt->jiffies_t0;
-	return rt->jiffies_base + (int64_t)(dt / (1000000000ULL / (uint64_t)(rt->hz ? rt->hz : 250)));
+	return (int64_t)bpf_jiffies64();
+}
+
+STP_INLINE int64_t stp_hz(struct stp_context *c)
+{
+	(void)c;
+	return stp_rt_ptr->hz;
 }
 
 /* The parts of struct task_struct the runtime reads, relocated by libbpf

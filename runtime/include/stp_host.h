@@ -323,6 +323,7 @@ int64_t stp_addr(struct stp_context *c);
 int64_t stp_gettimeofday_ns(struct stp_context *c);
 int64_t stp_local_clock_ns(struct stp_context *c);
 int64_t stp_jiffies(struct stp_context *c);
+int64_t stp_hz(struct stp_context *c);
 
 /* ---- reading memory (conversions tapset) ---- */
 

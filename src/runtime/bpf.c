@@ -221,24 +221,6 @@ static void *map_data(struct bpf_object *obj, const char *suffix, size_t *size)
 	return NULL;
 }
 
-int64_t kernel_jiffies(int64_t *t0)
-{
-	FILE *f = fopen("/proc/timer_list", "r");
-	long long now = 0, jiffies = 0;
-	if (f) {
-		char line[256];
-		while (fgets(line, sizeof(line), f) && (!now || !jiffies)) {
-			if (!now)
-				sscanf(line, "now at %lld nsecs", &now);
-			if (!jiffies)
-				sscanf(line, "jiffies: %lld", &jiffies);
-		}
-		fclose(f);
-	}
-	*t0 = now;
-	return jiffies;
-}
-
 static int64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
@@ -309,7 +291,6 @@ int bpf_session_open(const struct stp_module *mod, long buffer_mb, int verbose,
 		goto fail;
 	}
 	bs->rt->realtime_off = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
-	bs->rt->jiffies_base = kernel_jiffies(&bs->rt->jiffies_t0);
 	bs->rt->hz = kernel_hz();
 	bs->rt->nr_cpus = bpf_session_ncpus();
 	if (mod->shared)

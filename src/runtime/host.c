@@ -741,13 +741,13 @@ int64_t stp_local_clock_ns(struct stp_context *c)
 int64_t stp_jiffies(struct stp_context *c)
 {
 	(void)c;
-	/* the kernel's counter, from where /proc/timer_list last said */
-	static int64_t base, t0, hz;
-	if (!hz) {
-		base = kernel_jiffies(&t0);
-		hz = kernel_hz();
-	}
-	return base + (clock_ns(CLOCK_MONOTONIC) - t0) / (1000000000LL / hz);
+	return kernel_jiffies();
+}
+
+int64_t stp_hz(struct stp_context *c)
+{
+	(void)c;
+	return kernel_hz();
 }
 
 /* ---- reading memory: stap's own for user space, none for the kernel ---- */
