@@ -218,6 +218,9 @@ enum stp_stat_op {
 
 struct stp_stat; /* one statistic (merged view) */
 
+/* A @hist_linear whose range the runtime refuses: the original's warning
+ * and error (naming the global), and -EINVAL; 0 when it is good. */
+int stp_stat_check(const struct stp_stat_params *p, const char *name);
 struct stp_stat *stp_stat_new(const struct stp_stat_params *p);
 void stp_stat_add(struct stp_stat *s, const struct stp_stat_params *p, int64_t v);
 void stp_stat_clear(struct stp_stat *s, const struct stp_stat_params *p);

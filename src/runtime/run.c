@@ -362,8 +362,10 @@ int run_module(const struct run_opts *o)
 	 * handlers wait for begin to finish */
 	if (mod->bpf_obj && bpf_session_open(mod, o->buffer_mb, o->verbose, &ss.bpf) != 0)
 		goto done;
-	if (mod->init(&ss.ctx) != 0) {
-		fputs("ERROR: out of memory allocating the globals\n", stderr);
+	int rc = mod->init(&ss.ctx);
+	if (rc != 0) {
+		if (rc != -EINVAL) /* -EINVAL: stp_stat_check said why */
+			fputs("ERROR: out of memory allocating the globals\n", stderr);
 		goto done;
 	}
 	if (set_globals(mod, o->global_inits) != 0)

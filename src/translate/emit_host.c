@@ -176,6 +176,9 @@ static void emit_globals(struct emitter *em, struct strbuf *out, struct strbuf *
 				  "%d};\n",
 				  i, g->stat.kind, g->stat.start, g->stat.stop, g->stat.step,
 				  g->stat.shift);
+		if (g->stat.kind == HIST_LINEAR)
+			sb_printf(init, "\tif (stp_stat_check(&g%zu_p, \"%s\")) return -22;\n", i,
+				  g->name);
 		if (g->arity > 0) {
 			sb_printf(out, "static struct stp_map *g%zu; /* %s */\n", i, g->name);
 			sb_printf(fini, "\tg%zu = NULL;\n", i);
