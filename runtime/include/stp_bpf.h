@@ -100,7 +100,7 @@ struct stp_rt_shared {
 	int64_t errors;       /* errors kernel handlers hit */
 	int64_t realtime_off; /* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
 	int64_t target;       /* target() */
-	int64_t unused1;
+	int64_t skipped; /* handlers that could not run (no scratch area) */
 	int64_t nr_cpus;
 	int64_t unused2;
 	int64_t hz; /* the kernel's HZ */
@@ -711,6 +711,27 @@ STP_INLINE int stp_hist_linear_bucket(int64_t v, int start, int step, int nbucke
 		return nbuckets - 1;
 	return (int)b;
 }
+
+/* -t: a handler's time, from its start to its end, into this CPU's
+ * statistic of the probe (the map stp_timing, emitted with STP_TIMING);
+ * nothing at all without -t. */
+#ifdef STP_TIMING
+#define STP_TIMING_START uint64_t stp_t0 = bpf_ktime_get_ns()
+#define STP_TIMING_END(i)                                                                          \
+	do {                                                                                       \
+		uint32_t stp_tk = (i);                                                             \
+		struct stp_stat_hdr *stp_ts = bpf_map_lookup_elem(&stp_timing, &stp_tk);           \
+		if (stp_ts)                                                                        \
+			stp_stat_add_hdr(stp_ts, 0, (int64_t)(bpf_ktime_get_ns() - stp_t0));       \
+	} while (0)
+#else
+#define STP_TIMING_START                                                                           \
+	do {                                                                                       \
+	} while (0)
+#define STP_TIMING_END(i)                                                                          \
+	do {                                                                                       \
+	} while (0)
+#endif
 
 /* A statistics array's element on this CPU, made (zero) if missing; NULL
  * when the map is full. */

@@ -407,6 +407,9 @@ struct stp_probe {
 	uint64_t perf_config, sample_period, sample_freq;
 	int index;    /* the probe's number in the BPF code */
 	bool one_cpu; /* a perf event on the first online CPU only (kernel timers) */
+	/* -t's report: where the probe is written (NULL: added by pass 2, not
+	 * reported), " from: ..." its derivation */
+	const char *location, *derivation;
 };
 
 /* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes);
@@ -469,6 +472,7 @@ struct stp_module {
 	const char *bpf_obj, *bpf_obj_end;
 	void **shared;
 	size_t shared_size;
+	bool timing; /* built with -t (STP_TIMING): time each handler */
 };
 
 /* The module exports its descriptor under this name. */

@@ -126,6 +126,8 @@ struct eprobe {
 	const char *chain;     /* -p2: " /" "* <- ... *" "/" derivation */
 	const struct token *tok;
 	const struct token *probe_tok; /* the "probe" keyword it came from */
+	const char *from;              /* -t: " from: foo from: foo" */
+	const struct token *where_tok; /* -t: the "probe" keyword, or the alias's use */
 	struct expr *cond;             /* if (cond), NULL */
 	struct stmt *body;             /* a private copy */
 	struct vec locals;             /* of struct symbol */

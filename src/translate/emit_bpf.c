@@ -1285,12 +1285,13 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	sb_puts(out, sb_str(&callbacks));
 	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", section(em, p), fi->name,
 		  p->pp);
-	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n");
+	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n\tSTP_TIMING_START;\n");
 	if (em->uses_scratch)
 		sb_printf(out,
 			  "\tuint32_t cpu = bpf_get_smp_processor_id();\n"
 			  "\tstruct stp_scratch *S = bpf_map_lookup_elem(&stp_scratch, &cpu);\n"
-			  "\tif (!S)\n\t\treturn 0;\n"
+			  "\tif (!S) {\n\t\t__sync_fetch_and_add(&stp_rt.skipped, 1);\n\t\treturn "
+			  "0;\n\t}\n"
 			  "\tstruct stp_context *c = &S->h.ctx;\n"
 			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = "
 			  "MAXACTION, "
@@ -1306,8 +1307,10 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	if (p->kind == PROBE_PERF)
 		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
 	sb_puts(out, sb_str(&body));
-	sb_puts(out, "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
-		     "\t\tstp_report_error(c);\n\treturn 0;\n}\n\n");
+	sb_printf(out,
+		  "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
+		  "\t\tstp_report_error(c);\n\tSTP_TIMING_END(%d);\n\treturn 0;\n}\n\n",
+		  p->index);
 	frame_struct(&bf->frames, fi->name, &frame);
 	sb_fini(&frame);
 	sb_fini(&callbacks);
@@ -1468,6 +1471,13 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 		  "\t__type(key, uint32_t);\n\t__type(value, struct stp_scratch);\n"
 		  "} stp_scratch SEC(\".maps\"); /* one per CPU: the runtime sizes it */\n\n",
 		  bf.probes.len);
+	sb_printf(out,
+		  "#ifdef STP_TIMING /* -t: each probe's handling times, per CPU */\n"
+		  "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, "
+		  "%zu);\n"
+		  "\t__type(key, uint32_t);\n\t__type(value, struct stp_stat_hdr);\n"
+		  "} stp_timing SEC(\".maps\");\n#endif\n\n",
+		  em->e->probes.len ? em->e->probes.len : 1);
 	sb_puts(out, sb_str(&bf.protos));
 	sb_putc(out, '\n');
 	sb_puts(out, sb_str(&bf.code));
