@@ -789,6 +789,35 @@ STP_INLINE void stp_bstat_merge(void *map, const void *key, struct stp_agg *out)
 	bpf_loop((uint32_t)stp_rt.nr_cpus, stp_agg_cb, &a, 0);
 }
 
+/* @variance(s, shift) in kernel context, once stp_bstat_merge() has made AGG
+ * (count > 0): the CPUs' Welford records merged by the "total variance"
+ * formula, as the runtime does it (src/runtime/hist.c, stat_merge()). */
+struct stp_var_ctx {
+	void *map;
+	const void *key;
+	int64_t avg_s, s1, s2;
+};
+
+static long stp_var_cb(uint32_t cpu, void *arg)
+{
+	struct stp_var_ctx *a = arg;
+	struct stp_stat_hdr *s = bpf_map_lookup_percpu_elem(a->map, a->key, cpu);
+	if (!s || !s->count)
+		return 0;
+	int64_t d = stp_sub(s->avg_s, a->avg_s);
+	a->s1 = stp_add(a->s1, stp_mul(stp_mul(s->count, d), d));
+	a->s2 = stp_add(a->s2, stp_mul(s->count - 1, s->variance_s));
+	return 0;
+}
+
+STP_INLINE int64_t stp_bstat_variance(void *map, const void *key, const struct stp_agg *agg,
+				      int shift)
+{
+	struct stp_var_ctx a = {map, key, stp_div64(stp_shl(agg->sum, shift), agg->count), 0, 0};
+	bpf_loop((uint32_t)stp_rt.nr_cpus, stp_var_cb, &a, 0);
+	return stp_shr(stp_div64(stp_add(a.s1, a.s2), agg->count - 1), 2 * shift);
+}
+
 /* ---- tracepoint records ---- */
 
 STP_INLINE int64_t stp_tp_long(void *ctx, uint32_t off, int size, bool is_signed)

@@ -52,7 +52,8 @@ struct symbol {
 	const struct token *use_tok; /* its first use in a body */
 	struct stat_params stat;     /* statistics: the histogram they print */
 	const struct token *hist_tok;
-	int index;   /* the emitter's number */
+	const struct token *shift_tok; /* the first @variance(s[, shift]) */
+	int index;                     /* the emitter's number */
 	bool shared; /* globals: used by a BPF handler, so they live in BPF maps */
 	/* shared arrays: bytes of each string key column in the BPF key (the
 	 * longest string ever stored there, plus its NUL); 0: MAXSTRINGLEN */

@@ -205,16 +205,17 @@ const char *bpf_stat(struct emitter *em, struct expr *e)
 	int n = (*em->nlabels)++;
 	const char *agg =
 		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
+	const char *op = e->str;
+	const char *key = "&z";
 	if (ref->kind == EXPR_INDEX) {
 		const char *miss;
-		const char *keys = bpf_keys(em, &ref->list, sym, &miss);
+		key = bpf_keys(em, &ref->list, sym, &miss);
 		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
-		     miss, agg, sym->index, keys, agg);
+		     miss, agg, sym->index, key, agg);
 	} else {
 		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
 		     sym->index, agg);
 	}
-	const char *op = e->str;
 	if (strcmp(op, "@count") == 0)
 		return fmt_str(em, "%s.count", agg);
 	if (strcmp(op, "@sum") == 0)
@@ -225,6 +226,15 @@ const char *bpf_stat(struct emitter *em, struct expr *e)
 		return fmt_str(em, "%s.min", agg);
 	if (strcmp(op, "@max") == 0)
 		return fmt_str(em, "%s.max", agg);
+	if (strcmp(op, "@variance") == 0) {
+		const char *v =
+			frame_member(em, fmt_str(em, "int64_t var%d", n), fmt_str(em, "var%d", n));
+		emit(em,
+		     "\t{\n\tuint32_t z = 0;\n\t(void)z;\n\t%s = stp_bstat_variance(&g%d, %s, &%s, "
+		     "%d);\n\t}\n",
+		     v, sym->index, key, agg, sym->stat.shift);
+		return v;
+	}
 	return fmt_str(em, "stp_sdiv(%s.sum, %s.count)", agg, agg);
 }
 
