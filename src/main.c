@@ -239,6 +239,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 			break;
 		case 't':
 			s->timing = true;
+			vec_push(&s->defines, "STP_TIMING"); /* the handlers time themselves */
 			break;
 		case 'T':
 			if (!parse_long(optarg, 1, 0x7fffffffL, &n))

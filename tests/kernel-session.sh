@@ -6,7 +6,8 @@
 # kill -9), what the handlers printed before is all there, and afterwards
 # nothing of the session is left in the kernel: no BPF link, program or
 # perf event held for it (bpftool).  Also: the events the ring buffer had
-# no room for are reported, and delivered + lost = all.  Needs root; without
+# no room for are reported, and delivered + lost = all; -t's probe hit
+# report; MAXSKIPPED and the skipped-probes count.  Needs root; without
 # it every test is a SKIP.
 set -uo pipefail
 
@@ -172,6 +173,92 @@ if [ "$out" = 'kernel.trace("sched:sched_process_exec") $filename:__data_loc cha
 	pass list-tracepoint-vars
 else
 	fail list-tracepoint-vars "got: $out"
+fi
+
+# -t: the original's probe hit report after the end probes, one line per
+# probe that ran, kernel (timed in BPF) and user space alike; the times vary,
+# the rest is the original's layout (stap 4.8 -t run in qemu).
+cat >"$tmp/t.stp" <<'EOF'
+global n
+probe kernel.trace("syscalls:sys_enter_getppid") { if (pid() == target()) n++ }
+probe begin { println("b") }
+probe end { println(n) }
+EOF
+(cd "$tmp" && run_stap -t -c "$trigger getppid 2" t.stp >out 2>err)
+status=$?
+c='cycles: [0-9]+min/[0-9]+avg/[0-9]+max, variance: [0-9]+'
+if [ $status -eq 0 ] && [ "$(sed -n 1,3p "$tmp/out")" = "b
+2
+----- probe hit report: " ] &&
+	sed -n 4p "$tmp/out" | grep -qE "^kernel\.trace\(\"syscalls:sys_enter_getppid\"\), \(t\.stp:2:1\), hits: [0-9]+, $c, from: kernel\.trace\(\"syscalls:sys_enter_getppid\"\), index: 0\$" &&
+	sed -n 5p "$tmp/out" | grep -qE "^begin, \(t\.stp:3:1\), hits: 1, $c, from: begin, index: 1\$" &&
+	sed -n 6p "$tmp/out" | grep -qE "^end, \(t\.stp:4:1\), hits: 1, $c, from: end, index: 2\$" &&
+	[ "$(sed -n '7,$p' "$tmp/out")" = "----- refresh report:" ]; then
+	pass timing-report
+else
+	fail timing-report "status $status, not the report's layout"
+fi
+# -t through an alias: the location is the alias's use, the derivation names
+# the alias at each step, probes that never ran are left out but keep their
+# index (never included): the original's report for the same script.
+cat >"$tmp/t3.stp" <<'EOF'
+global n
+probe foo = timer.ms(10) { n++ }
+probe foo { if (n > 3) exit() }
+probe never { println("never") }
+probe timer.s(100) { println("not hit") }
+probe end, error { println("e") }
+EOF
+(cd "$tmp" && run_stap -t t3.stp >out 2>err)
+status=$?
+if [ $status -eq 0 ] && [ "$(sed -n 1,2p "$tmp/out")" = "e
+----- probe hit report: " ] &&
+	sed -n 3p "$tmp/out" | grep -qE "^timer\.ms\(10\), \(t3\.stp:3:7\), hits: 4, $c, from: foo from: foo, index: 0\$" &&
+	sed -n 4p "$tmp/out" | grep -qE "^end, \(t3\.stp:6:1\), hits: 1, $c, from: end, index: 3\$" &&
+	[ "$(sed -n '5,$p' "$tmp/out")" = "----- refresh report:" ]; then
+	pass timing-alias
+else
+	fail timing-alias "status $status, not the report's layout"
+fi
+# without -t, no report (and the BPF object has no timing code: STP_TIMING
+# is not defined)
+(cd "$tmp" && run_stap -c "$trigger getppid 2" t.stp >out 2>err)
+if [ "$(cat "$tmp/out")" = "b
+2" ]; then
+	pass timing-off
+else
+	fail timing-off "a report without -t"
+fi
+
+# MAXSKIPPED: a kernel handler that runs ~50 ms keeps the CPU's softirqs
+# from running theirs (the kernel counts them as missed: reentrancy).  Past
+# MAXSKIPPED the session ends as after too many errors (no end probe), with
+# the original's message; under it, the count is only reported.
+cat >"$tmp/s.stp" <<'EOF'
+global n, m
+probe kernel.trace("syscalls:sys_enter_getppid") {
+	if (pid() != target()) next
+	for (i = 0; i < 6000000; i++) n++
+}
+probe kernel.trace("irq:softirq_entry") { x = 1; m += x }
+probe end { println("end") }
+EOF
+(cd "$tmp" && run_stap -DMAXSKIPPED=0 -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
+status=$?
+if [ $status -ne 0 ] && ! grep -q '^end$' "$tmp/out" &&
+	[ "$(head -1 "$tmp/err")" = "ERROR: Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details." ] &&
+	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err"; then
+	pass maxskipped
+else
+	fail maxskipped "status $status"
+fi
+(cd "$tmp" && run_stap -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
+status=$?
+if [ $status -eq 0 ] && grep -q '^end$' "$tmp/out" &&
+	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err"; then
+	pass skipped-counted
+else
+	fail skipped-counted "status $status"
 fi
 
 echo "kernel-session: $passed passed, $failed failed"

@@ -152,6 +152,23 @@ void stp_write(struct stp_context *c, const char *s, size_t len)
 
 /* ---- statistics ---- */
 
+int stp_stat_check(const struct stp_stat_params *p, const char *name)
+{
+	if (p->kind != 2 || stat_buckets(params(p)) > 0)
+		return 0;
+	/* the original's runtime refuses the histogram when it makes the
+	 * global, with these words; a negative step is refused here too */
+	if (p->step == 0)
+		stp_warn(NULL, "histogram: interval cannot be zero.");
+	else
+		stp_warn(NULL, "histogram: Number of buckets must be between 1 and 126\n"
+			       "Number_of_buckets = (stop - start) / interval.\n"
+			       "Please adjust your start, stop, and interval values.\n");
+	host_flush();
+	fprintf(stderr, "ERROR: global variable '__global_%s' allocation failed\n", name);
+	return -EINVAL;
+}
+
 struct stp_stat *stp_stat_new(const struct stp_stat_params *p)
 {
 	struct stat_agg *s = stat_new(params(p));
@@ -747,13 +764,13 @@ int64_t stp_local_clock_ns(struct stp_context *c)
 int64_t stp_jiffies(struct stp_context *c)
 {
 	(void)c;
-	/* the kernel's counter, from where /proc/timer_list last said */
-	static int64_t base, t0, hz;
-	if (!hz) {
-		base = kernel_jiffies(&t0);
-		hz = kernel_hz();
-	}
-	return base + (clock_ns(CLOCK_MONOTONIC) - t0) / (1000000000LL / hz);
+	return kernel_jiffies();
+}
+
+int64_t stp_hz(struct stp_context *c)
+{
+	(void)c;
+	return kernel_hz();
 }
 
 /* ---- reading memory: stap's own for user space, none for the kernel ---- */
