@@ -4,8 +4,9 @@
 # How a session with BPF programs ends: exit() in a kernel handler, SIGINT,
 # SIGTERM, -T, and kill -9.  Each time the end probes run (but after
 # kill -9), what the handlers printed before is all there, and afterwards
-# nothing of the session is left in the kernel: no BPF link, program or
-# perf event held for it (bpftool).  Also: the events the ring buffer had
+# nothing of the session is left in the kernel: none of the BPF programs,
+# links and maps it held (its /proc fdinfo) exists any more (bpftool; a
+# SKIP without it).  Also: the events the ring buffer had
 # no room for are reported, and delivered + lost = all.  Needs root; without
 # it every test is a SKIP.
 set -uo pipefail
@@ -18,7 +19,7 @@ trigger=$root/build/trigger
 
 if reason=$(bash tests/kernel/folder.skip 2>&1); then
 	echo "SKIP kernel-session: $reason"
-	echo "kernel-session: 0 passed, 0 failed"
+	echo "kernel-session: 0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
 
@@ -26,12 +27,15 @@ tmp=$(mktemp -d)
 export SYSTEMTAP_DIR=$tmp/systemtap
 passed=0
 failed=0
+skipped=0
+bpftool=$(command -v bpftool)
 pids=()
 trap 'kill -9 "${pids[@]}" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 . tests/bounded.sh
 
 pass() { passed=$((passed + 1)); [ "${VERBOSE:-0}" = 1 ] && echo "PASS kernel-session/$1"; }
+skip() { skipped=$((skipped + 1)); echo "SKIP kernel-session/$1: $2"; }
 fail() {
 	failed=$((failed + 1))
 	echo "FAIL kernel-session/$1: $2"
@@ -40,20 +44,20 @@ fail() {
 	return 0
 }
 
-# What is left of a session in the kernel: the perf events bpftool sees
-# held by pid $1, and the programs named like ours (probe<N>) that did not
-# exist before it ($before).  0 when nothing is left.
-held_by() {
-	local n=0 id
-	if command -v bpftool >/dev/null; then
-		n=$(bpftool perf list 2>/dev/null | grep -c "^pid $1 ")
-		for id in $(bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .* name probe[0-9]* .*/\1/p'); do
-			grep -qx "$id" <<<"$before" || n=$((n + 1))
-		done
-	fi
+# The BPF objects pid $1 holds, as "prog N", "link N", "map N" lines (from
+# its /proc fdinfo: only this session's, never another process's).
+bpf_objects() {
+	sed -n 's/^\(prog\|link\|map\)_id:[[:space:]]*\([0-9]*\)$/\1 \2/p' /proc/"$1"/fdinfo/* 2>/dev/null | sort -u
+}
+
+# How many of the BPF objects listed in $1 (bpf_objects) still exist.
+still_there() {
+	local n=0 kind id
+	while read -r kind id; do
+		[ -n "$id" ] && bpftool "$kind" show id "$id" >/dev/null 2>&1 && n=$((n + 1))
+	done <<<"$1"
 	echo "$n"
 }
-before=$(bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .*/\1/p')
 
 script='global n
 probe kernel.trace("syscalls:sys_enter_getpgid") { n++; printf("event %d\n", n) }
@@ -63,8 +67,8 @@ probe end { printf("end ran after %d events\n", n) }'
 # (its first event printed), with events made by the trigger.
 start() {
 	rm -f "$tmp/out" "$tmp/err"
-	"$stap" "$@" -e "$script" >"$tmp/out" 2>"$tmp/err" &
-	spid=$!
+	background_untrapped "$stap" "$@" -e "$script" >"$tmp/out" 2>"$tmp/err"
+	spid=$bg_pid
 	pids+=("$spid")
 	for _ in $(seq 1 200); do
 		"$trigger" getpgid 1
@@ -85,6 +89,8 @@ ends_by() {
 		return
 	fi
 	"$trigger" getpgid 3
+	local objects
+	objects=$(bpf_objects "$spid")
 	sleep 0.2
 	[ -n "$sig" ] && kill "-$sig" "$spid"
 	wait_bounded "$spid"
@@ -100,11 +106,19 @@ ends_by() {
 		fail "$name" "exit status $status"
 		return
 	fi
-	if [ "$(held_by "$spid")" != 0 ]; then
-		fail "$name" "BPF objects still held for pid $spid"
+	if [ -z "$objects" ]; then
+		fail "$name" "no BPF object seen in /proc/$spid/fdinfo"
 		return
 	fi
 	pass "$name"
+	# Afterwards nothing of the session is left in the kernel.
+	if [ -z "$bpftool" ]; then
+		skip "$name-leftovers" "no bpftool to look for the session's BPF objects"
+	elif [ "$(still_there "$objects")" != 0 ]; then
+		fail "$name-leftovers" "BPF objects of pid $spid still exist after it ended: $(echo $objects)"
+	else
+		pass "$name-leftovers"
+	fi
 }
 
 ends_by sigint INT
@@ -174,5 +188,5 @@ else
 	fail list-tracepoint-vars "got: $out"
 fi
 
-echo "kernel-session: $passed passed, $failed failed"
+echo "kernel-session: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
