@@ -250,7 +250,8 @@ void stp_tokenize(char *dst, const char *input, const char *delim)
 
 /* ---- error numbers ---- */
 
-/* glibc's strerrorname_np() names (Linux's errno.h), as a table that
+/* The names errno_str() knows: Linux's errno.h up to ENOTRECOVERABLE (131),
+ * the table of the original's errno.stp (no ERFKILL, no EHWPOISON), which
  * stp_bpf_string.h repeats. */
 static const char *const errno_names[] = {
 	[1] = "EPERM",
@@ -382,8 +383,6 @@ static const char *const errno_names[] = {
 	[129] = "EKEYREJECTED",
 	[130] = "EOWNERDEAD",
 	[131] = "ENOTRECOVERABLE",
-	[132] = "ERFKILL",
-	[133] = "EHWPOISON",
 };
 
 static const char *errno_name(int64_t e)
@@ -393,14 +392,14 @@ static const char *errno_name(int64_t e)
 	return NULL;
 }
 
+/* The name of err or -err; "" for a number with no name (0, 41, 58, past
+ * 131), as the original prints when run (its man page's "E#3333" is not
+ * what its code does). */
 void stp_errno_str(char *dst, int64_t err)
 {
 	int64_t e = err < 0 ? (int64_t)(0 - (uint64_t)err) : err;
 	const char *name = errno_name(e);
-	if (name)
-		stp_strlcpy(dst, name, maxstr());
-	else
-		snprintf(dst, maxstr(), "E#%lld", (long long)e);
+	stp_strlcpy(dst, name ? name : "", maxstr());
 }
 
 /* ---- time ---- */
