@@ -4,7 +4,7 @@
 #   bash tests/cli.sh STAP_BINARY
 #
 # Each case runs the binary for real and checks its exit status and the exact
-# stdout or stderr.  Ends with "cli: N passed, N failed".
+# stdout or stderr.  Ends with "cli: N passed, N failed, 0 skipped".
 set -u
 stap=${1:?usage: tests/cli.sh STAP_BINARY}
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -112,5 +112,5 @@ expect macro-redefines-builtin 0 stderr "WARNING: macro redefines built-in opera
                  ^" -- -p1 -e '@define count(x) %( 1 %) probe begin { a = @count(x) }'
 expect macro-redefines-builtin-w 0 stderr "" -- -w -p1 -e '@define count(x) %( 1 %) probe begin { a = @count(x) }'
 
-echo "cli: $passed passed, $failed failed"
+echo "cli: $passed passed, $failed failed, 0 skipped"
 [ "$failed" = 0 ]
