@@ -79,7 +79,7 @@ FORMAT_FILES = $(sort $(shell find src tests -name '*.[ch]' -type f -not -path '
 export ASAN_OPTIONS  ?= detect_leaks=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
-.PHONY: all asan check check-asan fuzz fuzz-run format format-check clean FORCE
+.PHONY: all asan check check-asan fuzz fuzz-run format format-check clean difftest FORCE
 .DELETE_ON_ERROR:
 
 all: $(STAP) $(STAPRUN)
@@ -149,7 +149,8 @@ $(FUZZ_OBJDIR)/.flags: FORCE
 # ---- tests ----
 
 # Every unit test (tests/unit/test_*.c, each printing "N passed, N failed")
-# and both runners always run, so one failing does not hide the others.
+# and every runner always run, so one failing does not hide the others;
+# $(3) adds runners of one build only.
 define run_checks
 	@rc=0; \
 	for unit in $(2); do \
@@ -162,6 +163,7 @@ define run_checks
 	bash tests/session.sh $(1) || rc=1; \
 	bash tests/kernel-lang.sh $(1) || rc=1; \
 	bash tests/kernel-session.sh $(1) || rc=1; \
+	$(3) \
 	exit $$rc
 endef
 
@@ -171,8 +173,9 @@ $(TRIGGER): tests/kernel/trigger.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static $(BASE_CFLAGS) -o $@ $<
 
+# bpf-lint.sh in the plain build only: the sanitizers do not change the C.
 check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER)
-	$(call run_checks,$(STAP),$(UNITS))
+	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1;)
 
 check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
@@ -217,3 +220,16 @@ format-check:
 
 clean:
 	rm -rf build build-asan
+
+# ---- the differential tester (tests/difftest.sh) ----
+
+DIFFTEST_GEN := build/difftest-gen
+$(DIFFTEST_GEN): tests/difftest/gen.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 $(BASE_CFLAGS) -o $@ $<
+
+# A long campaign: make difftest SEEDS=100000 [FIRST=1] [BATCH=40]
+SEEDS ?= 1000
+FIRST ?= 1
+difftest: $(STAP) $(STAPRUN) $(TRIGGER) $(DIFFTEST_GEN)
+	BATCH=$(or $(BATCH),40) bash tests/difftest.sh $(STAP) $(FIRST) $(SEEDS)

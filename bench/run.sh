@@ -368,6 +368,17 @@ run_baseline() {
 		"$(field mean_ns "$line")" "$(field p10_ns "$line")" >>"$raw"
 }
 
+# group_hwm PGID: the peak resident memory (VmHWM, kB) of the processes of a
+# tracer's process group, added up.
+group_hwm() {
+	local kb=0 p v
+	for p in $(pgrep -g "$1"); do
+		v=$(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+		kb=$((kb + ${v:-0}))
+	done
+	echo "$kb"
+}
+
 # run_tracer WORKLOAD ROUND TOOL [RATE]: a run under TOOL; returns 1 if TOOL
 # cannot run (the reason goes to na_reason), else leaves the row, less its
 # baseline, in tracer_row.  RATE paces the calls (the printf loss test).
@@ -384,11 +395,12 @@ run_tracer() {
 	fi
 	# shellcheck disable=SC2046 # the arguments are split on purpose
 	line=$("$build/workload" $(workload_args "$workload" "$rate"))
-	local ns expected count=- delivered=- lost=- pid evrate left
+	local ns expected count=- delivered=- lost=- pid evrate left rss_kb
 	ns=$(field median_ns "$line")
 	pid=$(field pid "$line")
 	expected=$(($(field warmup "$line") + $(field calls "$line")))
 	[ "$workload" = printf ] && wait_drained "$prefix.out" "$pid" "$expected"
+	rss_kb=$(group_hwm "$tracer_pid")
 	stop_tracer
 	wait_detached
 
@@ -403,9 +415,9 @@ run_tracer() {
 	fi
 	rm -f "$prefix.out" # printf output can be large; it lives in /dev/shm
 	keep_logs "$prefix"
-	tracer_row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$workload" "$round" \
-		"$tool" "$ns" "$count" "$expected" "${delivered:-0}" "${lost:-0}" "$evrate" "$attach_ms" \
-		"$(field mean_ns "$line")" "$(field p10_ns "$line")")
+	tracer_row=$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$workload" \
+		"$round" "$tool" "$ns" "$count" "$expected" "${delivered:-0}" "${lost:-0}" "$evrate" \
+		"$attach_ms" "$(field mean_ns "$line")" "$(field p10_ns "$line")" "$rss_kb")
 	return 0
 }
 
@@ -559,6 +571,7 @@ $3 == "baseline" { b[$1, ++nb[$1]] = $4; next }
 {
 	k = $1 "/" $3; i = ++n[k]
 	add[k, i] = $4 - $5; att[k, i] = $11; rate[k, i] = $10
+	if ($14 + 0 > rss[k]) rss[k] = $14 + 0
 	seen[k] += $6; exp_[k] += $7; dlv[k] += $8; lost[k] += $9
 	if ($1 != "printf" && $6 + 0 < $7 + 0) short[k]++
 	wl[k] = $1
@@ -574,6 +587,7 @@ END {
 		med = median(a, m); print "add", k, med, a[1]
 		for (i = 1; i <= m; i++) a[i] = att[k, i]
 		print "attach", k, median(a, m)
+		print "rss", k, rss[k] + 0
 		if (wl[k] == "printf") {
 			for (i = 1; i <= m; i++) a[i] = rate[k, i]
 			print "printf", k, dlv[k], exp_[k], lost[k], median(a, m)
@@ -661,6 +675,20 @@ left=$(attached_count)
 		[ -z "$line" ] || printf '  %-7s%s\n' "$workload" "$line"
 	done
 
+	echo
+	echo "peak resident memory of the tracer's processes (VmHWM, MB, the most of any run):"
+	printf '%-8s' workload
+	for tool in "${tools[@]}"; do printf ' %10s' "$tool"; done
+	echo
+	for workload in $WORKLOADS; do
+		printf '%-8s' "$workload"
+		for tool in "${tools[@]}"; do
+			v=$(get rss "$workload/$tool" 1)
+			if [ -z "$v" ] || [ "$v" = 0 ]; then printf ' %10s' n/a; else printf ' %10.1f' "$(awk -v k="$v" 'BEGIN { print k / 1024 }')"; fi
+		done
+		echo
+	done
+
 	if [ -s "$stats" ]; then
 		echo
 		echo "the program's own run time, ns/run (kernel.bpf_stats_enabled, one extra run each;"
@@ -692,12 +720,27 @@ left=$(attached_count)
 		b=$(get add "$workload/bpftrace" 1)
 		l=$(get add "$workload/libbpf" 1)
 		if [ -z "$s" ]; then
-			printf '  %-6s stap <= bpftrace, stap <= 1.10 x libbpf: n/a (stap did not run)\n' "$workload"
+			printf '  %-6s stap <= bpftrace, stap <= 1.05 x libbpf: n/a (stap did not run)\n' "$workload"
 			continue
 		fi
-		printf '  %-6s stap <= bpftrace: %s;  stap <= 1.10 x libbpf: %s\n' "$workload" \
+		printf '  %-6s stap <= bpftrace: %s;  stap <= 1.05 x libbpf: %s\n' "$workload" \
 			"$(awk -v s="$s" -v b="$b" 'BEGIN { print b == "" ? "n/a" : s <= b ? "PASS" : "FAIL" }')" \
-			"$(awk -v s="$s" -v l="$l" 'BEGIN { print l == "" ? "n/a" : s <= 1.10 * l ? "PASS" : "FAIL" }')"
+			"$(awk -v s="$s" -v l="$l" 'BEGIN { print l == "" ? "n/a" : s <= 1.05 * l ? "PASS" : "FAIL" }')"
+	done
+	case " $WORKLOADS " in
+	*" printf "*)
+		s=$(get add printf/stap 1)
+		l=$(get add printf/libbpf 1)
+		[ -z "$s" ] || [ -z "$l" ] ||
+			printf '  printf stap <= 1.2 x libbpf: %s\n' \
+				"$(awk -v s="$s" -v l="$l" 'BEGIN { print s <= 1.2 * l ? "PASS" : "FAIL" }')"
+		;;
+	esac
+	for workload in $WORKLOADS; do
+		v=$(get rss "$workload/stap" 1)
+		[ -z "$v" ] || [ "$v" = 0 ] ||
+			printf '  %-6s stap peak RSS < 10 MB: %s (%.1f MB)\n' "$workload" \
+				"$(awk -v k="$v" 'BEGIN { print k < 10240 ? "PASS" : "FAIL" }')" "$(awk -v k="$v" 'BEGIN { print k / 1024 }')"
 	done
 	case " $WORKLOADS " in
 	*" printf "*)
@@ -746,7 +789,7 @@ left=$(attached_count)
 mkdir -p "$here/results"
 cp "$report" "$here/results/latest.txt"
 {
-	printf 'workload\tround\ttool\tns_per_call\tbaseline_ns\tcount\texpected\tdelivered\tlost\tevents_per_s\tattach_ms\tmean_ns\tp10_ns\n'
+	printf 'workload\tround\ttool\tns_per_call\tbaseline_ns\tcount\texpected\tdelivered\tlost\tevents_per_s\tattach_ms\tmean_ns\tp10_ns\trss_kb\n'
 	cat "$raw"
 } >"$here/results/latest.tsv"
 cat "$report"

@@ -166,17 +166,22 @@ struct stp_str2 {
  * its CPU's scratch area keeps it there, first in the area (the verifier
  * does not follow values through map memory, so the loop bodies that
  * count down actionremaining are checked once, not once per turn); one
- * that does not (no strings, loops, calls or output) keeps it on its
- * stack. */
+ * that does not (no strings, loops, calls, output, kernel reads or error
+ * messages) keeps it on its stack.
+ *
+ * Which of the two a context is, is known when the handler is written,
+ * never tested at run time: a helper that reaches the scratch area through
+ * STP_SCRATCH(c) is only ever emitted in a handler that has one (pass 3
+ * checks it, see emit_bpf.c), so no pointer is ever formed past the end of
+ * a context on the stack. */
 struct stp_context {
 	int32_t last_error; /* STP_E_*, 0: none */
 	int32_t last_stmt;  /* location index, -1: none */
 	int32_t err_arg;
 	int32_t nesting;
 	int64_t actionremaining;
-	int32_t probe;       /* the probe's index */
-	int32_t has_scratch; /* this context is the scratch area's first member */
-	int64_t ip;          /* addr(): where the interrupted code was, 0 unknown */
+	int64_t probe; /* the probe's index */
+	int64_t ip;    /* addr(): where the interrupted code was, 0 unknown */
 };
 
 struct stp_scratch_hdr {
@@ -185,6 +190,7 @@ struct stp_scratch_hdr {
 	char rec[STP_REC_MAX + MAXSTRINGLEN + 16];
 };
 
+/* c must be the context of a handler with a scratch area: its first member. */
 #define STP_SCRATCH(c) ((struct stp_scratch_hdr *)(void *)(c))
 
 /* A loop body's state, in its function's frame, and what the body's
@@ -280,11 +286,6 @@ STP_INLINE void stp_rec_start(char *rec, uint16_t type, uint32_t id)
 STP_INLINE void stp_send_text(struct stp_context *c, uint16_t type, const char *msg,
 			      uint64_t flags)
 {
-	if (!c->has_scratch) {
-		struct stp_rec_hdr h = {type, 0, 0};
-		stp_rec_send(stp_rt_ptr, &h, sizeof(h), flags);
-		return;
-	}
 	char *r = STP_SCRATCH(c)->rec;
 	stp_rec_start(r, type, 0);
 	uint32_t off = 8;
@@ -293,28 +294,44 @@ STP_INLINE void stp_send_text(struct stp_context *c, uint16_t type, const char *
 	stp_rec_send(stp_rt_ptr, r, off, flags);
 }
 
-/* At a handler's end: report its error to user space. */
-STP_INLINE void stp_report_error(struct stp_context *c)
+/* An error's count, and whether the session stops on it; 0 for `next`. */
+STP_INLINE int stp_count_error(struct stp_context *c)
 {
 	struct stp_rt_shared *rt = stp_rt_ptr;
 	if (c->last_error == STP_E_NEXT)
-		return;
+		return 0;
 	int64_t n = __sync_fetch_and_add(&rt->errors, 1) + 1;
 	if (n > MAXERRORS)
 		rt->state = STP_STOPPING;
+	return 1;
+}
+
+/* At the end of a handler without a scratch area: report its error's code
+ * (such a handler has no message to send). */
+STP_INLINE void stp_report_error_code(struct stp_context *c)
+{
+	if (!stp_count_error(c))
+		return;
 	struct {
 		struct stp_rec_hdr h;
 		struct stp_rec_error e;
-	} small = {{STP_REC_ERROR, 0, (uint32_t)c->last_error}, {c->last_stmt, c->err_arg}};
-	if ((c->last_error == STP_E_MSG || c->last_error == STP_E_FAULT) && c->has_scratch) {
-		char *r = STP_SCRATCH(c)->rec;
-		stp_rec_start(r, STP_REC_ERROR, (uint32_t)c->last_error);
-		*(struct stp_rec_error *)(r + 8) = small.e;
-		uint32_t off = stp_rec_str(r, 16, STP_SCRATCH(c)->errbuf);
-		stp_rec_send(rt, r, off, BPF_RB_FORCE_WAKEUP);
+	} rec = {{STP_REC_ERROR, 0, (uint32_t)c->last_error}, {c->last_stmt, c->err_arg}};
+	stp_rec_send(stp_rt_ptr, &rec, sizeof(rec), BPF_RB_FORCE_WAKEUP);
+}
+
+/* At the end of a handler with a scratch area: report its error, with the
+ * message error() or a fault left in errbuf. */
+STP_INLINE void stp_report_error(struct stp_context *c)
+{
+	if (!stp_count_error(c))
 		return;
-	}
-	stp_rec_send(rt, &small, sizeof(small), BPF_RB_FORCE_WAKEUP);
+	char *r = STP_SCRATCH(c)->rec;
+	stp_rec_start(r, STP_REC_ERROR, (uint32_t)c->last_error);
+	*(struct stp_rec_error *)(r + 8) = (struct stp_rec_error){c->last_stmt, c->err_arg};
+	uint32_t off = 16;
+	if (c->last_error == STP_E_MSG || c->last_error == STP_E_FAULT)
+		off = stp_rec_str(r, 16, STP_SCRATCH(c)->errbuf);
+	stp_rec_send(stp_rt_ptr, r, off, BPF_RB_FORCE_WAKEUP);
 }
 
 /* ---- arithmetic with the original's rules (BPF has no signed division) ---- */
@@ -444,7 +461,7 @@ STP_INLINE void stp_catch(struct stp_context *c, char *dst)
 		{"empty aggregate"},
 	};
 	int32_t e = c->last_error;
-	if ((e == STP_E_MSG || e == STP_E_FAULT) && c->has_scratch) {
+	if (e == STP_E_MSG || e == STP_E_FAULT) {
 		stp_scpy(dst, STP_SCRATCH(c)->errbuf);
 	} else if (e == STP_E_OVERFLOW && c->err_arg > 0) {
 		uint64_t a[1] = {(uint64_t)c->err_arg};
@@ -459,7 +476,7 @@ STP_INLINE void stp_catch(struct stp_context *c, char *dst)
 /* error(msg) */
 STP_INLINE void stp_error_msg(struct stp_context *c, const char *msg)
 {
-	if (c->has_scratch && bpf_probe_read_kernel_str(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, msg) < 0)
+	if (bpf_probe_read_kernel_str(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, msg) < 0)
 		STP_SCRATCH(c)->errbuf[0] = 0;
 	stp_fail(c, STP_E_MSG, -1);
 }
@@ -868,35 +885,28 @@ static const char stp_user_warn_fmt[] = "user %s copy fault %lld at 0x%llx [man 
 
 STP_INLINE void stp_user_fault(struct stp_context *c, const char *what, int64_t rc, int64_t addr)
 {
-	if (c->has_scratch) {
-		uint64_t a[3] = {(uint64_t)what, (uint64_t)rc, (uint64_t)addr};
-		if (what[0] == 's' && what[1] == 't') {
-			a[0] = (uint64_t)rc;
-			a[1] = (uint64_t)addr;
-			bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_user_str_fault_fmt, a,
-				     16);
-		} else {
-			a[1] = (uint64_t)addr;
-			bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_user_fault_fmt, a, 16);
-		}
+	uint64_t a[3] = {(uint64_t)what, (uint64_t)rc, (uint64_t)addr};
+	if (what[0] == 's' && what[1] == 't') {
+		a[0] = (uint64_t)rc;
+		a[1] = (uint64_t)addr;
+		bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_user_str_fault_fmt, a, 16);
+	} else {
+		a[1] = (uint64_t)addr;
+		bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_user_fault_fmt, a, 16);
 	}
 	stp_fail(c, STP_E_FAULT, -1);
 }
 
 STP_INLINE void stp_kernel_fault(struct stp_context *c, const char *what, int64_t addr)
 {
-	if (c->has_scratch) {
-		uint64_t a[2] = {(uint64_t)what, (uint64_t)addr};
-		bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_kernel_fault_fmt, a, 16);
-	}
+	uint64_t a[2] = {(uint64_t)what, (uint64_t)addr};
+	bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_kernel_fault_fmt, a, 16);
 	stp_fail(c, STP_E_FAULT, -1);
 }
 
 STP_INLINE void stp_user_fault_warn(struct stp_context *c, const char *what, int64_t rc,
 				    int64_t addr)
 {
-	if (!c->has_scratch)
-		return;
 	uint64_t a[3] = {(uint64_t)what, (uint64_t)rc, (uint64_t)addr};
 	char *r = STP_SCRATCH(c)->rec;
 	stp_rec_start(r, STP_REC_WARN, 0);
@@ -914,10 +924,8 @@ STP_INLINE int stp_kread(struct stp_context *c, void *dst, uint32_t size, const 
 {
 	if (bpf_probe_read_kernel(dst, size, addr) == 0)
 		return 0;
-	if (c->has_scratch) {
-		uint64_t a[1] = {(uint64_t)addr};
-		bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_read_fault_fmt, a, 8);
-	}
+	uint64_t a[1] = {(uint64_t)addr};
+	bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_read_fault_fmt, a, 8);
 	stp_fail(c, STP_E_FAULT, stmt);
 	return -1;
 }
@@ -998,8 +1006,6 @@ STP_INLINE void stp_usymdata(struct stp_context *c, char *dst, int64_t addr)
 STP_INLINE void stp_backtrace(struct stp_context *c, char *dst, void *prog_ctx, int user)
 {
 	dst[0] = 0;
-	if (!c->has_scratch)
-		return;
 	uint64_t *frames = (uint64_t *)(void *)STP_SCRATCH(c)->rec;
 	long n = bpf_get_stack(prog_ctx, frames, MAXBACKTRACE * 8, user ? BPF_F_USER_STACK : 0);
 	if (n <= 0)
@@ -1039,8 +1045,6 @@ STP_INLINE void stp_sprint_stack(struct stp_context *c, char *dst, const char *s
 
 STP_INLINE void stp_print_stack(struct stp_context *c, const char *stk, int user)
 {
-	if (!c->has_scratch)
-		return;
 	char *r = STP_SCRATCH(c)->rec;
 	stp_rec_start(r, STP_REC_TEXT, 0);
 	stp_sprint_stack(c, r + 8, stk, user);

@@ -279,7 +279,10 @@ int bpf_session_open(const struct stp_module *mod, long buffer_mb, int verbose,
 		bpf_map__set_max_entries(m, (uint32_t)bpf_session_ncpus());
 	m = bpf_object__find_map_by_name(bs->obj, "stp_rb");
 	if (m) {
-		unsigned long bytes = (unsigned long)(buffer_mb > 0 ? buffer_mb : 4) << 20;
+		/* 1 MiB by default: sixteen wake-up batches (STP_WAKEUP_BYTES), and
+		 * the kernel maps a ring's pages twice, so its size counts double
+		 * in the session's resident memory */
+		unsigned long bytes = (unsigned long)(buffer_mb > 0 ? buffer_mb : 1) << 20;
 		unsigned long pow = 4096;
 		while (pow < bytes)
 			pow <<= 1;

@@ -18,6 +18,7 @@
  * context, the frame, a limit, and the flow out of the body: 1 an error, 2
  * return/next), and MAXACTION bounds it as in user space.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,6 +267,7 @@ static const char *bpf_cast(struct emitter *em, struct expr *e)
 {
 	const struct ctxvar *cv = e->cv;
 	const char *where_s = where(em, e->tok);
+	em->uses_scratch = true; /* a fault's message goes to errbuf */
 	/* in a C local: the builtin below would relocate any member access
 	 * in the address's expression too */
 	const char *base = new_temp(em, TYPE_LONG);
@@ -535,7 +537,12 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 	for (size_t i = 0; i <= pieces.len; i++) {
 		const struct kpiece *p = i < pieces.len ? pieces.items[i] : NULL;
 		long cost = !p || !p->conv ? 0 : p->str ? maxstr : 8;
-		if (p && (used + cost <= KFMT_ARG_BUF || i == from)) {
+		/* the kernel refuses a %s followed by a letter or digit ("Invalid
+		 * format string": %pks and the like): such text starts a group */
+		const struct kpiece *prev = i > from ? pieces.items[i - 1] : NULL;
+		bool cut = p && !p->conv && p->len > 0 && prev && prev->str &&
+			   isalnum((unsigned char)p->text[0]);
+		if (p && !cut && (used + cost <= KFMT_ARG_BUF || i == from)) {
 			used += cost;
 			arg += p && p->conv;
 			continue;
@@ -580,8 +587,22 @@ static const char *bpf_print_hist(struct emitter *em, struct expr *e)
 	sb_printf(&tab->hsites, "\t{(void *)&g%d, %d, &g%d_p, %s},\n", sym->index,
 		  ref->kind == EXPR_INDEX, sym->index, loc);
 	const char *key = NULL;
-	if (ref->kind == EXPR_INDEX)
-		key = bpf_keys(em, &ref->list, sym, NULL);
+	/* an empty statistic is an error here, where try/catch sees it, as in
+	 * user space; the host then prints what the map holds */
+	int n = (*em->nlabels)++;
+	const char *agg =
+		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
+	if (ref->kind == EXPR_INDEX) {
+		const char *miss;
+		key = bpf_keys(em, &ref->list, sym, &miss);
+		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
+		     miss, agg, sym->index, key, agg);
+	} else {
+		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
+		     sym->index, agg);
+	}
+	emit(em, "\tif (%s.count == 0) {\n\tstp_fail(c, STP_E_EMPTY, %s);\n\tgoto %s;\n\t}\n", agg,
+	     where(em, e->tok), em->err_label);
 	em->uses_scratch = true;
 	emit(em, "\t{\n\tchar *r = STP_SCRATCH(c)->rec;\n\tstp_rec_start(r, STP_REC_HIST, %d);\n",
 	     site);
@@ -1268,6 +1289,24 @@ static const char *section(struct emitter *em, const struct eprobe *p)
 	return "perf_event";
 }
 
+/* The helpers of stp_bpf.h that reach the scratch area (STP_SCRATCH(c)),
+ * and frame members.  The code that emits a call to one of them marks the
+ * handler as using the scratch area; should a path forget, its body still
+ * names the helper, and this check gives the handler a scratch area, so that
+ * a context on the stack is never taken for one. */
+static bool names_scratch_helper(const char *body)
+{
+	static const char *const names[] = {
+		"STP_SCRATCH", "F->",           "stp_send_text",   "stp_report_error",
+		"stp_catch",   "stp_error_msg", "stp_user_fault",  "stp_kernel_fault",
+		"stp_kread",   "stp_backtrace", "stp_print_stack", "stp_exit",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strstr(body, names[i]))
+			return true;
+	return false;
+}
+
 static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 {
 	struct frame_info *fi = arena_alloc(em->arena, sizeof(*fi));
@@ -1281,6 +1320,8 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	if (p->locals.len)
 		em->uses_scratch = true;
 	emit_body(em, &body, p->body, sb_str(&init));
+	if (!em->uses_scratch && names_scratch_helper(sb_str(&body)))
+		em->uses_scratch = true;
 	struct strbuf *out = &bf->code;
 	sb_puts(out, sb_str(&callbacks));
 	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", section(em, p), fi->name,
@@ -1294,7 +1335,7 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 			  "\tstruct stp_context *c = &S->h.ctx;\n"
 			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = "
 			  "MAXACTION, "
-			  ".probe = %d, .has_scratch = 1};\n"
+			  ".probe = %d};\n"
 			  "\tstruct %s_frame *F = (void *)S->frames;\n",
 			  p->index, fi->name);
 	else
@@ -1306,8 +1347,10 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	if (p->kind == PROBE_PERF)
 		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
 	sb_puts(out, sb_str(&body));
-	sb_puts(out, "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
-		     "\t\tstp_report_error(c);\n\treturn 0;\n}\n\n");
+	sb_printf(out,
+		  "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
+		  "\t\t%s(c);\n\treturn 0;\n}\n\n",
+		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code");
 	frame_struct(&bf->frames, fi->name, &frame);
 	sb_fini(&frame);
 	sb_fini(&callbacks);

@@ -8,9 +8,8 @@
  *   trigger openat PATH N   N openat(PATH) calls (failing or not)
  *   trigger write N         N write(2) calls of "x" to /dev/null
  *   trigger sleep MS        sleep MS milliseconds
- *   trigger spin MS         use MS milliseconds of CPU time (not of wall time:
- *                           on a loaded machine the spin lasts longer, and
- *                           the CPU-time samples a test counts stay the same)
+ *   trigger spin MS         use MS milliseconds of CPU time (CPU time, so that a
+ *                           loaded machine does not shorten what a probe sees)
  *   trigger faults N        touch N fresh pages (page faults)
  *
  * Steps may follow one another: trigger sleep 100 getppid 3.
@@ -34,10 +33,10 @@ static long arg(char **argv, int i, int argc)
 	return strtol(argv[i], NULL, 0);
 }
 
-static double cpu_ms(void)
+static double now_ms(clockid_t clock)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -73,9 +72,10 @@ int main(int argc, char **argv)
 			struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
 			nanosleep(&ts, NULL);
 		} else if (strcmp(what, "spin") == 0) {
-			double end = cpu_ms() + (double)arg(argv, ++i, argc);
+			double end =
+				now_ms(CLOCK_PROCESS_CPUTIME_ID) + (double)arg(argv, ++i, argc);
 			volatile unsigned long x = 0;
-			while (cpu_ms() < end)
+			while (now_ms(CLOCK_PROCESS_CPUTIME_ID) < end)
 				x++;
 		} else if (strcmp(what, "faults") == 0) {
 			long n = arg(argv, ++i, argc);
