@@ -244,10 +244,9 @@ STP_GLOBAL int64_t stp_strtol_(const struct stp_str *str, int64_t b)
 		uint64_t d;
 		if (c >= '0' && c <= '9')
 			d = (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'z')
-			d = (uint64_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'Z')
-			d = (uint64_t)(c - 'A' + 10);
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			/* no digit past f, as the kernel's simple_strtol */
+			d = (uint64_t)((c | 0x20) - 'a' + 10);
 		else
 			break;
 		if (d >= base)

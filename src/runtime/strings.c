@@ -105,10 +105,10 @@ int64_t stp_strtol(const char *p, int64_t b)
 		unsigned d;
 		if (*p >= '0' && *p <= '9')
 			d = (unsigned)(*p - '0');
-		else if (*p >= 'a' && *p <= 'z')
-			d = (unsigned)(*p - 'a' + 10);
-		else if (*p >= 'A' && *p <= 'Z')
-			d = (unsigned)(*p - 'A' + 10);
+		else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			/* the kernel's simple_strtol: no digit past f, whatever
+			 * the base (the original's strtol("zz", 36) is 0) */
+			d = (unsigned)((*p | 0x20) - 'a' + 10);
 		else
 			break;
 		if (d >= base)
