@@ -4,12 +4,13 @@
 #   bash tests/cli.sh STAP_BINARY
 #
 # Each case runs the binary for real and checks its exit status and the exact
-# stdout or stderr.  Ends with "cli: N passed, N failed".
+# stdout or stderr.  Ends with "cli: N passed, N failed, 0 skipped".
 set -u
 stap=${1:?usage: tests/cli.sh STAP_BINARY}
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 passed=0
 failed=0
+skipped=0
 out=$(mktemp)
 err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
@@ -170,6 +171,7 @@ if [ "$(id -u)" != 0 ]; then
 	rmdir "$ro"
 else
 	echo "SKIP cli/tmpdir-not-writable: root may write anywhere"
+	skipped=$((skipped + 1))
 fi
 
 # deep input is a located error or a parse, never a stack overflow: 100000
@@ -199,5 +201,5 @@ probe begin{
 	head -c 300 "$err"
 fi
 
-echo "cli: $passed passed, $failed failed"
+echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

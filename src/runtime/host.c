@@ -739,7 +739,12 @@ void stp_probe_type(struct stp_context *c, char *dst)
 		[STP_PROBE_ERROR] = "error",           [STP_PROBE_TIMER] = "timer",
 		[STP_PROBE_TRACEPOINT] = "tracepoint", [STP_PROBE_PERF] = "perf_event",
 	};
-	stp_strlcpy(dst, c->probe ? names[c->probe->kind] : "", maxstr());
+	const char *name = c->probe ? names[c->probe->kind] : "";
+	/* the original's timers are hrtimers but for timer.jiffies */
+	if (c->probe && c->probe->kind == STP_PROBE_TIMER &&
+	    strncmp(c->probe->pp, "timer.jiffies", 13))
+		name = "hrtimer";
+	stp_strlcpy(dst, name, maxstr());
 }
 
 static int64_t clock_ns(clockid_t id)

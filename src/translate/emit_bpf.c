@@ -1482,9 +1482,10 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
 		sb_printf(out, "\t[%zu] = {\"%s\"},\n", i,
-			  p->one_cpu              ? "timer"
-			  : p->kind == PROBE_PERF ? "perf_event"
-						  : "tracepoint");
+			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13) ? "hrtimer"
+			  : p->one_cpu                                      ? "timer"
+			  : p->kind == PROBE_PERF                           ? "perf_event"
+									    : "tracepoint");
 	}
 	sb_puts(out, "};\n\n");
 	sb_printf(out,
