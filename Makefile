@@ -206,7 +206,7 @@ fuzz-run: $(FUZZER)
 	done
 	@echo "fuzzing the parser for $(FUZZ_SECONDS)s (log: $(FUZZ_LOG))"
 	@before=$$(ls $(FUZZ_ARTIFACTS) | wc -l); \
-	rc=0; ./$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	rc=0; ./$(FUZZER) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=30 \
 		-artifact_prefix=$(FUZZ_ARTIFACTS)/ -print_final_stats=1 \
 		$(FUZZ_CORPUS) > $(FUZZ_LOG) 2>&1 || rc=$$?; \
 	after=$$(ls $(FUZZ_ARTIFACTS) | wc -l); \

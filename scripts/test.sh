@@ -10,10 +10,13 @@
 #   make fuzz fuzz-run          the parser fuzzer for FUZZ_SECONDS (60)
 #
 # Each step is killed after STEP_TIMEOUT seconds (1200) if it has not ended,
-# and counts as failed.  The run ends with one line "N passed, N failed":
-# the test counts of both check steps, plus one for format-check and one
-# for the fuzzer.  A step that fails
-# without reporting a failed test (say, a compile error) counts as one
+# and counts as failed.  Each step ends with a line "==> STEP: N passed,
+# N failed, N skipped" (the sums of its runners' closing lines "[name: ]N
+# passed, N failed[, N skipped]"), and the run with one line "N passed,
+# N failed, N skipped": the counts of both check steps, plus one for
+# format-check and one for the fuzzer.  A skipped test (a SKIP line: the
+# machine lacks root, bpftool...) is never counted as passed.  A step that
+# fails without reporting a failed test (say, a compile error) counts as one
 # failure.  The exit status is 1 if anything failed.
 set -uo pipefail
 
@@ -28,12 +31,13 @@ trap 'rm -f "$log"' EXIT
 
 passed=0
 failed=0
+skipped=0
 steps=()
 
 # Run "$@" as one step, showing its output; add up the "N passed, N failed"
 # lines it prints, or count the step itself when $1 is "--count-as-one".
 step() {
-	local as_one=0 status p f line step_failed=0
+	local as_one=0 status p f k line step_passed=0 step_failed=0 step_skipped=0
 	if [ "$1" = --count-as-one ]; then
 		as_one=1
 		shift
@@ -49,7 +53,7 @@ step() {
 
 	if [ $as_one = 1 ]; then
 		if [ "$status" -eq 0 ]; then
-			passed=$((passed + 1))
+			step_passed=1
 		else
 			step_failed=1
 		fi
@@ -59,19 +63,28 @@ step() {
 			p=${p##* }
 			f=${line#*passed, }
 			f=${f%% failed*}
-			passed=$((passed + p))
+			k=0
+			if [[ $line =~ failed,\ ([0-9]+)\ skipped ]]; then
+				k=${BASH_REMATCH[1]}
+			fi
+			step_passed=$((step_passed + p))
 			step_failed=$((step_failed + f))
+			step_skipped=$((step_skipped + k))
 		done < <(grep -E '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log")
 		# Failed without a failed test: the build broke, or a runner did.
 		if [ "$status" -ne 0 ] && [ $step_failed -eq 0 ]; then
 			step_failed=1
 		fi
 	fi
+	passed=$((passed + step_passed))
 	failed=$((failed + step_failed))
+	skipped=$((skipped + step_skipped))
+	local counts="$step_passed passed, $step_failed failed, $step_skipped skipped"
+	echo "==> $*: $counts"
 	if [ "$status" -eq 0 ]; then
-		steps+=("ok      $*")
+		steps+=("ok      $*: $counts")
 	else
-		steps+=("FAILED  $*")
+		steps+=("FAILED  $*: $counts")
 	fi
 }
 
@@ -88,5 +101,5 @@ step --count-as-one make fuzz fuzz-run FUZZ_SECONDS="$fuzz_seconds"
 echo
 echo "==> summary ($((SECONDS - start))s)"
 printf '    %s\n' "${steps[@]}"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

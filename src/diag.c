@@ -251,6 +251,7 @@ void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt
 	print_source_line(&sb, &tok->loc, " source: ");
 	fputs(sb_str(&sb), d->out);
 	sb_fini(&sb);
+	d->shown_warnings++;
 }
 
 void diag_plain(struct diag *d, const char *fmt, ...)

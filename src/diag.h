@@ -21,7 +21,8 @@ struct diag {
 	bool no_warnings; /* -w */
 	int errors;       /* every error, shown or not */
 	int warnings;
-	int suppressed; /* duplicates not shown */
+	int shown_warnings; /* printed, not silenced by -w nor as repeats (-W) */
+	int suppressed;     /* duplicates not shown */
 	int suppressed_warnings;
 	struct vec seen_warnings; /* heap strings: warning texts already shown */
 	struct vec seen;          /* heap strings: messages already shown */

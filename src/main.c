@@ -40,6 +40,9 @@ enum {
 	OPT_SUPPRESS_HANDLER_ERRORS,
 	OPT_COMPATIBLE,
 	OPT_PRIVILEGE,
+	OPT_PROLOGUE_SEARCHING,
+	OPT_LDD,
+	OPT_ALL_MODULES,
 };
 
 static const struct option long_options[] = {
@@ -51,6 +54,9 @@ static const struct option long_options[] = {
 	{"suppress-handler-errors", no_argument, NULL, OPT_SUPPRESS_HANDLER_ERRORS},
 	{"compatible", required_argument, NULL, OPT_COMPATIBLE},
 	{"privilege", required_argument, NULL, OPT_PRIVILEGE},
+	{"prologue-searching", optional_argument, NULL, OPT_PROLOGUE_SEARCHING},
+	{"ldd", no_argument, NULL, OPT_LDD},
+	{"all-modules", no_argument, NULL, OPT_ALL_MODULES},
 	{NULL, 0, NULL, 0},
 };
 
@@ -75,6 +81,10 @@ static void usage(FILE *out)
 		     "   -k         keep temporary directory\n"
 		     "   -u         unoptimized translation\n"
 		     "   -w         suppress warnings\n"
+		     "   -W         turn warnings into errors\n"
+		     "   -b         bulk (percpu file) mode: accepted; the output here is one\n"
+		     "              ring buffer read in order, so output is the same as without\n"
+		     "   -P         prologue-searching for function probes: no effect here\n"
 		     "   -g         guru mode\n"
 		     "   -s NUM     buffer size in megabytes\n"
 		     "   -I DIR     look in DIR for additional .stp script files, in addition to "
@@ -85,6 +95,10 @@ static void usage(FILE *out)
 		     "   -c CMD     start the probes, run CMD, and exit when it finishes\n"
 		     "   -x PID     sets target() to PID\n"
 		     "   -m MODULE  set probe module name\n"
+		     "   -d OBJECT  add unwind/symbol data for OBJECT file\n"
+		     "   --ldd      add unwind/symbol data for referenced user-space objects.\n"
+		     "   --all-modules\n"
+		     "              add unwind/symbol data for all loaded kernel objects.\n"
 		     "   -t         collect probe timing information\n"
 		     "   -T TIME    terminate the script after TIME seconds\n"
 		     "   --runtime=MODE\n"
@@ -95,7 +109,10 @@ static void usage(FILE *out)
 		     "              check the script for constructs not allowed at the given "
 		     "privilege level\n"
 		     "   --suppress-handler-errors\n"
-		     "              catch all runtime errors, quietly skip probe handlers\n");
+		     "              catch all runtime errors, quietly skip probe handlers\n"
+		     "   --prologue-searching[=WHEN]\n"
+		     "              prologue-searching for function probes (always, never or\n"
+		     "              auto): accepted, no effect with BTF and uprobes\n");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -137,7 +154,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 	long n;
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hVvp:ke:c:x:o:D:I:guwtT:G:s:l:L:m:", long_options,
+	while ((c = getopt_long(argc, argv, "hVvp:ke:c:x:o:D:I:guwWbPd:tT:G:s:l:L:m:", long_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -193,8 +210,36 @@ static int parse_options(struct session *s, int argc, char **argv)
 		case 'w':
 			s->suppress_warnings = true;
 			break;
+		case 'W':
+			s->werror = true;
+			break;
+		case 'b':
+			s->bulk = true;
+			break;
+		case 'P':
+			s->prologue_search = "always";
+			break;
+		case 'd':
+			vec_push(&s->symbol_objs, optarg);
+			break;
+		case OPT_LDD:
+			s->ldd = true;
+			break;
+		case OPT_ALL_MODULES:
+			s->all_modules = true;
+			break;
+		case OPT_PROLOGUE_SEARCHING:
+			if (optarg && strcmp(optarg, "always") != 0 &&
+			    strcmp(optarg, "never") != 0 && strcmp(optarg, "auto") != 0) {
+				fprintf(stderr, "Invalid argument '%s' for --prologue-searching.\n",
+					optarg);
+				return 1;
+			}
+			s->prologue_search = optarg ? optarg : "always";
+			break;
 		case 't':
 			s->timing = true;
+			vec_push(&s->defines, "STP_TIMING"); /* the handlers time themselves */
 			break;
 		case 'T':
 			if (!parse_long(optarg, 1, 0x7fffffffL, &n))
@@ -252,7 +297,7 @@ static int parse_options(struct session *s, int argc, char **argv)
 			s->suppress_handler_errors = true;
 			break;
 		default:
-			if (optopt && optopt < 256 && strchr("pecxoDIGTslLm", optopt))
+			if (optopt && optopt < 256 && strchr("pecxoDIGTslLmd", optopt))
 				fprintf(stderr, "stap: option requires an argument -- '%c'\n",
 					optopt);
 			else if (optopt)
@@ -262,6 +307,12 @@ static int parse_options(struct session *s, int argc, char **argv)
 					argv[optind - 1]);
 			return usage_error("%s", "");
 		}
+	}
+	if (s->target_cmd && s->target_pid) {
+		fputs("You can't specify -c and -x together.\n", stderr);
+		usage_error("%s", "");
+		fputs("A message like [man foo] means for more info, run % man foo\n", stderr);
+		return 1;
 	}
 	if (s->list_probes || s->dump_functions || s->dump_probe_types) {
 		/* -l/-L: elaborate "probe PROBE {}" and list what it resolved to */
@@ -439,6 +490,19 @@ static struct program *run_pass1(struct session *s, struct arena *arena, struct 
 	return prog;
 }
 
+/* -d OBJ: symbolisation reads the symbol table of every object a process
+ * has mapped, on demand, so the named objects need no loading here; one
+ * that cannot be read is worth the original's warning. */
+static void warn_symbol_objs(const struct session *s)
+{
+	vec_foreach(&s->symbol_objs, i) {
+		const char *obj = s->symbol_objs.items[i];
+		if (strchr(obj, '/') && access(obj, R_OK) != 0 && !s->suppress_warnings)
+			fprintf(stderr, "WARNING: missing unwind/symbol data for module '%s'\n",
+				obj);
+	}
+}
+
 /* Pass 5: run the module; the exit status of the session. */
 static int run_pass5(struct session *s, const char *module)
 {
@@ -493,8 +557,8 @@ static int run_passes_3_to_5(struct session *s, const struct elab *elab)
 	vec_fini(&texts);
 	char *module = NULL;
 	int rc = 1;
-	if (s->last_pass >= 4 && !s->module_name)
-		module = build_cache_lookup(s, hash);
+	if (s->last_pass >= 4 && !s->module_name && build_cache_lookup(s, hash, &module) != 0)
+		goto out;
 	if (module) {
 		if (s->verbose) {
 			fprintf(stderr, "Pass 3: using cached %s\n", module);
@@ -594,6 +658,7 @@ int main(int argc, char **argv)
 		vec_fini(&s.defines);
 		vec_fini(&s.include_dirs);
 		vec_fini(&s.global_inits);
+		vec_fini(&s.symbol_objs);
 		return rc;
 	}
 
@@ -611,6 +676,10 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru0);
 
 	rc = 1;
+	/* the session's private temporary directory, made first as the
+	 * original does: a bad $TMPDIR stops every pass */
+	if (!build_tmpdir(&s))
+		goto out;
 	if (s.dump_probe_types) {
 		elab_dump_probe_types(stdout);
 		rc = fflush(stdout) == 0 ? 0 : 1;
@@ -652,7 +721,8 @@ int main(int argc, char **argv)
 		if (!pass1_opts.args_used[i])
 			fprintf(stderr, "WARNING: unused command line option $%d/@%d\n", i + 1,
 				i + 1);
-	if (!elab) {
+	/* -W: pass 2's warnings count as errors (the original's pass 1 ignores it) */
+	if (!elab || (s.werror && diag.shown_warnings)) {
 		fputs("Pass 2: analysis failed.  [man error::pass2]\n", stderr);
 		print_suppressed(&diag);
 		goto out;
@@ -676,6 +746,7 @@ int main(int argc, char **argv)
 		rc = fflush(stdout) == 0 ? 0 : 1;
 		goto out;
 	}
+	warn_symbol_objs(&s);
 	rc = run_passes_3_to_5(&s, elab);
 out:
 	vec_fini(&library);
@@ -684,6 +755,8 @@ out:
 	vec_fini(&s.defines);
 	vec_fini(&s.include_dirs);
 	vec_fini(&s.global_inits);
+	vec_fini(&s.symbol_objs);
+	build_cleanup(&s);
 	free(s.list_text);
 	return rc;
 }

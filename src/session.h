@@ -19,6 +19,12 @@ struct session {
 	bool suppress_warnings;       /* -w */
 	bool timing;                  /* -t */
 	bool suppress_handler_errors; /* --suppress-handler-errors */
+	bool werror;                  /* -W: a warning fails the pass */
+	bool bulk;                    /* -b: one ring buffer here, see --help */
+	const char *prologue_search;  /* --prologue-searching[=WHEN], -P */
+	struct vec symbol_objs;       /* -d OBJ: symbol tables for symbolisation */
+	bool ldd;                     /* --ldd: add the -d objects' shared libraries */
+	bool all_modules;             /* --all-modules: every loaded object's symbols */
 	const char *target_cmd;       /* -c */
 	long target_pid;              /* -x, 0 when not given */
 	const char *output_file;      /* -o */

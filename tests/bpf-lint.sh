@@ -60,5 +60,5 @@ for stp in tests/kernel/*.stp; do
 	fi
 done
 
-echo "bpf-lint: $passed passed, $failed failed"
+echo "bpf-lint: $passed passed, $failed failed, 0 skipped"
 [ $failed -eq 0 ]

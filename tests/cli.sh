@@ -4,12 +4,13 @@
 #   bash tests/cli.sh STAP_BINARY
 #
 # Each case runs the binary for real and checks its exit status and the exact
-# stdout or stderr.  Ends with "cli: N passed, N failed".
+# stdout or stderr.  Ends with "cli: N passed, N failed, 0 skipped".
 set -u
 stap=${1:?usage: tests/cli.sh STAP_BINARY}
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 passed=0
 failed=0
+skipped=0
 out=$(mktemp)
 err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
@@ -112,5 +113,93 @@ expect macro-redefines-builtin 0 stderr "WARNING: macro redefines built-in opera
                  ^" -- -p1 -e '@define count(x) %( 1 %) probe begin { a = @count(x) }'
 expect macro-redefines-builtin-w 0 stderr "" -- -w -p1 -e '@define count(x) %( 1 %) probe begin { a = @count(x) }'
 
-echo "cli: $passed passed, $failed failed"
+# -W: a warning of pass 2 fails it; -w silences the warnings, so nothing fails
+# (the original's messages; its pass 1 ignores -W)
+w3='probe timer.s(1) { x = 1; println(2) }'
+expect werror-pass2 1 stderr "WARNING: Eliding assignment to 'x': operator '=' at <input>:1:22
+ source: probe timer.s(1) { x = 1; println(2) }
+                              ^
+WARNING: Eliding side-effect-free expression : identifier 'x' at :1:20
+ source: probe timer.s(1) { x = 1; println(2) }
+                            ^
+Pass 2: analysis failed.  [man error::pass2]" -- -W -p2 -e "$w3"
+expect werror-suppressed 0 stderr "" -- -W -w -p2 -e "$w3"
+expect werror-pass1 0 stderr "WARNING: macro redefines built-in operator '@count': identifier 'count' at <input>:1:9
+ source: @define count(x) %( 1 %) probe begin { a = @count(x) }
+                 ^" -- -W -p1 -e '@define count(x) %( 1 %) probe begin { a = @count(x) }'
+
+# options accepted with the original's meaning: -b (one ring buffer here),
+# -P and --prologue-searching (no effect with BTF and uprobes), -d / --ldd /
+# --all-modules (recorded: symbolisation reads any mapped object's symbols)
+expect accepted-options 0 stdout "# probes
+begin /* <- begin */" -- -p2 -b -P --prologue-searching --prologue-searching=never \
+	-d /bin/sh --ldd --all-modules -e 'probe begin { print(1) }'
+expect bad-prologue-searching 1 stderr "Invalid argument 'bad' for --prologue-searching." \
+	-- -p1 --prologue-searching=bad -e 'probe begin {}'
+expect missing-d-object 0 stderr "WARNING: missing unwind/symbol data for module 'tests/cli/no-such-object'" \
+	-- -p3 -d tests/cli/no-such-object -e 'probe begin { print(1) }'
+expect d-needs-argument 1 stderr "stap: option requires an argument -- 'd'
+$try_help" -- -p1 -d
+
+# -c with -x is refused with the original's three lines
+expect c-and-x 1 stderr "You can't specify -c and -x together.
+$try_help
+A message like [man foo] means for more info, run % man foo" -- -c true -x 1 -e 'probe begin {}'
+
+# a bad $TMPDIR stops every pass, as the original does (its random name varies)
+bad_tmpdir() {
+	local name=$1 tmpdir=$2 reason=$3
+	TMPDIR=$tmpdir timeout -k 5 20 "$stap" -p1 -e 'probe begin {}' >"$out" 2>"$err" </dev/null
+	local status=$?
+	local got
+	got=$(sed 's/stap[A-Za-z0-9]\{6\} /stapXXXXXX /' "$err")
+	if [ "$status" = 1 ] && [ ! -s "$out" ] &&
+		[ "$got" = "cannot create temporary directory (\" $tmpdir/stapXXXXXX \"): $reason" ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL cli/$name: exit $status"
+		cat "$err"
+	fi
+}
+bad_tmpdir tmpdir-missing /nonexistent/dir "No such file or directory"
+bad_tmpdir tmpdir-not-a-directory "$PWD/tests/cli.sh" "Not a directory"
+if [ "$(id -u)" != 0 ]; then
+	ro=$(mktemp -d)
+	chmod 500 "$ro"
+	bad_tmpdir tmpdir-not-writable "$ro" "Permission denied"
+	rmdir "$ro"
+else
+	echo "SKIP cli/tmpdir-not-writable: root may write anywhere"
+	skipped=$((skipped + 1))
+fi
+
+# deep input is a located error or a parse, never a stack overflow: 100000
+# "(" stop at the parser's 500 levels; 20000 nested %( %) conditionals (the
+# preprocessor keeps them in a list, not on the stack) parse
+deep=$(printf '%*s' 100000 '' | tr ' ' '(')
+timeout -k 5 20 "$stap" -p2 -e "probe begin { x = $deep" >"$out" 2>"$err" </dev/null
+status=$?
+if [ "$status" = 1 ] && [ "$(head -n 2 "$err")" = "parse error: nesting too deep (more than 500 levels)
+        saw: operator '(' at <input>:1:517" ]; then passed=$((passed + 1)); else
+	failed=$((failed + 1))
+	echo "FAIL cli/deep-parentheses: exit $status"
+	head -c 300 "$err"
+fi
+{
+	for _ in $(seq 20000); do printf '%%( 1 == 1 %%? '; done
+	printf 'probe begin { } '
+	for _ in $(seq 20000); do printf '%%) '; done
+} | timeout -k 5 20 "$stap" -p1 - >"$out" 2>"$err"
+status=$?
+if [ "$status" = 0 ] && [ "$(cat "$out")" = "# parse tree dump
+# file <input>
+probe begin{
+}" ]; then passed=$((passed + 1)); else
+	failed=$((failed + 1))
+	echo "FAIL cli/deep-conditionals: exit $status"
+	head -c 300 "$err"
+fi
+
+echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -13,7 +13,8 @@
 # (begin(N), several points, none at all), when it needs user space for
 # another reason (its options), or when pass 2 says that something it does
 # cannot run in kernel context yet: those are listed, with the reason, and
-# counted apart.  Needs root (BPF); without it every test is a SKIP.
+# counted as skipped (VERBOSE=1 lists them).  Needs root (BPF); without it
+# the whole runner is one SKIP.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,7 +24,7 @@ cd "$root" || exit 2
 
 if reason=$(bash tests/kernel/folder.skip 2>&1); then
 	echo "SKIP kernel-lang: $reason"
-	echo "kernel-lang: 0 passed, 0 failed"
+	echo "kernel-lang: 0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
 
@@ -108,5 +109,5 @@ if [ "${VERBOSE:-0}" = 1 ]; then
 		echo "N/A  $line"
 	done
 fi
-echo "kernel-lang: $passed passed, $failed failed ($na not applicable in kernel context)"
+echo "kernel-lang: $passed passed, $failed failed, $na skipped (not applicable in kernel context)"
 [ $failed -eq 0 ]

@@ -13,6 +13,7 @@ export SYSTEMTAP_DIR=$tmp/sysdir
 cd "$tmp" || exit 2
 passed=0
 failed=0
+skipped=0
 
 ok() { passed=$((passed + 1)); [ -n "${VERBOSE:-}" ] && echo "PASS session/$1"; return 0; }
 bad() {
@@ -65,8 +66,8 @@ if [ $? = 1 ] && grep -q '^Pass 4: compilation failed.  \[man error::pass4\]$' e
 
 # SIGINT and SIGTERM end the session like exit(): end probes run
 for sig in INT TERM; do
-	"$stap" -e 'probe begin { println("started") } probe end { println("ended") }' >out 2>err &
-	pid=$!
+	background_untrapped "$stap" -e 'probe begin { println("started") } probe end { println("ended") }' >out 2>err
+	pid=$bg_pid
 	for _ in $(seq 100); do grep -q started out 2>/dev/null && break; sleep 0.1; done
 	kill -$sig $pid
 	wait_bounded $pid
@@ -94,5 +95,55 @@ if [ $? = 0 ] && [ "$(cat out)" = "$$" ]; then ok target-pid; else bad target-pi
 run_stap -G n=5 -e 'global n = 1; probe begin { println(n); exit() }' >out 2>err
 if [ $? = 0 ] && [ "$(cat out)" = "5" ]; then ok option-G; else bad option-G "-G"; fi
 
-echo "session: $passed passed, $failed failed"
+# the module cache: made private (0700 directories, 0600 modules), and a
+# directory or module another user could write is refused, not loaded as root
+find "$SYSTEMTAP_DIR" -printf '%m %p\n' >modes
+if ! grep -qv -e '^700 ' -e '^600 .*\.so$' modes && grep -q '^600 .*\.so$' modes; then
+	ok cache-private-modes
+else bad cache-private-modes "$(grep -v -e '^700 ' -e '^600 ' modes | head -3)"; fi
+run_stap -v -e "$script" >out 2>err
+cached=$(sed -n 's/^Pass 4: using cached //p' err)
+chmod g+w "$SYSTEMTAP_DIR/cache"
+run_stap -e "$script" >out 2>err
+if [ $? = 1 ] && [ ! -s out ] && grep -q "^ERROR: module cache $SYSTEMTAP_DIR/cache is writable by group or others (owner [0-9]*, mode 0720); refusing to use it" err; then
+	ok cache-dir-group-writable
+else bad cache-dir-group-writable "a group-writable cache was used"; fi
+chmod g-w "$SYSTEMTAP_DIR/cache"
+chmod 0666 "$cached"
+run_stap -e "$script" >out 2>err
+if [ $? = 1 ] && [ ! -s out ] && grep -q "^ERROR: module cache $cached is writable by group or others" err; then
+	ok cache-module-writable
+else bad cache-module-writable "a world-writable module was loaded"; fi
+chmod 0600 "$cached"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chown nobody "$cached"
+	run_stap -e "$script" >out 2>err
+	if [ $? = 1 ] && [ ! -s out ] && grep -q "^ERROR: module cache $cached is not owned by the invoking user" err; then
+		ok cache-module-foreign
+	else bad cache-module-foreign "another user's module was loaded"; fi
+	chown "$(id -u)" "$cached"
+else
+	echo "SKIP session/cache-module-foreign: needs root and a 'nobody' user"
+	skipped=$((skipped + 1))
+fi
+run_stap -e "$script" >out 2>err
+if [ $? = 0 ] && [ "$(cat out)" = "n=42" ]; then ok cache-restored; else bad cache-restored "run after the checks"; fi
+
+# staprun NAME.so after -m NAME: a name without a slash is loaded from here,
+# not looked up in the library path
+run_stap -p4 -m mymod2 -e "$script" >out 2>err
+timeout -k 5 60 "$staprun" mymod2.so >out 2>err
+if [ $? = 0 ] && [ "$(cat out)" = "n=42" ]; then ok staprun-bare-name; else bad staprun-bare-name "staprun mymod2.so"; fi
+
+# output that cannot be written (a full disk) fails the run
+run_stap -o /dev/full -e "$script" >out 2>err
+if [ $? = 1 ] && grep -q '^ERROR: cannot write /dev/full: No space left on device$' err; then
+	ok output-full-disk
+else bad output-full-disk "-o /dev/full"; fi
+run_stap -e "$script" >/dev/full 2>err
+if [ $? = 1 ] && grep -q '^ERROR: cannot write standard output: No space left on device$' err; then
+	ok stdout-full-disk
+else bad stdout-full-disk "stdout on /dev/full"; fi
+
+echo "session: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -100,10 +100,10 @@ struct stp_rt_shared {
 	int64_t errors;       /* errors kernel handlers hit */
 	int64_t realtime_off; /* CLOCK_REALTIME - CLOCK_BOOTTIME, ns */
 	int64_t target;       /* target() */
-	int64_t jiffies_base; /* jiffies at jiffies_t0 (monotonic ns), and HZ */
+	int64_t skipped; /* handlers that could not run (no scratch area) */
 	int64_t nr_cpus;
-	int64_t jiffies_t0;
-	int64_t hz;
+	int64_t unused2;
+	int64_t hz; /* the kernel's HZ */
 	int64_t reserved[7];
 };
 
@@ -729,6 +729,27 @@ STP_INLINE int stp_hist_linear_bucket(int64_t v, int start, int step, int nbucke
 	return (int)b;
 }
 
+/* -t: a handler's time, from its start to its end, into this CPU's
+ * statistic of the probe (the map stp_timing, emitted with STP_TIMING);
+ * nothing at all without -t. */
+#ifdef STP_TIMING
+#define STP_TIMING_START uint64_t stp_t0 = bpf_ktime_get_ns()
+#define STP_TIMING_END(i)                                                                          \
+	do {                                                                                       \
+		uint32_t stp_tk = (i);                                                             \
+		struct stp_stat_hdr *stp_ts = bpf_map_lookup_elem(&stp_timing, &stp_tk);           \
+		if (stp_ts)                                                                        \
+			stp_stat_add_hdr(stp_ts, 0, (int64_t)(bpf_ktime_get_ns() - stp_t0));       \
+	} while (0)
+#else
+#define STP_TIMING_START                                                                           \
+	do {                                                                                       \
+	} while (0)
+#define STP_TIMING_END(i)                                                                          \
+	do {                                                                                       \
+	} while (0)
+#endif
+
 /* A statistics array's element on this CPU, made (zero) if missing; NULL
  * when the map is full. */
 STP_INLINE void *stp_bstat_ref(void *map, const void *key)
@@ -791,6 +812,35 @@ STP_INLINE void stp_bstat_merge(void *map, const void *key, struct stp_agg *out)
 	out->count = out->sum = out->min = out->max = 0;
 	struct stp_agg_ctx a = {map, key, out};
 	bpf_loop((uint32_t)stp_rt.nr_cpus, stp_agg_cb, &a, 0);
+}
+
+/* @variance(s, shift) in kernel context, once stp_bstat_merge() has made AGG
+ * (count > 0): the CPUs' Welford records merged by the "total variance"
+ * formula, as the runtime does it (src/runtime/hist.c, stat_merge()). */
+struct stp_var_ctx {
+	void *map;
+	const void *key;
+	int64_t avg_s, s1, s2;
+};
+
+static long stp_var_cb(uint32_t cpu, void *arg)
+{
+	struct stp_var_ctx *a = arg;
+	struct stp_stat_hdr *s = bpf_map_lookup_percpu_elem(a->map, a->key, cpu);
+	if (!s || !s->count)
+		return 0;
+	int64_t d = stp_sub(s->avg_s, a->avg_s);
+	a->s1 = stp_add(a->s1, stp_mul(stp_mul(s->count, d), d));
+	a->s2 = stp_add(a->s2, stp_mul(s->count - 1, s->variance_s));
+	return 0;
+}
+
+STP_INLINE int64_t stp_bstat_variance(void *map, const void *key, const struct stp_agg *agg,
+				      int shift)
+{
+	struct stp_var_ctx a = {map, key, stp_div64(stp_shl(agg->sum, shift), agg->count), 0, 0};
+	bpf_loop((uint32_t)stp_rt.nr_cpus, stp_var_cb, &a, 0);
+	return stp_shr(stp_div64(stp_add(a.s1, a.s2), agg->count - 1), 2 * shift);
 }
 
 /* ---- tracepoint records ---- */
@@ -1114,11 +1164,13 @@ STP_INLINE int64_t stp_local_clock_ns(struct stp_context *c)
 STP_INLINE int64_t stp_jiffies(struct stp_context *c)
 {
 	(void)c;
-	/* the kernel's counter is not readable from BPF: counted from the
-	 * value the runtime read at the start, at HZ */
-	struct stp_rt_shared *rt = stp_rt_ptr;
-	uint64_t dt = bpf_ktime_get_ns() - (uint64_t)rt->jiffies_t0;
-	return rt->jiffies_base + (int64_t)(dt / (1000000000ULL / (uint64_t)(rt->hz ? rt->hz : 250)));
+	return (int64_t)bpf_jiffies64();
+}
+
+STP_INLINE int64_t stp_hz(struct stp_context *c)
+{
+	(void)c;
+	return stp_rt_ptr->hz;
 }
 
 /* The parts of struct task_struct the runtime reads, relocated by libbpf

@@ -244,10 +244,9 @@ STP_GLOBAL int64_t stp_strtol_(const struct stp_str *str, int64_t b)
 		uint64_t d;
 		if (c >= '0' && c <= '9')
 			d = (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'z')
-			d = (uint64_t)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'Z')
-			d = (uint64_t)(c - 'A' + 10);
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			/* no digit past f, as the kernel's simple_strtol */
+			d = (uint64_t)((c | 0x20) - 'a' + 10);
 		else
 			break;
 		if (d >= base)
@@ -503,8 +502,9 @@ STP_GLOBAL int stp_tokenize_(struct stp_str *dst, const struct stp_str *input,
 
 /* ---- error numbers ---- */
 
-/* glibc's strerrorname_np(), which the host uses: Linux's errno names. */
-static const char stp_errno_names[134][16] = {
+/* The names the host's errno_str() knows (src/runtime/strings.c): Linux's
+ * errno.h up to 131, as the original's errno.stp. */
+static const char stp_errno_names[132][16] = {
 	[1] = "EPERM",              [2] = "ENOENT",             [3] = "ESRCH",
 	[4] = "EINTR",              [5] = "EIO",                [6] = "ENXIO",
 	[7] = "E2BIG",              [8] = "ENOEXEC",            [9] = "EBADF",
@@ -548,25 +548,18 @@ static const char stp_errno_names[134][16] = {
 	[123] = "ENOMEDIUM",        [124] = "EMEDIUMTYPE",      [125] = "ECANCELED",
 	[126] = "ENOKEY",           [127] = "EKEYEXPIRED",      [128] = "EKEYREVOKED",
 	[129] = "EKEYREJECTED",     [130] = "EOWNERDEAD",       [131] = "ENOTRECOVERABLE",
-	[132] = "ERFKILL",          [133] = "EHWPOISON",
 };
 
-static const char stp_errno_fmt[] = "E#%lld";
-
-/* errno_str(err): the name of err or -err, else "E#N". */
+/* errno_str(err): the name of err or -err, else "" (as the original). */
 STP_GLOBAL int stp_errno_str_(struct stp_str *dst, int64_t err)
 {
 	if (!dst)
 		return 0;
 	int64_t e = err < 0 ? stp_neg(err) : err;
-	if (e > 0 && e < 134 && stp_errno_names[e][0]) {
-		if (bpf_probe_read_kernel_str(dst->s, MAXSTRINGLEN < 16 ? MAXSTRINGLEN : 16,
-					      stp_errno_names[e]) < 0)
-			dst->s[0] = 0;
-		return 0;
-	}
-	uint64_t a[1] = {(uint64_t)e};
-	if (bpf_snprintf(dst->s, MAXSTRINGLEN, stp_errno_fmt, a, sizeof(a)) < 0)
+	dst->s[0] = 0;
+	if (e > 0 && e < 132 && stp_errno_names[e][0] &&
+	    bpf_probe_read_kernel_str(dst->s, MAXSTRINGLEN < 16 ? MAXSTRINGLEN : 16,
+				      stp_errno_names[e]) < 0)
 		dst->s[0] = 0;
 	return 0;
 }

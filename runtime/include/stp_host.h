@@ -218,6 +218,9 @@ enum stp_stat_op {
 
 struct stp_stat; /* one statistic (merged view) */
 
+/* A @hist_linear whose range the runtime refuses: the original's warning
+ * and error (naming the global), and -EINVAL; 0 when it is good. */
+int stp_stat_check(const struct stp_stat_params *p, const char *name);
 struct stp_stat *stp_stat_new(const struct stp_stat_params *p);
 void stp_stat_add(struct stp_stat *s, const struct stp_stat_params *p, int64_t v);
 void stp_stat_clear(struct stp_stat *s, const struct stp_stat_params *p);
@@ -326,6 +329,7 @@ int64_t stp_addr(struct stp_context *c);
 int64_t stp_gettimeofday_ns(struct stp_context *c);
 int64_t stp_local_clock_ns(struct stp_context *c);
 int64_t stp_jiffies(struct stp_context *c);
+int64_t stp_hz(struct stp_context *c);
 
 /* ---- reading memory (conversions tapset) ---- */
 
@@ -406,6 +410,9 @@ struct stp_probe {
 	uint64_t perf_config, sample_period, sample_freq;
 	int index;    /* the probe's number in the BPF code */
 	bool one_cpu; /* a perf event on the first online CPU only (kernel timers) */
+	/* -t's report: where the probe is written (NULL: added by pass 2, not
+	 * reported), " from: ..." its derivation */
+	const char *location, *derivation;
 };
 
 /* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes);
@@ -468,6 +475,7 @@ struct stp_module {
 	const char *bpf_obj, *bpf_obj_end;
 	void **shared;
 	size_t shared_size;
+	bool timing; /* built with -t (STP_TIMING): time each handler */
 };
 
 /* The module exports its descriptor under this name. */

@@ -14,11 +14,13 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,10 +139,68 @@ static void hash_file(struct hash *h, const char *name)
 	free(text);
 }
 
+/* The contents of a file, or "" (heap). */
+static char *file_text(const char *path)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	return text ? text : xstrdup("");
+}
+
+void build_system_probe(struct build_system *sys)
+{
+	struct utsname u;
+	if (uname(&u) != 0)
+		memset(&u, 0, sizeof(u));
+	sys->release = xstrdup(u.release);
+	sys->version = xstrdup(u.version);
+	sys->machine = xstrdup(u.machine);
+	/* the kernel's types: a rebuilt kernel of the same release has other
+	 * offsets; sysfs gives no hash, its size and time tell them apart */
+	struct stat st;
+	char btf[96] = "";
+	if (stat("/sys/kernel/btf/vmlinux", &st) == 0)
+		snprintf(btf, sizeof(btf), "%lld %lld.%09ld", (long long)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	sys->btf = xstrdup(btf);
+	/* every CONFIG_* value a %( CONFIG_... %) condition may read: the
+	 * config file as pass 1 finds it (compressed or not, its bytes) */
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
+	sys->config = file_text(access(path, R_OK) == 0 ? path : "/proc/config.gz");
+}
+
+void build_system_fini(struct build_system *sys)
+{
+	free(sys->release);
+	free(sys->version);
+	free(sys->machine);
+	free(sys->btf);
+	free(sys->config);
+}
+
 char *build_hash(const struct session *s, const struct vec *texts, bool bpf)
+{
+	struct build_system sys;
+	build_system_probe(&sys);
+	char *hash = build_hash_for(s, texts, bpf, &sys);
+	build_system_fini(&sys);
+	return hash;
+}
+
+char *build_hash_for(const struct session *s, const struct vec *texts, bool bpf,
+		     const struct build_system *sys)
 {
 	struct hash h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
 	hash_str(&h, BUILD_VERSION);
+	/* each value is NUL-terminated, so neighbours cannot run together */
+	const char *const facts[] = {
+		"runtime", s->runtime,   "compatible", s->compatible, "privilege", s->privilege,
+		"release", sys->release, "version",    sys->version,  "machine",   sys->machine,
+		"btf",     sys->btf,     "config",     sys->config,
+	};
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
+		hash_str(&h, facts[i]);
 	vec_foreach(texts, i)
 		hash_str(&h, texts->items[i]);
 	vec_foreach(&s->defines, i)
@@ -148,8 +208,8 @@ char *build_hash(const struct session *s, const struct vec *texts, bool bpf)
 	for (int i = 0; i < s->argc; i++)
 		hash_str(&h, s->argv[i]);
 	char opts[128];
-	snprintf(opts, sizeof(opts), "g%d u%d w%d s%d T%ld", s->guru, s->unoptimized,
-		 s->suppress_warnings, s->suppress_handler_errors, s->timeout_secs);
+	snprintf(opts, sizeof(opts), "g%d u%d w%d s%d T%ld t%d", s->guru, s->unoptimized,
+		 s->suppress_warnings, s->suppress_handler_errors, s->timeout_secs, s->timing);
 	hash_str(&h, opts);
 	snprintf(opts, sizeof(opts), "s%ld", s->buffer_mb);
 	hash_str(&h, opts);
@@ -172,81 +232,168 @@ char *build_hash(const struct session *s, const struct vec *texts, bool bpf)
 	return out;
 }
 
-static char *cache_dir(void)
+/* $SYSTEMTAP_DIR, else ~/.systemtap with the home directory from $HOME or
+ * the password entry; NULL when there is none: never a shared path such as
+ * /tmp, where another user could plant a module for root to load. */
+static char *systemtap_dir(void)
 {
 	const char *base = getenv("SYSTEMTAP_DIR");
-	char dir[PATH_MAX];
-	if (base && *base) {
-		snprintf(dir, sizeof(dir), "%s/cache", base);
-	} else {
-		const char *home = getenv("HOME");
-		snprintf(dir, sizeof(dir), "%s/.systemtap/cache", home && *home ? home : "/tmp");
+	if (base && *base)
+		return xstrdup(base);
+	const char *home = getenv("HOME");
+	if (!home || !*home) {
+		struct passwd *pw = getpwuid(geteuid());
+		home = pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : NULL;
 	}
+	if (!home)
+		return NULL;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/.systemtap", home);
 	return xstrdup(dir);
 }
 
-static char *cache_path(const char *hash)
+/* The cache directory of a hash: DIR/cache/XX (heap), or NULL. */
+static char *cache_subdir(const char *hash)
 {
-	char *dir = cache_dir();
-	size_t n = strlen(dir) + strlen(hash) + 32;
-	char *p = xmalloc(n);
-	snprintf(p, n, "%s/%.2s/stap_%s.so", dir, hash, hash);
-	free(dir);
-	return p;
+	char *base = systemtap_dir();
+	if (!base)
+		return NULL;
+	size_t n = strlen(base) + 16;
+	char *dir = xmalloc(n);
+	snprintf(dir, n, "%s/cache/%.2s", base, hash);
+	free(base);
+	return dir;
 }
 
-char *build_cache_lookup(const struct session *s, const char *hash)
+/* A module is loaded with dlopen as root: trust a file or directory only
+ * when it is ours (the effective user's), not a symbolic link, and not
+ * writable by group or others.  0, or -1 after the error. */
+static int check_private(const char *path, bool is_dir)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0) {
+		fprintf(stderr, "ERROR: cannot use module cache %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	const char *why = NULL;
+	if (S_ISLNK(st.st_mode))
+		why = "is a symbolic link";
+	else if (is_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))
+		why = is_dir ? "is not a directory" : "is not a regular file";
+	else if (st.st_uid != geteuid())
+		why = "is not owned by the invoking user";
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		why = "is writable by group or others";
+	if (!why)
+		return 0;
+	fprintf(stderr,
+		"ERROR: module cache %s %s (owner %u, mode %04o); refusing to use it, as "
+		"another user could plant code there\n",
+		path, why, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	return -1;
+}
+
+/* Check DIR, DIR/cache and DIR/cache/XX of a cache subdirectory, making the
+ * missing ones 0700 when create.  0, 1 when one is missing or cannot be made
+ * (no cache then), or -1 after the error of an untrusted one. */
+static int prepare_cache_dirs(const char *subdir, bool create)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s", subdir);
+	char *sub = strrchr(path, '/');
+	*sub = '\0';
+	char *cache = strrchr(path, '/');
+	*cache = '\0';
+	/* path is DIR now; put the slashes back one at a time */
+	for (int level = 0; level < 3; level++) {
+		if (level == 1)
+			*cache = '/';
+		if (level == 2)
+			*sub = '/';
+		if (create && mkdir(path, 0700) != 0 && errno != EEXIST)
+			return 1;
+		if (!create && access(path, F_OK) != 0)
+			return 1;
+		if (check_private(path, true) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int build_cache_lookup(const struct session *s, const char *hash, char **path)
 {
 	(void)s;
-	char *p = cache_path(hash);
-	if (access(p, R_OK) == 0)
-		return p;
-	free(p);
-	return NULL;
-}
-
-static int mkdirs(const char *path)
-{
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
+	*path = NULL;
+	char *dir = cache_subdir(hash);
+	if (!dir)
+		return 0;
+	char *p = xmalloc(strlen(dir) + strlen(hash) + 16);
+	sprintf(p, "%s/stap_%s.so", dir, hash);
+	int rc = 0;
+	if (access(p, F_OK) == 0) {
+		if (prepare_cache_dirs(dir, false) != 0 || check_private(p, false) != 0)
+			rc = -1;
+		else
+			*path = p;
 	}
-	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+	if (!*path)
+		free(p);
+	free(dir);
+	return rc;
 }
 
 const char *build_tmpdir(struct session *s)
 {
 	if (!s->tmpdir) {
-		char tmpl[] = "/tmp/stapXXXXXX";
-		if (mkdtemp(tmpl))
-			s->tmpdir = xstrdup(tmpl);
-		else
-			s->tmpdir = xstrdup("/tmp");
+		/* private (mkdtemp makes it 0700): never a shared /tmp path */
+		const char *base = getenv("TMPDIR");
+		char tmpl[PATH_MAX];
+		snprintf(tmpl, sizeof(tmpl), "%s/stapXXXXXX", base && *base ? base : "/tmp");
+		if (!mkdtemp(tmpl)) {
+			fprintf(stderr, "cannot create temporary directory (\" %s \"): %s\n", tmpl,
+				strerror(errno));
+			return NULL;
+		}
+		s->tmpdir = xstrdup(tmpl);
 	}
 	return s->tmpdir;
 }
 
-static int copy_file(const char *from, const char *to)
+/* Copy a file into a new one, never through an existing file or link
+ * (O_EXCL | O_NOFOLLOW): the caller renames it into place. */
+static int copy_file(const char *from, const char *to, mode_t mode)
 {
 	size_t len;
 	char *data = read_file(from, &len);
 	if (!data)
 		return -1;
-	int fd = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	int rc = -1;
 	if (fd >= 0) {
 		rc = write(fd, data, len) == (ssize_t)len ? 0 : -1;
 		if (close(fd) != 0)
 			rc = -1;
+		if (rc != 0)
+			unlink(to);
 	}
 	free(data);
 	return rc;
+}
+
+/* Copy from into to by way of a new file beside it, renamed over it. */
+static int install_file(const char *from, const char *to, mode_t mode)
+{
+	char part[PATH_MAX + 32];
+	snprintf(part, sizeof(part), "%s.%d.part", to, (int)getpid());
+	if (copy_file(from, part, mode) != 0)
+		return -1;
+	if (rename(part, to) != 0) {
+		int e = errno;
+		unlink(part);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 static int write_text(const char *path, const char *text)
@@ -359,6 +506,8 @@ int build_module(struct session *s, const char *c_text, const char *bpf_text, co
 {
 	*path = NULL;
 	const char *tmp = build_tmpdir(s);
+	if (!tmp)
+		return -1;
 	char src[PATH_MAX], obj[PATH_MAX], bsrc[PATH_MAX], bobj[PATH_MAX];
 	snprintf(src, sizeof(src), "%s/stap_%s.c", tmp, hash);
 	snprintf(obj, sizeof(obj), "%s/stap_%s.so", tmp, hash);
@@ -385,28 +534,34 @@ int build_module(struct session *s, const char *c_text, const char *bpf_text, co
 	if (run_compiler(s, &args) != 0)
 		return -1;
 	if (s->module_name) {
+		/* NAME.so as given (run_module loads a bare name from ".") */
 		char dst[PATH_MAX];
 		snprintf(dst, sizeof(dst), "%s.so", s->module_name);
-		if (copy_file(obj, dst) != 0) {
+		if (install_file(obj, dst, 0644) != 0) {
 			fprintf(stderr, "ERROR: cannot write %s: %s\n", dst, strerror(errno));
 			return -1;
 		}
 		*path = xstrdup(dst);
 		return 0;
 	}
-	char *dst = cache_path(hash);
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s", dst);
-	*strrchr(dir, '/') = '\0';
-	char part[PATH_MAX + 32];
-	snprintf(part, sizeof(part), "%s.%d.part", dst, (int)getpid());
-	if (mkdirs(dir) == 0 && copy_file(obj, part) == 0 && rename(part, dst) == 0) {
-		*path = dst;
-		return 0;
+	char *dir = cache_subdir(hash);
+	int prc = dir ? prepare_cache_dirs(dir, true) : 1;
+	if (prc < 0) {
+		free(dir);
+		return -1;
 	}
-	/* no cache: run it from the temporary directory */
-	unlink(part);
-	free(dst);
+	if (prc == 0) {
+		char *dst = xmalloc(strlen(dir) + strlen(hash) + 16);
+		sprintf(dst, "%s/stap_%s.so", dir, hash);
+		if (install_file(obj, dst, 0600) == 0) {
+			free(dir);
+			*path = dst;
+			return 0;
+		}
+		free(dst);
+	}
+	/* no cache: run it from the private temporary directory */
+	free(dir);
 	*path = xstrdup(obj);
 	return 0;
 }
@@ -425,7 +580,7 @@ void build_cleanup(struct session *s)
 		return;
 	if (s->keep_tmpdir)
 		fprintf(stderr, "Keeping temporary directory \"%s\"\n", s->tmpdir);
-	else if (strcmp(s->tmpdir, "/tmp") != 0)
+	else
 		nftw(s->tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(s->tmpdir);
 	s->tmpdir = NULL;

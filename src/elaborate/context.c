@@ -429,10 +429,6 @@ static void place_expr(struct placer *pl, const struct expr *e)
 		case EXPR_REGEX:
 			kernel_error(pl, e->tok, "a regular expression match");
 			break;
-		case EXPR_STAT:
-			if (strcmp(e->str, "@variance") == 0)
-				kernel_error(pl, e->tok, "@variance");
-			break;
 		case EXPR_HIST:
 			kernel_error(pl, e->tok, "a histogram other than print()ed");
 			break;

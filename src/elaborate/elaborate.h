@@ -52,7 +52,8 @@ struct symbol {
 	const struct token *use_tok; /* its first use in a body */
 	struct stat_params stat;     /* statistics: the histogram they print */
 	const struct token *hist_tok;
-	int index;   /* the emitter's number */
+	const struct token *shift_tok; /* the first @variance(s[, shift]) */
+	int index;                     /* the emitter's number */
 	bool shared; /* globals: used by a BPF handler, so they live in BPF maps */
 	/* shared arrays: bytes of each string key column in the BPF key (the
 	 * longest string ever stored there, plus its NUL); 0: MAXSTRINGLEN */
@@ -126,6 +127,8 @@ struct eprobe {
 	const char *chain;     /* -p2: " /" "* <- ... *" "/" derivation */
 	const struct token *tok;
 	const struct token *probe_tok; /* the "probe" keyword it came from */
+	const char *from;              /* -t: " from: foo from: foo" */
+	const struct token *where_tok; /* -t: the "probe" keyword, or the alias's use */
 	struct expr *cond;             /* if (cond), NULL */
 	struct stmt *body;             /* a private copy */
 	struct vec locals;             /* of struct symbol */

@@ -53,6 +53,7 @@ struct elab_state {
 	struct vec *params;
 	bool in_function;
 	const struct token *probe_tok;  /* of the script probe being derived */
+	const struct token *point_tok;  /* the written point being derived */
 	const struct eprobe *probe;     /* the probe being resolved, NULL in functions */
 	const struct token *assign_tok; /* the assignment whose target is resolved */
 	const char *scope_name;         /* "probe begin", "function f" */
@@ -76,6 +77,7 @@ struct derive_ctx {
 	struct expr *cond;
 	const char *chain;
 	int depth;
+	const char *from; /* -t: " from: POINT" per alias, then the point as written */
 };
 
 /* Append p (kind and details filled) as a derived probe named pp. */

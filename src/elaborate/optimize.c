@@ -18,13 +18,17 @@ static const char *conv(enum vtype t)
 	return t == TYPE_STRING ? "\\\"%#s\\\"" : "%#d";
 }
 
+/* Statistics print in decimal, or before 1.4 (--compatible) in hex. */
+static bool stats_in_hex;
+
 static void display_stats(struct strbuf *sb, const char *label, const char *ref,
 			  const char *args_prefix)
 {
-	sb_printf(sb,
-		  "printf(\"%s @count=%%#d @min=%%#d @max=%%#d @sum=%%#d @avg=%%#d\\n\"%s, "
-		  "@count(%s), @min(%s), @max(%s), @sum(%s), @avg(%s))",
-		  label, args_prefix, ref, ref, ref, ref, ref);
+	const char *c = stats_in_hex ? "%#x" : "%#d";
+	sb_printf(sb, "printf(\"%s @count=%s @min=%s @max=%s @sum=%s @avg=%s\\n\"%s, ", label, c, c,
+		  c, c, c, args_prefix);
+	sb_printf(sb, "@count(%s), @min(%s), @max(%s), @sum(%s), @avg(%s))", ref, ref, ref, ref,
+		  ref);
 }
 
 static void display_probe(struct strbuf *sb, const struct symbol *g)
@@ -146,6 +150,8 @@ void optimize(struct elab_state *st)
 	 * globals; ours are evaluated at each firing, so it has nothing to do */
 	if (guard_conditions(st))
 		sb_puts(&sb, "probe begin { ; }\n");
+	const struct pp_env *env = st->popts ? st->popts->env : NULL;
+	stats_in_hex = env && env->systemtap_v && pp_version_before(env->systemtap_v, "1.4");
 	size_t nglobals = st->e->globals.len;
 	for (size_t i = 0; i < nglobals; i++) {
 		const struct symbol *g = st->e->globals.items[i];

@@ -248,6 +248,8 @@ void probes_add(struct elab_state *st, const struct derive_ctx *dc, struct eprob
 	p->chain = dc->chain;
 	p->tok = ((const struct pp_comp *)pt->comps.items[0])->tok;
 	p->probe_tok = st->probe_tok;
+	p->from = dc->from;
+	p->where_tok = dc->depth == 0 ? st->probe_tok : st->point_tok;
 	p->direct = dc->depth == 0;
 	p->cond = dc->cond;
 	p->body = dc->body;
@@ -387,12 +389,13 @@ static int cmp_adef_name(const void *a, const void *b)
  * appended to the program.  Returns how many, or -1 after reporting.
  * stack holds the aliases being expanded, to catch recursion. */
 static int derive_point(struct elab_state *st, const struct probe_point *pt, struct stmt *body,
-			struct expr *cond, const char *chain, int depth, const struct adef **stack)
+			struct expr *cond, const char *chain, const char *from, int depth,
+			const struct adef **stack)
 {
 	struct why why = {.msg = ""};
 	const struct pp_comp *c0 = pt->comps.items[0];
 	cond = join_conds(st->a, cond, pt->cond);
-	const struct derive_ctx dc = {pt, body, cond, chain, depth};
+	const struct derive_ctx dc = {pt, body, cond, chain, depth, from};
 	if (strcmp(c0->name, "kernel") == 0)
 		return probes_derive_kernel(st, &dc);
 	if (strcmp(c0->name, "perf") == 0)
@@ -474,10 +477,15 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 		}
 		sb_printf(&sb, " %s", chain);
 		const char *nchain = arena_strdup(st->a, sb_str(&sb));
+		sb.len = 0;
+		sb_puts(&sb, " from: ");
+		point_text(&sb, ad->name->point, false);
+		sb_puts(&sb, from);
+		const char *nfrom = arena_strdup(st->a, sb_str(&sb));
 		sb_fini(&sb);
 		vec_foreach(&al->points, j) {
 			const struct probe_point *ap = al->points.items[j];
-			int n = derive_point(st, ap, nb, cond, nchain, depth + 1, stack);
+			int n = derive_point(st, ap, nb, cond, nchain, nfrom, depth + 1, stack);
 			if (n > 0) {
 				total += n;
 				if (ap->sufficient)
@@ -526,7 +534,14 @@ void probes_derive(struct elab_state *st)
 		vec_foreach(&pr->points, j) {
 			const struct probe_point *pt = pr->points.items[j];
 			const struct adef *stack[MAX_ALIAS_DEPTH];
-			int n = derive_point(st, pt, pr->body, NULL, chain, 0, stack);
+			struct strbuf from;
+			sb_init(&from);
+			sb_puts(&from, " from: ");
+			point_text(&from, pt, false);
+			st->point_tok = ((const struct pp_comp *)pt->comps.items[0])->tok;
+			int n = derive_point(st, pt, pr->body, NULL, chain,
+					     arena_strdup(st->a, sb_str(&from)), 0, stack);
+			sb_fini(&from);
 			if (n > 0 && pt->sufficient)
 				break;
 		}

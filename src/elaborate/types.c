@@ -867,12 +867,35 @@ static void note_hist(struct elab_state *st, const struct expr *h)
 	}
 }
 
+/* @variance(s, shift): one shift per statistic, 0 when not given. */
+static void note_shift(struct elab_state *st, const struct expr *e)
+{
+	const struct expr *ref = e->a;
+	struct symbol *sym = ref ? ref->sym : NULL;
+	if (!sym)
+		return;
+	long long shift = e->b && e->b->kind == EXPR_NUMBER ? e->b->num : 0;
+	if (shift < 0 || shift > 62) {
+		diag_semantic(st->d, NULL, e->tok, "bit shift (%lld) out of range <0..62>", shift);
+		return;
+	}
+	if (!sym->shift_tok) {
+		sym->shift_tok = e->tok;
+		sym->stat.shift = (int)shift;
+	} else if (sym->stat.shift != shift) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "conflicting bit shifts declared (previously %d)", sym->stat.shift);
+	}
+}
+
 static void hist_expr(struct elab_state *st, const struct expr *e)
 {
 	if (!e)
 		return;
 	if (e->kind == EXPR_HIST)
 		note_hist(st, e);
+	if (e->kind == EXPR_STAT && strcmp(e->str, "@variance") == 0)
+		note_shift(st, e);
 	hist_expr(st, e->a);
 	hist_expr(st, e->b);
 	hist_expr(st, e->c);

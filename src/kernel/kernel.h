@@ -14,8 +14,10 @@
 
 /* ---- configuration (config.c) ---- */
 
-/* CONFIG_HZ of the running kernel. */
+/* HZ of the running kernel: CONFIG_HZ, or the tick the coarse clocks show. */
 int kernel_hz(void);
+/* The kernel's jiffies counter now, as user space can tell (config.c). */
+int64_t kernel_jiffies(void);
 
 /* ---- tracefs (tracefs.c) ---- */
 

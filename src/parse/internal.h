@@ -70,7 +70,13 @@ struct parser {
 	bool recovering; /* skipping to the next declaration after an error */
 	bool in_probe_point;
 	bool in_function;
+	int depth; /* nesting of the tree being built (see PARSE_MAX_DEPTH) */
 };
+
+/* The deepest statement/expression tree the parser builds: passes 1 to 3
+ * walk trees recursively, so input such as 100000 "(" would overflow the
+ * stack.  Real scripts stay far below; the fuzzer's 4 KiB inputs reach it. */
+#define PARSE_MAX_DEPTH 500
 
 /* Report a parse error about tok and unwind to the declaration loop.  As in
  * the original, repeats of an error raised at the same place in the parser
@@ -82,9 +88,6 @@ noreturn void parse_fail_site(struct parser *p, const char *site, const struct t
 #define PARSE_SITE(line)  PARSE_SITE_STR(line)
 #define parse_fail(p, tok, label, ...)                                                             \
 	parse_fail_site(p, __FILE__ ":" PARSE_SITE(__LINE__), tok, label, __VA_ARGS__)
-
-/* True when version a is older than b ("3.9" < "4.0"). */
-bool pp_version_before(const char *a, const char *b);
 
 /* The next token after preprocessing: conditionals, macros, $N and @N. */
 struct token *pp_next(struct parser *p);

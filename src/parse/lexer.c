@@ -92,17 +92,22 @@ static bool is_ident_char(int c)
 	return c >= 0 && (isalnum(c) || c == '_' || c == '$');
 }
 
-/* Skip blanks and the three comment forms; an unterminated comment ends the input. */
-static void skip_space(struct lexer *lx)
+/* Skip blanks and the three comment forms; an unterminated comment ends the
+ * input.  Whether a comment was skipped: before 2.0, adjacent string
+ * literals with a comment between them did not join. */
+static bool skip_space(struct lexer *lx)
 {
+	bool comment = false;
 	for (;;) {
 		int c = peekc(lx, 0);
 		if (c >= 0 && isspace(c)) {
 			getc_(lx);
 		} else if (c == '#' || (c == '/' && peekc(lx, 1) == '/')) {
+			comment = true;
 			while (peekc(lx, 0) >= 0 && peekc(lx, 0) != '\n')
 				getc_(lx);
 		} else if (c == '/' && peekc(lx, 1) == '*') {
+			comment = true;
 			getc_(lx);
 			getc_(lx);
 			while (peekc(lx, 0) >= 0 && !(peekc(lx, 0) == '*' && peekc(lx, 1) == '/'))
@@ -110,7 +115,7 @@ static void skip_space(struct lexer *lx)
 			getc_(lx);
 			getc_(lx);
 		} else {
-			return;
+			return comment;
 		}
 	}
 }
@@ -171,9 +176,18 @@ static struct token *scan_embedded(struct lexer *lx, int line, int col)
 	return t;
 }
 
+static struct token *scan_token(struct lexer *lx);
+
 struct token *lexer_next(struct lexer *lx)
 {
-	skip_space(lx);
+	bool comment = skip_space(lx);
+	struct token *t = scan_token(lx);
+	t->after_comment = comment;
+	return t;
+}
+
+static struct token *scan_token(struct lexer *lx)
+{
 	int line = lx->line, col = lx->col;
 	int c = peekc(lx, 0);
 	if (c < 0) {

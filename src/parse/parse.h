@@ -44,6 +44,7 @@ struct token {
 	struct srcloc loc;
 	const struct token *chain; /* the macro invocation this token came from */
 	const char *junk_msg;      /* TOK_JUNK: what the lexer found wrong */
+	bool after_comment;        /* a comment came between it and the token before */
 };
 
 /* ---- expressions ---- */
@@ -252,5 +253,8 @@ void ast_print(FILE *out, const struct program *prog);
 
 /* Describe a token for error messages: "identifier 'x'", "keyword", ... */
 void token_describe(const struct token *tok, char *buf, size_t size);
+
+/* True when version a is older than b ("3.9" < "4.0"): --compatible tests. */
+bool pp_version_before(const char *a, const char *b);
 
 #endif

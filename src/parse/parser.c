@@ -152,7 +152,17 @@ static void push(struct parser *p, struct vec *v, void *item)
 	vec_push_arena(p->arena, v, item);
 }
 
+/* One more level of nesting under tok; an error past PARSE_MAX_DEPTH.  The
+ * caller leaves with p->depth--, except on error: recovery resets it. */
+static void enter(struct parser *p, const struct token *tok)
+{
+	if (++p->depth > PARSE_MAX_DEPTH)
+		parse_fail(p, tok, "saw", "nesting too deep (more than %d levels)",
+			   PARSE_MAX_DEPTH);
+}
+
 static struct expr *parse_expression(struct parser *p);
+static struct expr *parse_symbol(struct parser *p);
 static struct stmt *parse_statement(struct parser *p);
 static struct stmt *parse_block(struct parser *p);
 
@@ -180,9 +190,29 @@ static struct expr *parse_string_literal(struct parser *p)
 	struct token *t = next(p);
 	struct expr *e = new_expr(p, EXPR_STRING, t);
 	e->str = t->text;
-	/* no heap buffer here: peek() may unwind on an error */
-	while (peek(p)->type == TOK_STRING)
-		e->str = arena_printf(p->arena, "%s%s", e->str, next(p)->text);
+	if (peek(p)->type != TOK_STRING)
+		return e;
+	/* gathered first, joined once: joining pairwise is quadratic in the
+	 * number of pieces; no heap buffer here, as peek() may unwind */
+	struct vec parts = {0};
+	size_t len = strlen(t->text);
+	push(p, &parts, t);
+	/* before 2.0, a comment between two literals kept them apart */
+	bool old_rules = p->opts->env && pp_version_before(p->opts->env->systemtap_v, "2.0");
+	while (peek(p)->type == TOK_STRING && !(old_rules && peek(p)->after_comment)) {
+		struct token *s = next(p);
+		len += strlen(s->text);
+		push(p, &parts, s);
+	}
+	char *str = arena_alloc(p->arena, len + 1), *end = str;
+	vec_foreach(&parts, i) {
+		const struct token *s = parts.items[i];
+		size_t n = strlen(s->text);
+		memcpy(end, s->text, n);
+		end += n;
+	}
+	*end = '\0';
+	e->str = str;
 	return e;
 }
 
@@ -469,6 +499,51 @@ static struct expr *parse_autocast(struct parser *p, struct expr *e)
 	return a;
 }
 
+/* register_op = ("@kregister" | "@uregister") "(" number ")"
+ *             | ("@kderef" | "@uderef") "(" number "," expr ")"
+ *             | "@probewrite" "(" ident ")"
+ * The kernel ones read kernel memory: guru mode only, and the error does
+ * not skip ahead (the original's doesn't). */
+static struct expr *parse_register_op(struct parser *p)
+{
+	struct token *t = next(p);
+	const char *op = t->text;
+	if (op[1] == 'k' && !p->opts->privileged) {
+		/* two sites, as the original has: neither hides the other */
+		p->no_skip = true;
+		if (strcmp(op, "@kderef") == 0)
+			parse_fail(p, t, "saw",
+				   "using @kderef operator not permitted; need stap -g");
+		parse_fail(p, t, "saw", "using @kregister operator not permitted; need stap -g");
+	}
+	struct expr *e = new_expr(p, EXPR_CALL, t);
+	e->str = op;
+	expect_op(p, "(");
+	if (op[1] == 'p') {
+		push(p, &e->list, parse_symbol(p));
+	} else {
+		struct token *n = peek(p);
+		bool negate = token_is_op(n, "-") && peek_n(p, 1)->type == TOK_NUMBER;
+		if (negate)
+			n = peek_n(p, 1);
+		if (n->type != TOK_NUMBER)
+			fail_saw(p, "expected number");
+		if (negate)
+			next(p);
+		next(p);
+		struct expr *num = new_expr(p, EXPR_NUMBER, n);
+		/* the original keeps the number as an unsigned int: -1 prints 4294967295 */
+		num->num = (unsigned)number_value(p, n, negate);
+		push(p, &e->list, num);
+		if (strstr(op, "deref")) {
+			expect_op(p, ",");
+			push(p, &e->list, parse_expression(p));
+		}
+	}
+	expect_op(p, ")");
+	return e;
+}
+
 /* the @-operators: cast, var, defined, entry, perf, statistics */
 static struct expr *parse_at_operator(struct parser *p)
 {
@@ -522,17 +597,10 @@ static struct expr *parse_at_operator(struct parser *p)
 		expect_op(p, ")");
 		return e;
 	}
-	static const char *const at_functions[] = {"@kregister", "@uregister",  "@kderef",
-						   "@uderef",    "@probewrite", NULL};
-	for (int i = 0; at_functions[i]; i++) {
-		if (strcmp(op, at_functions[i]) != 0)
-			continue;
-		next(p);
-		e = new_expr(p, EXPR_CALL, t);
-		e->str = op;
-		parse_call_args(p, e);
-		return e;
-	}
+	if (strcmp(op, "@kregister") == 0 || strcmp(op, "@uregister") == 0 ||
+	    strcmp(op, "@kderef") == 0 || strcmp(op, "@uderef") == 0 ||
+	    strcmp(op, "@probewrite") == 0)
+		return parse_register_op(p);
 	if (strcmp(op, "@perf") == 0) {
 		next(p);
 		e = new_expr(p, EXPR_PERF, t);
@@ -652,7 +720,9 @@ static struct expr *parse_unary(struct parser *p)
 	if (token_is_op(t, "+") || token_is_op(t, "-") || token_is_op(t, "!") ||
 	    token_is_op(t, "~")) {
 		struct expr *e = new_expr(p, EXPR_UNARY, next(p));
+		enter(p, e->tok);
 		e->a = parse_unary(p);
+		p->depth--;
 		return e;
 	}
 	if (token_is_op(t, "++") || token_is_op(t, "--")) {
@@ -677,13 +747,17 @@ typedef struct expr *(*parse_fn)(struct parser *p);
 static struct expr *parse_left_assoc(struct parser *p, parse_fn sub, const char *const *ops,
 				     enum expr_kind kind)
 {
+	int depth = p->depth;
 	struct expr *e = sub(p);
 	while (peek_any_op(p, ops)) {
+		/* a left-deep tree: each operator is one more level */
 		struct expr *b = new_expr(p, kind, next(p));
+		enter(p, b->tok);
 		b->a = e;
 		b->b = sub(p);
 		e = b;
 	}
+	p->depth = depth;
 	return e;
 }
 
@@ -719,19 +793,23 @@ static struct expr *parse_shift(struct parser *p)
 static struct expr *parse_comparison(struct parser *p)
 {
 	static const char *const ops[] = {"<", ">", "<=", ">=", "==", "!=", NULL};
+	int depth = p->depth;
 	struct expr *e = parse_shift(p);
 	for (;;) {
 		if (peek_op(p, "=~") || peek_op(p, "!~")) {
 			struct expr *r = new_expr(p, EXPR_REGEX, next(p));
 			r->a = e;
 			r->b = parse_literal_string(p);
+			p->depth = depth;
 			return r;
 		} else if (peek_any_op(p, ops)) {
 			struct expr *c = new_expr(p, EXPR_COMPARE, next(p));
+			enter(p, c->tok);
 			c->a = e;
 			c->b = parse_shift(p);
 			e = c;
 		} else {
+			p->depth = depth;
 			return e;
 		}
 	}
@@ -800,12 +878,14 @@ static struct expr *parse_ternary(struct parser *p)
 	if (!peek_op(p, "?"))
 		return e;
 	struct expr *t = new_expr(p, EXPR_TERNARY, next(p));
+	enter(p, t->tok);
 	t->a = e;
 	t->b = parse_expression(p);
 	expect_op(p, ":");
 	t->c = p->opts->env && pp_version_before(p->opts->env->systemtap_v, "4.0")
 		       ? parse_expression(p)
 		       : parse_ternary(p);
+	p->depth--;
 	return t;
 }
 
@@ -814,12 +894,16 @@ static struct expr *parse_expression(struct parser *p)
 {
 	static const char *const ops[] = {"=",   "<<<",  "+=", "-=", "*=", "/=", "%=", "<<=",
 					  ">>=", ">>>=", "&=", "^=", "|=", ".=", NULL};
+	enter(p, peek(p));
 	struct expr *e = parse_ternary(p);
-	if (!peek_any_op(p, ops))
+	if (!peek_any_op(p, ops)) {
+		p->depth--;
 		return e;
+	}
 	struct expr *a = new_expr(p, EXPR_ASSIGN, next(p));
 	a->a = e;
 	a->b = parse_expression(p);
+	p->depth--;
 	return a;
 }
 
@@ -1044,8 +1128,10 @@ static struct stmt *parse_statement_body(struct parser *p)
  * ";") parsing back to the same tree. */
 static struct stmt *parse_statement(struct parser *p)
 {
+	enter(p, peek(p));
 	struct stmt *s = parse_statement_body(p);
 	accept_op(p, ";");
+	p->depth--;
 	return s;
 }
 
@@ -1125,10 +1211,14 @@ static const char *parse_type_suffix_site(struct parser *p, const char *site)
 static void parse_function(struct parser *p, struct program *prog, bool is_private)
 {
 	struct function *f = arena_alloc(p->arena, sizeof(*f));
-	/* a function may be named like a keyword, though it cannot be called */
-	if (peek(p)->type != TOK_KEYWORD && peek(p)->type != TOK_IDENT)
+	/* a function may be named like a type keyword, though it cannot be
+	 * called; the other keywords are refused, as the original does */
+	if (peek(p)->type == TOK_EOF)
 		fail_saw(p, "expected identifier");
 	f->tok = next(p);
+	if (f->tok->type != TOK_IDENT && !token_is_kw(f->tok, "string") &&
+	    !token_is_kw(f->tok, "long"))
+		parse_fail(p, f->tok, "saw", "expected identifier");
 	f->name = f->tok->text;
 	f->is_private = is_private;
 	f->type = parse_type_suffix(p);
@@ -1407,6 +1497,7 @@ struct program *parse_script(struct arena *arena, const struct source *src,
 	volatile bool recovering = false;
 	if (setjmp(jb) != 0) {
 		recovering = true;
+		p->depth = 0;
 		p->in_probe_point = false;
 		p->any_bad_define |= p->bad_define;
 		p->in_function = false;

@@ -429,7 +429,7 @@ static bool eval_condition(struct parser *p, const struct token *open)
 static struct token *skip_branch(struct parser *p, const struct token *open, bool stop_at_else)
 {
 	int depth = 0;
-	struct token *duplicate = NULL;
+	struct token *duplicate = NULL, *stray = NULL;
 	for (;;) {
 		struct token *t = raw_next(p);
 		if (t->type == TOK_EOF)
@@ -437,12 +437,19 @@ static struct token *skip_branch(struct parser *p, const struct token *open, boo
 		if (token_is_op(t, "%(")) {
 			depth++;
 		} else if (token_is_op(t, "%)") && depth-- == 0) {
+			if (stray)
+				parse_fail_site(p, "stray %?", stray, " at",
+						"incomplete conditional - missing '%%('");
 			if (duplicate)
 				parse_fail(p, duplicate, " at",
 					   "invalid conditional - duplicate '%%:'");
 			return t;
+		} else if (token_is_op(t, "%?") && depth == 0) {
+			/* a second "%?", in a skipped branch too; reported at the
+			 * "%)", so that recovery starts after the conditional */
+			stray = stray ? stray : t;
 		} else if (token_is_op(t, "%:") && depth == 0) {
-			if (stop_at_else)
+			if (stop_at_else && !stray)
 				return t;
 			duplicate = duplicate ? duplicate : t;
 		}
@@ -671,8 +678,8 @@ struct token *pp_next(struct parser *p)
 						   "invalid conditional - duplicate '%%:'");
 				/* one report site per marker, as the original has */
 				if (strcmp(t->text, "%?") == 0)
-					parse_fail(p, t, " at",
-						   "incomplete conditional - missing '%%('");
+					parse_fail_site(p, "stray %?", t, " at",
+							"incomplete conditional - missing '%%('");
 				if (!f && strcmp(t->text, "%:") == 0)
 					parse_fail(p, t, " at",
 						   "incomplete conditional - missing '%%('");

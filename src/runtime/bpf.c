@@ -221,24 +221,6 @@ static void *map_data(struct bpf_object *obj, const char *suffix, size_t *size)
 	return NULL;
 }
 
-int64_t kernel_jiffies(int64_t *t0)
-{
-	FILE *f = fopen("/proc/timer_list", "r");
-	long long now = 0, jiffies = 0;
-	if (f) {
-		char line[256];
-		while (fgets(line, sizeof(line), f) && (!now || !jiffies)) {
-			if (!now)
-				sscanf(line, "now at %lld nsecs", &now);
-			if (!jiffies)
-				sscanf(line, "jiffies: %lld", &jiffies);
-		}
-		fclose(f);
-	}
-	*t0 = now;
-	return jiffies;
-}
-
 static int64_t clock_ns(clockid_t id)
 {
 	struct timespec ts;
@@ -312,7 +294,6 @@ int bpf_session_open(const struct stp_module *mod, long buffer_mb, int verbose,
 		goto fail;
 	}
 	bs->rt->realtime_off = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
-	bs->rt->jiffies_base = kernel_jiffies(&bs->rt->jiffies_t0);
 	bs->rt->hz = kernel_hz();
 	bs->rt->nr_cpus = bpf_session_ncpus();
 	if (mod->shared)
@@ -641,4 +622,45 @@ void bpf_session_close(struct bpf_session *bs)
 		current = NULL;
 	sb_fini(&libbpf_log);
 	free(bs);
+}
+
+int bpf_session_timing(struct bpf_session *bs, int index, struct stat_agg *out)
+{
+	struct bpf_map *m = bs ? bpf_object__find_map_by_name(bs->obj, "stp_timing") : NULL;
+	if (!m)
+		return -ENOENT;
+	int n = bpf_session_ncpus();
+	struct stat_params p = {0};
+	size_t size = stat_size(&p);
+	char *vals = calloc((size_t)n, size);
+	const struct stat_agg **parts = calloc((size_t)n, sizeof(*parts));
+	uint32_t key = (uint32_t)index;
+	int rc = vals && parts ? 0 : -ENOMEM;
+	if (!rc && bpf_map_lookup_elem(bpf_map__fd(m), &key, vals) != 0)
+		rc = -errno;
+	if (!rc) {
+		for (int i = 0; i < n; i++)
+			parts[i] = (const struct stat_agg *)(void *)(vals + (size_t)i * size);
+		stat_merge(out, parts, (size_t)n, &p);
+	}
+	free(parts);
+	free(vals);
+	return rc;
+}
+
+int64_t bpf_session_skipped(const struct bpf_session *bs)
+{
+	if (!bs)
+		return 0;
+	int64_t n = bs->rt->skipped;
+	struct bpf_program *prog;
+	bpf_object__for_each_program(prog, bs->obj) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+		memset(&info, 0, sizeof(info));
+		int fd = bpf_program__fd(prog);
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+			n += (int64_t)info.recursion_misses;
+	}
+	return n;
 }

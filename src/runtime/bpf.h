@@ -24,9 +24,9 @@ struct bpf_shared {
 	volatile int64_t errors;
 	int64_t realtime_off;
 	int64_t target;
-	int64_t jiffies_base;
+	volatile int64_t skipped;
 	int64_t nr_cpus;
-	int64_t jiffies_t0;
+	int64_t unused2;
 	int64_t hz;
 	int64_t reserved[7];
 };
@@ -58,10 +58,13 @@ void bpf_session_stop(struct bpf_session *bs, const struct bpf_events *ev);
 /* Records dropped for want of room in the ring buffer. */
 int64_t bpf_session_lost(const struct bpf_session *bs);
 void bpf_session_close(struct bpf_session *bs);
-
-/* jiffies at the monotonic time *t0 (ns), from /proc/timer_list; 0 if
- * unknown. */
-int64_t kernel_jiffies(int64_t *t0);
+/* -t: the handling times of kernel probe INDEX, every CPU's merged; 0 or
+ * -errno (-ENOENT: the object was not built with STP_TIMING). */
+/* Kernel handlers that could not run: no scratch area, or, counted by the
+ * kernel, an event while another BPF program ran on the CPU (reentrancy). */
+int64_t bpf_session_skipped(const struct bpf_session *bs);
+struct stat_agg;
+int bpf_session_timing(struct bpf_session *bs, int index, struct stat_agg *out);
 
 /* The loaded object, for the views of its maps (bpfmap.c); NULL when the
  * module has no BPF part. */

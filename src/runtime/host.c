@@ -152,6 +152,23 @@ void stp_write(struct stp_context *c, const char *s, size_t len)
 
 /* ---- statistics ---- */
 
+int stp_stat_check(const struct stp_stat_params *p, const char *name)
+{
+	if (p->kind != 2 || stat_buckets(params(p)) > 0)
+		return 0;
+	/* the original's runtime refuses the histogram when it makes the
+	 * global, with these words; a negative step is refused here too */
+	if (p->step == 0)
+		stp_warn(NULL, "histogram: interval cannot be zero.");
+	else
+		stp_warn(NULL, "histogram: Number of buckets must be between 1 and 126\n"
+			       "Number_of_buckets = (stop - start) / interval.\n"
+			       "Please adjust your start, stop, and interval values.\n");
+	host_flush();
+	fprintf(stderr, "ERROR: global variable '__global_%s' allocation failed\n", name);
+	return -EINVAL;
+}
+
 struct stp_stat *stp_stat_new(const struct stp_stat_params *p)
 {
 	struct stat_agg *s = stat_new(params(p));
@@ -635,8 +652,14 @@ void host_free_regexes(void)
 void host_flush(void)
 {
 	if (host_rt.out.len && host_rt.outf) {
-		fwrite(host_rt.out.buf, 1, host_rt.out.len, host_rt.outf);
-		fflush(host_rt.outf);
+		errno = 0;
+		if ((fwrite(host_rt.out.buf, 1, host_rt.out.len, host_rt.outf) != host_rt.out.len ||
+		     fflush(host_rt.outf) != 0) &&
+		    !host_rt.write_errno) {
+			/* lost output ends the session, which then fails */
+			host_rt.write_errno = errno ? errno : EIO;
+			host_rt.exiting = true;
+		}
 	}
 	host_rt.out.len = 0;
 	if (host_rt.out.buf)
@@ -732,7 +755,12 @@ void stp_probe_type(struct stp_context *c, char *dst)
 		[STP_PROBE_ERROR] = "error",           [STP_PROBE_TIMER] = "timer",
 		[STP_PROBE_TRACEPOINT] = "tracepoint", [STP_PROBE_PERF] = "perf_event",
 	};
-	stp_strlcpy(dst, c->probe ? names[c->probe->kind] : "", maxstr());
+	const char *name = c->probe ? names[c->probe->kind] : "";
+	/* the original's timers are hrtimers but for timer.jiffies */
+	if (c->probe && c->probe->kind == STP_PROBE_TIMER &&
+	    strncmp(c->probe->pp, "timer.jiffies", 13))
+		name = "hrtimer";
+	stp_strlcpy(dst, name, maxstr());
 }
 
 static int64_t clock_ns(clockid_t id)
@@ -757,13 +785,13 @@ int64_t stp_local_clock_ns(struct stp_context *c)
 int64_t stp_jiffies(struct stp_context *c)
 {
 	(void)c;
-	/* the kernel's counter, from where /proc/timer_list last said */
-	static int64_t base, t0, hz;
-	if (!hz) {
-		base = kernel_jiffies(&t0);
-		hz = kernel_hz();
-	}
-	return base + (clock_ns(CLOCK_MONOTONIC) - t0) / (1000000000LL / hz);
+	return kernel_jiffies();
+}
+
+int64_t stp_hz(struct stp_context *c)
+{
+	(void)c;
+	return kernel_hz();
 }
 
 /* ---- reading memory: stap's own for user space, none for the kernel ---- */

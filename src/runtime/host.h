@@ -18,6 +18,7 @@ struct host_rt {
 	struct fmt *fmts;     /* the module's printf formats, parsed */
 	struct strbuf out;    /* what the handler printed, flushed after it */
 	FILE *outf;           /* stdout or -o FILE */
+	int write_errno;      /* the first failed write to outf (a full disk) */
 	bool exiting;         /* exit(), a signal, -T, the end of -c */
 	long target_pid;      /* target() */
 	struct vec warned;    /* warn() texts already shown */

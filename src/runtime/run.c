@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "../../runtime/include/stp_host.h"
 #include "bpf.h"
 #include "host.h"
+#include "output.h"
 #include "run.h"
 #include "symbols.h"
 
@@ -43,6 +45,7 @@ struct session_state {
 	pid_t child;
 	struct bpf_session *bpf; /* the kernel probes, if any */
 	struct bpf_events events;
+	struct stat_agg **timing; /* -t: per probe of the table, NULL without */
 };
 
 static void run_commands(void)
@@ -89,6 +92,50 @@ static void kernel_exit(void *ctx)
 	host_rt.exiting = true;
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * -t: the original's report of each probe's hits and time, after the end
+ * probes.  "cycles" are nanoseconds here (BPF cannot read the cycle counter):
+ * the monotonic clock around a user-space handler, bpf_ktime_get_ns() around
+ * a kernel one (per CPU, merged as statistics are).  Probes that never ran
+ * are not listed; the index is the probe's number, never probes included.
+ */
+static void timing_report(struct session_state *ss)
+{
+	const struct stp_module *mod = ss->mod;
+	static const struct stat_params none;
+	struct stat_agg *k = stat_new(&none);
+	sb_puts(&host_rt.out, "----- probe hit report: \n");
+	for (int i = 0; i < mod->nprobes; i++) {
+		const struct stp_probe *p = &mod->probes[i];
+		const struct stat_agg *parts[1] = {ss->timing[i]};
+		if (!p->location) /* added by pass 2: the original has no such probe */
+			continue;
+		struct stat_agg *t = k;
+		if (p->handler)
+			stat_merge(t, parts, 1, &none);
+		else if (bpf_session_timing(ss->bpf, p->index, t) != 0)
+			continue;
+		if (t->count == 0)
+			continue;
+		sb_printf(&host_rt.out,
+			  "%s, (%s), hits: %lld, cycles: %lldmin/%lldavg/%lldmax, variance: "
+			  "%lld,%s, index: %d\n",
+			  p->pp, p->location ? p->location : "", (long long)t->count,
+			  (long long)t->min, (long long)(t->sum / t->count), (long long)t->max,
+			  (long long)t->variance, p->derivation ? p->derivation : "", p->index);
+	}
+	sb_puts(&host_rt.out, "----- refresh report:\n");
+	host_flush();
+	stat_free(k);
+}
+
 /* Run one handler; false when its error ends the session. */
 static bool run_handler(struct session_state *ss, const struct stp_probe *p)
 {
@@ -101,7 +148,14 @@ static bool run_handler(struct session_state *ss, const struct stp_probe *p)
 	c->actionremaining = ss->mod->maxaction_interruptible;
 	c->nesting = 0;
 	c->probe = p;
-	p->handler(c);
+	if (ss->timing) {
+		int64_t t0 = now_ns();
+		p->handler(c);
+		static const struct stat_params none;
+		stat_add(ss->timing[p - ss->mod->probes], &none, now_ns() - t0);
+	} else {
+		p->handler(c);
+	}
 	host_close_iters();
 	host_flush();
 	run_commands();
@@ -132,13 +186,6 @@ static size_t probes_of(const struct stp_module *mod, enum stp_probe_kind kind,
 	return n;
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static int64_t period(const struct stp_probe *p)
 {
 	int64_t r = p->randomize_ns;
@@ -161,6 +208,22 @@ static void check_child(struct session_state *ss)
 		ss->child = 0;
 		host_rt.exiting = true;
 	}
+}
+
+/* Past MAXSKIPPED skipped kernel handlers, the session ends as after too
+ * many errors, with the original's message. */
+static void check_skipped(struct session_state *ss)
+{
+	ss->skipped = (int)bpf_session_skipped(ss->bpf);
+	if (ss->skipped <= ss->mod->maxskipped || ss->error_stop ||
+	    ss->mod->suppress_handler_errors)
+		return;
+	host_flush();
+	fputs("ERROR: Skipped too many probes, check MAXSKIPPED or try again with stap -t for more "
+	      "details.\n",
+	      stderr);
+	ss->error_stop = true;
+	host_rt.exiting = true;
 }
 
 static void run_timers(struct session_state *ss, const struct stp_probe **timers, size_t n)
@@ -200,6 +263,7 @@ static void run_timers(struct session_state *ss, const struct stp_probe **timers
 			int ms = (int)(wait / 1000000);
 			bpf_session_poll(ss->bpf, ms > 5 ? 5 : ms, &ss->events);
 			run_commands();
+			check_skipped(ss);
 			continue;
 		}
 		struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
@@ -311,7 +375,15 @@ static void release_command(int go)
 
 int run_module(const struct run_opts *o)
 {
-	void *dl = dlopen(o->module_path, RTLD_NOW | RTLD_LOCAL);
+	/* by path: dlopen would look a name without a slash up in the library
+	 * path (staprun NAME.so after stap -m NAME) */
+	char local[PATH_MAX + 2];
+	const char *path = o->module_path;
+	if (!strchr(path, '/')) {
+		snprintf(local, sizeof(local), "./%s", path);
+		path = local;
+	}
+	void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!dl) {
 		fprintf(stderr, "ERROR: cannot load module %s: %s\n", o->module_path, dlerror());
 		return 1;
@@ -360,10 +432,18 @@ int run_module(const struct run_opts *o)
 	/* kernel probes: loaded and attached before anything runs, so that a
 	 * probe the kernel cannot give stops the session first; their
 	 * handlers wait for begin to finish */
+	if (mod->timing) {
+		static const struct stat_params none;
+		ss.timing = xmalloc(((size_t)mod->nprobes + 1) * sizeof(*ss.timing));
+		for (int i = 0; i < mod->nprobes; i++)
+			ss.timing[i] = stat_new(&none);
+	}
 	if (mod->bpf_obj && bpf_session_open(mod, o->buffer_mb, o->verbose, &ss.bpf) != 0)
 		goto done;
-	if (mod->init(&ss.ctx) != 0) {
-		fputs("ERROR: out of memory allocating the globals\n", stderr);
+	int rc = mod->init(&ss.ctx);
+	if (rc != 0) {
+		if (rc != -EINVAL) /* -EINVAL: stp_stat_check said why */
+			fputs("ERROR: out of memory allocating the globals\n", stderr);
 		goto done;
 	}
 	if (set_globals(mod, o->global_inits) != 0)
@@ -389,6 +469,7 @@ int run_module(const struct run_opts *o)
 	if (ss.bpf) {
 		bpf_session_stop(ss.bpf, &ss.events);
 		run_commands();
+		check_skipped(&ss);
 	}
 	if (!ss.error_stop) {
 		n = probes_of(mod, STP_PROBE_END, list);
@@ -401,12 +482,18 @@ int run_module(const struct run_opts *o)
 			run_handler(&ss, list[i]);
 	}
 	host_flush();
+	if (ss.timing)
+		timing_report(&ss);
 	if (ss.bpf && bpf_session_lost(ss.bpf))
 		fprintf(stderr, "WARNING: %lld events lost\n", (long long)bpf_session_lost(ss.bpf));
-	if (ss.errors)
+	if (ss.errors || ss.skipped)
 		fprintf(stderr, "WARNING: Number of errors: %d, skipped probes: %d\n", ss.errors,
 			ss.skipped);
-	status = ss.errors && !mod->suppress_handler_errors ? 1 : 0;
+	/* the one kind of skip there is here; the original details them with -t */
+	if (ss.timing && ss.skipped)
+		fprintf(stderr, "WARNING: Skipped due to reentrancy: %d\n", ss.skipped);
+	status = (ss.errors || ss.skipped > mod->maxskipped) && !mod->suppress_handler_errors ? 1
+											      : 0;
 done:
 	host_flush();
 	if (ss.child > 0) {
@@ -431,9 +518,22 @@ done:
 	free(host_rt.fmts);
 	sb_fini(&host_rt.out);
 	free(ss.ctx.error_buf);
+	if (ss.timing) {
+		for (int i = 0; i < mod->nprobes; i++)
+			stat_free(ss.timing[i]);
+		free(ss.timing);
+	}
 	free(list);
-	if (host_rt.outf && host_rt.outf != stdout)
-		fclose(host_rt.outf);
+	if (host_rt.outf && host_rt.outf != stdout && fclose(host_rt.outf) != 0 &&
+	    !host_rt.write_errno)
+		host_rt.write_errno = errno;
+	if (host_rt.write_errno) {
+		/* a full disk is a failure, not a silent success */
+		fprintf(stderr, "ERROR: cannot write %s: %s\n",
+			o->output_file ? o->output_file : "standard output",
+			strerror(host_rt.write_errno));
+		status = 1;
+	}
 	dlclose(dl);
 	return status;
 }

@@ -105,10 +105,10 @@ int64_t stp_strtol(const char *p, int64_t b)
 		unsigned d;
 		if (*p >= '0' && *p <= '9')
 			d = (unsigned)(*p - '0');
-		else if (*p >= 'a' && *p <= 'z')
-			d = (unsigned)(*p - 'a' + 10);
-		else if (*p >= 'A' && *p <= 'Z')
-			d = (unsigned)(*p - 'A' + 10);
+		else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			/* the kernel's simple_strtol: no digit past f, whatever
+			 * the base (the original's strtol("zz", 36) is 0) */
+			d = (unsigned)((*p | 0x20) - 'a' + 10);
 		else
 			break;
 		if (d >= base)
@@ -250,7 +250,8 @@ void stp_tokenize(char *dst, const char *input, const char *delim)
 
 /* ---- error numbers ---- */
 
-/* glibc's strerrorname_np() names (Linux's errno.h), as a table that
+/* The names errno_str() knows: Linux's errno.h up to ENOTRECOVERABLE (131),
+ * the table of the original's errno.stp (no ERFKILL, no EHWPOISON), which
  * stp_bpf_string.h repeats. */
 static const char *const errno_names[] = {
 	[1] = "EPERM",
@@ -382,8 +383,6 @@ static const char *const errno_names[] = {
 	[129] = "EKEYREJECTED",
 	[130] = "EOWNERDEAD",
 	[131] = "ENOTRECOVERABLE",
-	[132] = "ERFKILL",
-	[133] = "EHWPOISON",
 };
 
 static const char *errno_name(int64_t e)
@@ -393,14 +392,14 @@ static const char *errno_name(int64_t e)
 	return NULL;
 }
 
+/* The name of err or -err; "" for a number with no name (0, 41, 58, past
+ * 131), as the original prints when run (its man page's "E#3333" is not
+ * what its code does). */
 void stp_errno_str(char *dst, int64_t err)
 {
 	int64_t e = err < 0 ? (int64_t)(0 - (uint64_t)err) : err;
 	const char *name = errno_name(e);
-	if (name)
-		stp_strlcpy(dst, name, maxstr());
-	else
-		snprintf(dst, maxstr(), "E#%lld", (long long)e);
+	stp_strlcpy(dst, name ? name : "", maxstr());
 }
 
 /* ---- time ---- */

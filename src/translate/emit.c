@@ -233,9 +233,86 @@ static const char *ex_stat_ref(struct emitter *em, struct expr *e, const struct 
 	return "NULL";
 }
 
+/* --compatible below 1.3: "%p" printed as the original did then, written
+ * here as the "%#W.Px" it amounts to: W is 2 + 2 * sizeof(void *) unless a
+ * width is given; P the width less the "0x", at most 16 digits when right
+ * aligned, while "-" (which "%#x" cannot take) zero-fills the whole width
+ * instead (the original 1.2's output, run for real, for %p %20p %-20p %5p). */
+const char *compat_format(struct emitter *em, const char *raw)
+{
+	const char *v = em->s->compatible;
+	if (!v || !pp_version_before(v, "1.3") || !strchr(raw, '%'))
+		return raw;
+	struct strbuf sb;
+	sb_init(&sb);
+	const char *c = raw;
+	while (*c) {
+		if (*c != '%') {
+			sb_putn(&sb, c++, 1);
+			continue;
+		}
+		const char *start = c++;
+		if (*c == '%') {
+			sb_puts(&sb, "%%");
+			c++;
+			continue;
+		}
+		const char *flags = c;
+		while (*c && strchr("-+ #0", *c))
+			c++;
+		int nflags = (int)(c - flags);
+		int width = -1;
+		bool star = false;
+		if (*c == '*') {
+			star = true;
+			c++;
+		} else if (isdigit((unsigned char)*c)) {
+			width = 0;
+			while (isdigit((unsigned char)*c))
+				width = width * 10 + (*c++ - '0');
+		}
+		if (*c == '.') {
+			c++;
+			if (*c == '*')
+				star = true;
+			while (*c == '*' || isdigit((unsigned char)*c))
+				c++;
+		}
+		if (*c != 'p' || star) {
+			sb_putn(&sb, start, (size_t)(c - start));
+			continue;
+		}
+		c++;
+		if (width < 0)
+			width = 2 + 2 * (int)sizeof(void *);
+		struct strbuf fl;
+		sb_init(&fl);
+		bool left = false;
+		for (int i = 0; i < nflags; i++) {
+			if (flags[i] == '-')
+				left = true;
+			else if (flags[i] != '#')
+				sb_putn(&fl, &flags[i], 1);
+		}
+		int digits = 2 * (int)sizeof(void *);
+		int precision = width - 2;
+		if (!left && precision > digits)
+			precision = digits;
+		if (precision >= 0)
+			sb_printf(&sb, "%%#%s%d.%dx", sb_str(&fl), width, precision);
+		else
+			sb_printf(&sb, "%%#%s%dx", sb_str(&fl), width);
+		sb_fini(&fl);
+	}
+	const char *out = arena_strdup(em->arena, sb_str(&sb));
+	sb_fini(&sb);
+	return out;
+}
+
 int add_format(struct emitter *em, const char *raw)
 {
 	struct translation_tables *t = em->tables;
+	raw = compat_format(em, raw);
 	sb_printf(&t->formats, "\t%s,\n", c_string(em, raw, strlen(raw)));
 	return t->nformats++;
 }

@@ -186,16 +186,17 @@ const char *bpf_stat(struct emitter *em, struct expr *e)
 	int n = (*em->nlabels)++;
 	const char *agg =
 		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
+	const char *op = e->str;
+	const char *key = "&z";
 	if (ref->kind == EXPR_INDEX) {
 		const char *miss;
-		const char *keys = bpf_keys(em, &ref->list, sym, &miss);
+		key = bpf_keys(em, &ref->list, sym, &miss);
 		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
-		     miss, agg, sym->index, keys, agg);
+		     miss, agg, sym->index, key, agg);
 	} else {
 		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
 		     sym->index, agg);
 	}
-	const char *op = e->str;
 	if (strcmp(op, "@count") == 0)
 		return fmt_str(em, "%s.count", agg);
 	if (strcmp(op, "@sum") == 0)
@@ -206,6 +207,15 @@ const char *bpf_stat(struct emitter *em, struct expr *e)
 		return fmt_str(em, "%s.min", agg);
 	if (strcmp(op, "@max") == 0)
 		return fmt_str(em, "%s.max", agg);
+	if (strcmp(op, "@variance") == 0) {
+		const char *v =
+			frame_member(em, fmt_str(em, "int64_t var%d", n), fmt_str(em, "var%d", n));
+		emit(em,
+		     "\t{\n\tuint32_t z = 0;\n\t(void)z;\n\t%s = stp_bstat_variance(&g%d, %s, &%s, "
+		     "%d);\n\t}\n",
+		     v, sym->index, key, agg, sym->stat.shift);
+		return v;
+	}
 	return fmt_str(em, "stp_sdiv(%s.sum, %s.count)", agg, agg);
 }
 
@@ -418,6 +428,7 @@ static void kpiece_push(struct emitter *em, struct vec *v, const char *text, siz
 /* The kernel format of sprintf's format, piece by piece. */
 static void kpieces_printf(struct emitter *em, const char *raw, struct vec *v)
 {
+	raw = compat_format(em, raw);
 	struct fmt f;
 	const char *err, *bad;
 	if (fmt_parse(raw, &f, &err) != 0)
@@ -1326,12 +1337,13 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	sb_puts(out, sb_str(&callbacks));
 	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", section(em, p), fi->name,
 		  p->pp);
-	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n");
+	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n\tSTP_TIMING_START;\n");
 	if (em->uses_scratch)
 		sb_printf(out,
 			  "\tuint32_t cpu = bpf_get_smp_processor_id();\n"
 			  "\tstruct stp_scratch *S = bpf_map_lookup_elem(&stp_scratch, &cpu);\n"
-			  "\tif (!S)\n\t\treturn 0;\n"
+			  "\tif (!S) {\n\t\t__sync_fetch_and_add(&stp_rt.skipped, 1);\n\t\treturn "
+			  "0;\n\t}\n"
 			  "\tstruct stp_context *c = &S->h.ctx;\n"
 			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = "
 			  "MAXACTION, "
@@ -1349,8 +1361,8 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 	sb_puts(out, sb_str(&body));
 	sb_printf(out,
 		  "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
-		  "\t\t%s(c);\n\treturn 0;\n}\n\n",
-		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code");
+		  "\t\t%s(c);\n\tSTP_TIMING_END(%d);\n\treturn 0;\n}\n\n",
+		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code", p->index);
 	frame_struct(&bf->frames, fi->name, &frame);
 	sb_fini(&frame);
 	sb_fini(&callbacks);
@@ -1470,9 +1482,10 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
 		sb_printf(out, "\t[%zu] = {\"%s\"},\n", i,
-			  p->one_cpu              ? "timer"
-			  : p->kind == PROBE_PERF ? "perf_event"
-						  : "tracepoint");
+			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13) ? "hrtimer"
+			  : p->one_cpu                                      ? "timer"
+			  : p->kind == PROBE_PERF                           ? "perf_event"
+									    : "tracepoint");
 	}
 	sb_puts(out, "};\n\n");
 	sb_printf(out,
@@ -1511,6 +1524,13 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 		  "\t__type(key, uint32_t);\n\t__type(value, struct stp_scratch);\n"
 		  "} stp_scratch SEC(\".maps\"); /* one per CPU: the runtime sizes it */\n\n",
 		  bf.probes.len);
+	sb_printf(out,
+		  "#ifdef STP_TIMING /* -t: each probe's handling times, per CPU */\n"
+		  "struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, "
+		  "%zu);\n"
+		  "\t__type(key, uint32_t);\n\t__type(value, struct stp_stat_hdr);\n"
+		  "} stp_timing SEC(\".maps\");\n#endif\n\n",
+		  em->e->probes.len ? em->e->probes.len : 1);
 	sb_puts(out, sb_str(&bf.protos));
 	sb_putc(out, '\n');
 	sb_puts(out, sb_str(&bf.code));

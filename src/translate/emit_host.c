@@ -176,6 +176,9 @@ static void emit_globals(struct emitter *em, struct strbuf *out, struct strbuf *
 				  "%d};\n",
 				  i, g->stat.kind, g->stat.start, g->stat.stop, g->stat.step,
 				  g->stat.shift);
+		if (g->stat.kind == HIST_LINEAR)
+			sb_printf(init, "\tif (stp_stat_check(&g%zu_p, \"%s\")) return -22;\n", i,
+				  g->name);
 		if (g->arity > 0) {
 			sb_printf(out, "static struct stp_map *g%zu; /* %s */\n", i, g->name);
 			sb_printf(fini, "\tg%zu = NULL;\n", i);
@@ -248,8 +251,20 @@ static int emit_probe_table(struct emitter *em, struct strbuf *out)
 		sb_printf(out, "\t{%s, INT64_C(%lld), INT64_C(%lld), INT64_C(%lld), %s, ",
 			  probe_kinds[p->kind], (long long)p->seq, (long long)p->interval_ns,
 			  (long long)p->randomize_ns, c_string(em, p->pp, strlen(p->pp)));
+		const char *loc = "", *from = "";
+		if (p->where_tok && p->where_tok->loc.src) {
+			const struct srcloc *l = &p->where_tok->loc;
+			loc = arena_printf(em->arena, "%s:%d:%d", l->src->name, l->line, l->col);
+		}
+		if (p->from)
+			from = p->from;
+		const char *where_from =
+			arena_printf(em->arena, ".location = %s, .derivation = %s",
+				     p->synthetic ? "NULL" : c_string(em, loc, strlen(loc)),
+				     c_string(em, from, strlen(from)));
 		if (!p->kernel) {
-			sb_printf(out, "probe%d},\n", p->index);
+			sb_printf(out, "probe%d, .index = %d, %s},\n", p->index, p->index,
+				  where_from);
 		} else {
 			const char *g = p->tp_group ? c_string(em, p->tp_group, strlen(p->tp_group))
 						    : "NULL";
@@ -258,11 +273,11 @@ static int emit_probe_table(struct emitter *em, struct strbuf *out)
 						 : "NULL";
 			sb_printf(out,
 				  "NULL, \"probe%d\", %s, %s, %u, UINT64_C(%llu), UINT64_C(%llu), "
-				  "UINT64_C(%llu), %d, %s},\n",
+				  "UINT64_C(%llu), %d, %s, %s},\n",
 				  p->index, g, ev, p->perf_type, (unsigned long long)p->perf_config,
 				  (unsigned long long)p->sample_period,
 				  (unsigned long long)p->sample_freq, p->index,
-				  p->one_cpu ? "true" : "false");
+				  p->one_cpu ? "true" : "false", where_from);
 		}
 		n++;
 	}
@@ -374,6 +389,7 @@ void translate_host(struct emitter *em, struct strbuf *out, const char *shared_d
 		  "\t.nhsites = %d,\n",
 		  t->nformats, nprobes, nglobals, s->suppress_handler_errors ? "true" : "false",
 		  t->nsites, t->locations.len, t->nhsites);
+	sb_puts(out, "#ifdef STP_TIMING\n\t.timing = true,\n#endif\n");
 	if (e->has_kernel)
 		sb_puts(out, "\t.bpf_obj = stp_bpf_obj,\n"
 			     "\t.bpf_obj_end = stp_bpf_obj_end,\n"

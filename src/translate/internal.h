@@ -69,6 +69,8 @@ const char *ex_stable(struct emitter *em, struct expr *e, bool later_effects);
 void st(struct emitter *em, struct stmt *s);
 void count_action(struct emitter *em, const struct token *tok);
 int add_format(struct emitter *em, const char *raw);
+/* A printf format as --compatible has it print (see emit.c). */
+const char *compat_format(struct emitter *em, const char *raw);
 const char *stat_op_name(const char *op);
 bool is_empty_stmt(const struct stmt *s);
 void number_symbols(struct vec *v);

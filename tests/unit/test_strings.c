@@ -1,9 +1,13 @@
 /*
  * Unit test for src/runtime/strings.c, the host half of the tapset's string
- * functions.  errno_str() names every number as glibc's strerrorname_np()
- * does (the table is ours so that the BPF half, stp_bpf_string.h, can repeat
- * it); ctime() agrees with a civil-date computation written independently
- * of gmtime_r(), as stp_bpf_string.h computes it, over a sweep of times.
+ * functions.  errno_str() is what the original prints when run
+ * (original-in-qemu, tests/kernel/string-errno-str.out): the names of
+ * glibc's strerrorname_np() for 1 to 131 and "" for every other number
+ * (0, 41, 58, 132 on, INT64_MIN); the table is ours so that the BPF half,
+ * stp_bpf_string.h, can repeat it.  ctime() agrees with a civil-date
+ * computation written independently of gmtime_r(), as stp_bpf_string.h
+ * computes it, over a sweep of times (the tapset refuses times outside
+ * 32 bits before calling it; the C function takes any).
  * The kernel-context golden tests (tests/kernel/string-*.stp) compare the
  * two halves.
  *
@@ -33,17 +37,14 @@ static void test_errno_names(void)
 	char buf[MAXSTRINGLEN], want[64], what[64];
 	for (int64_t e = -4100; e <= 4100; e++) {
 		int64_t a = e < 0 ? -e : e;
-		const char *name = a > 0 ? strerrorname_np((int)a) : NULL;
-		if (name)
-			snprintf(want, sizeof(want), "%s", name);
-		else
-			snprintf(want, sizeof(want), "E#%" PRId64, a);
+		const char *name = a > 0 && a <= 131 ? strerrorname_np((int)a) : NULL;
+		snprintf(want, sizeof(want), "%s", name ? name : "");
 		stp_errno_str(buf, e);
 		snprintf(what, sizeof(what), "errno_str(%" PRId64 ")", e);
 		check_str(buf, want, what);
 	}
 	stp_errno_str(buf, INT64_MIN);
-	check_str(buf, "E#-9223372036854775808", "errno_str(INT64_MIN)");
+	check_str(buf, "", "errno_str(INT64_MIN)");
 }
 
 /* The date of t as stp_bpf_string.h works it out (C's / and % here). */
