@@ -559,7 +559,12 @@ STP_INLINE int64_t stp_bmap_add_l(struct stp_context *c, void *map, const void *
 
 STP_INLINE bool stp_bmap_exists(void *map, const void *key)
 {
-	return bpf_map_lookup_elem(map, key) != NULL;
+	/* a 0/1 the compiler cannot see through: it would fold the test into
+	 * the expression around it ("x | (k in a)" as x | pointer), which
+	 * the verifier refuses on a pointer that may be NULL */
+	int64_t r = bpf_map_lookup_elem(map, key) != NULL;
+	asm volatile("" : "+r"(r));
+	return r;
 }
 
 STP_INLINE void stp_bmap_delete(void *map, const void *key)
