@@ -490,7 +490,10 @@ STP_GLOBAL int stp_tokenize_(struct stp_str *dst, const struct stp_str *input,
 			break;
 		pos++;
 	}
+	/* the delimiter that ends the token goes with it (as strsep()) */
 	w->tok_pos = pos;
+	if (pos < MAXSTRINGLEN - 1 && w->tok[pos])
+		w->tok_pos = pos + 1;
 	int64_t n = pos - start;
 	if (n < 0 || n > MAXSTRINGLEN - 1 || start < 0 || start > MAXSTRINGLEN - 1)
 		return 0;

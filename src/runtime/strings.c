@@ -245,7 +245,9 @@ void stp_tokenize(char *dst, const char *input, const char *delim)
 	size_t n = strcspn(s, delim);
 	memcpy(dst, s, n);
 	dst[n] = '\0';
-	tok_pos = (size_t)(s + n - tok_buf);
+	/* the delimiter that ends the token goes with it (as strsep()):
+	 * tokenize("a:b", ":") then tokenize("", ",") is "b", not ":b" */
+	tok_pos = (size_t)(s + n - tok_buf) + (s[n] != '\0');
 }
 
 /* ---- error numbers ---- */
