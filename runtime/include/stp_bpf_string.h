@@ -71,7 +71,10 @@ STP_GLOBAL int stp_substr_(struct stp_str *dst, const struct stp_str *s, int64_t
 		return 0;
 	dst->s[0] = 0;
 	int64_t len = stp_strlen_(s);
-	if (start < 0 || length <= 0 || start >= len || start >= MAXSTRINGLEN)
+	/* the original counts length + 1 bytes with the NUL, which wraps
+	 * for the largest length: substr(s, 1, 9223372036854775807) is "" */
+	if (start < 0 || length <= 0 || length == INT64_MAX || start >= len ||
+	    start >= MAXSTRINGLEN)
 		return 0;
 	uint32_t n = (uint32_t)(len - start);
 	if ((uint64_t)length < n)
@@ -84,14 +87,16 @@ STP_GLOBAL int stp_substr_(struct stp_str *dst, const struct stp_str *s, int64_t
 	return 0;
 }
 
-/* The byte at pos, or -1 when pos is not in the string. */
+/* The byte at pos as a signed char (the kernel's char: "\377" is -1), or
+ * STP_NO_BYTE when pos is not in the string. */
+#define STP_NO_BYTE (-256)
 STP_GLOBAL int64_t stp_stringat_(const struct stp_str *s, int64_t pos)
 {
 	if (!s || pos < 0 || pos >= MAXSTRINGLEN - 1)
-		return -1;
+		return STP_NO_BYTE;
 	if (pos >= stp_strlen_(s))
-		return -1;
-	return (unsigned char)s->s[pos];
+		return STP_NO_BYTE;
+	return (signed char)s->s[pos];
 }
 
 /* 1 if pat is a prefix of s from at on (the empty one always is). */

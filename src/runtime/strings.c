@@ -27,6 +27,10 @@ void stp_substr(char *dst, const char *s, int64_t start, int64_t length)
 {
 	size_t len = strlen(s);
 	dst[0] = '\0';
+	/* the original counts length + 1 bytes with the NUL, which wraps
+	 * for the largest length: substr(s, 1, 9223372036854775807) is "" */
+	if (length == INT64_MAX)
+		return;
 	if (start >= 0 && length > 0 && (size_t)start < len) {
 		size_t n = len - (size_t)start;
 		if ((uint64_t)length < n)
@@ -41,8 +45,8 @@ void stp_substr(char *dst, const char *s, int64_t start, int64_t length)
 int64_t stp_stringat(const char *s, int64_t pos)
 {
 	if (pos < 0 || (size_t)pos >= strlen(s))
-		return -1;
-	return (unsigned char)s[pos];
+		return STP_NO_BYTE;
+	return (signed char)s[pos]; /* the kernel's char: "\377" is -1 */
 }
 
 int64_t stp_strpos(const char *s, const char *pat)
