@@ -324,8 +324,11 @@ STP_INLINE uint32_t stp_text_escape(const struct stp_str *s, int64_t i, char *e)
 		e[1] = t;
 		return 2 | 1 << 8;
 	}
-	if (c >= 0xc0) {
+	/* only RFC 3629's UTF-8 is a character (as the original): no 5- or
+	 * 6-byte forms, surrogates, values past U+10FFFF or overlong forms */
+	if (c >= 0xc0 && c < 0xf8) {
 		int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+		uint32_t least = extra == 1 ? 0x80 : extra == 2 ? 0x800 : 0x10000;
 		uint32_t cp = c & (0x3f >> extra);
 		int k;
 		for (k = 1; k <= extra; k++) {
@@ -338,7 +341,7 @@ STP_INLINE uint32_t stp_text_escape(const struct stp_str *s, int64_t i, char *e)
 				break;
 			cp = cp << 6 | (d & 0x3f);
 		}
-		if (k > extra) {
+		if (k > extra && cp >= least && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
 			uint32_t digits = cp > 0xffff ? 8 : 4;
 			e[0] = '\\';
 			e[1] = cp > 0xffff ? 'U' : 'u';
@@ -413,7 +416,8 @@ STP_GLOBAL int stp_text_strn_(struct stp_str2 *dst, const struct stp_str *s, int
 		w->total = 0;
 		bpf_loop(MAXSTRINGLEN, stp_text_step, &x, 0);
 		int64_t total = w->total;
-		if (total + 2 <= limit) {
+		/* a limit below 5 counts as 5 (room for ""...), as the original */
+		if (total + 2 <= (limit < 5 ? 5 : limit)) {
 			x.budget = total;
 		} else {
 			cut = true;

@@ -155,8 +155,12 @@ static size_t text_escape(const char *s, size_t *i, char out[16])
 		out[1] = to[e - from];
 		return 2;
 	}
-	if (c >= 0xc0) {
+	/* as the original: only RFC 3629's UTF-8 (no 5- or 6-byte forms, no
+	 * surrogates, nothing past U+10FFFF, nothing overlong such as \300\200
+	 * for 0) is a character; any other byte stays an octal escape */
+	if (c >= 0xc0 && c < 0xf8) {
 		int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+		static const uint32_t least[] = {0, 0x80, 0x800, 0x10000};
 		uint32_t cp = c & (0x3f >> extra);
 		int k;
 		for (k = 1; k <= extra; k++) {
@@ -165,7 +169,8 @@ static size_t text_escape(const char *s, size_t *i, char out[16])
 				break;
 			cp = cp << 6 | (d & 0x3f);
 		}
-		if (k > extra) {
+		if (k > extra && cp >= least[extra] && cp <= 0x10ffff &&
+		    !(cp >= 0xd800 && cp <= 0xdfff)) {
 			*i += (size_t)extra + 1;
 			return (size_t)snprintf(out, 16, cp > 0xffff ? "\\U%08X" : "\\u%04X", cp);
 		}
@@ -193,7 +198,9 @@ void stp_text_strn(char *dst, const char *s, int64_t len, int quoted)
 	size_t budget = limit;
 	int cut = 0;
 	if (quoted) {
-		if (total + 2 <= limit) {
+		/* as the original: a limit below 5 counts as 5 (room for
+		 * ""...), so "" and "a" are whole within 1 */
+		if (total + 2 <= (limit < 5 ? 5 : limit)) {
 			budget = total;
 		} else {
 			cut = 1;
