@@ -1485,7 +1485,7 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13) ? "hrtimer"
 			  : p->one_cpu                                      ? "timer"
 			  : p->kind == PROBE_PERF                           ? "perf_event"
-									    : "tracepoint");
+									    : "kernel_tracepoint");
 	}
 	sb_puts(out, "};\n\n");
 	sb_printf(out,
