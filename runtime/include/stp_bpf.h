@@ -559,7 +559,12 @@ STP_INLINE int64_t stp_bmap_add_l(struct stp_context *c, void *map, const void *
 
 STP_INLINE bool stp_bmap_exists(void *map, const void *key)
 {
-	return bpf_map_lookup_elem(map, key) != NULL;
+	/* a 0/1 the compiler cannot see through: it would fold the test into
+	 * the expression around it ("x | (k in a)" as x | pointer), which
+	 * the verifier refuses on a pointer that may be NULL */
+	int64_t r = bpf_map_lookup_elem(map, key) != NULL;
+	asm volatile("" : "+r"(r));
+	return r;
 }
 
 STP_INLINE void stp_bmap_delete(void *map, const void *key)
@@ -798,6 +803,14 @@ static long stp_agg_cb(uint32_t cpu, void *arg)
 	o->sum = stp_add(o->sum, s->sum);
 	return 0;
 }
+
+/* print(@hist_*(s)): gN_hist_cb sums every CPU's buckets into out (the
+ * record), so that the host prints the histogram as it was at the print. */
+struct stp_hist_arg {
+	void *map;
+	const void *key;
+	int64_t *out;
+};
 
 STP_INLINE void stp_bstat_merge(void *map, const void *key, struct stp_agg *out)
 {

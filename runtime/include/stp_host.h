@@ -234,6 +234,9 @@ int64_t stp_stat_bucket(struct stp_context *c, const struct stp_stat *s,
 /* print(@hist_*(s)) to the output, or into dst (sprint). */
 void stp_stat_print_hist(struct stp_context *c, const struct stp_stat *s,
 			 const struct stp_stat_params *p, char *dst, const char *stmt);
+/* print(@hist_*(s)) of BPF code: the NB buckets its record holds. */
+void stp_stat_print_buckets(struct stp_context *c, const struct stp_stat_params *p,
+			    const int64_t *buckets, size_t nb, const char *stmt);
 
 /* ---- arrays ---- */
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "../kernel/kernel.h"
+#include "../parse/printf_fmt.h"
 #include "internal.h"
 
 /* ---- resolution ---- */
@@ -338,6 +339,43 @@ static void kernel_error(struct placer *pl, const struct token *tok, const char 
 	diag_semantic(pl->st->d, NULL, tok, "%s cannot run in kernel context yet", what);
 }
 
+/* sprintf in BPF code is the kernel's bpf_snprintf(), which knows no
+ * precision, no '#' and no %o %p %b %m %M (fmt_kernel): refused here, at
+ * the conversion, rather than formatted otherwise than in user space. */
+static void kernel_sprintf_check(struct placer *pl, const struct expr *e)
+{
+	if (strcmp(e->str, "sprintf") != 0 || e->list.len == 0)
+		return;
+	const struct expr *f = e->list.items[0];
+	struct fmt fmt;
+	const char *err, *bad = NULL;
+	char *kbuf = NULL;
+	size_t klen;
+	if (f->kind != EXPR_STRING || fmt_parse(f->str, &fmt, &err) != 0)
+		return; /* pass 1 reported it */
+	if (fmt_kernel(&fmt, &kbuf, &klen, &bad) != 0 && bad) {
+		diag_semantic(pl->st->d, NULL, f->tok,
+			      "sprintf conversion '%s' cannot run in kernel context yet (BPF's "
+			      "bpf_snprintf has no precision, no '#' and no %%o %%p %%b %%m %%M)",
+			      bad);
+	} else {
+		/* "%0s" writes a NUL after the string, which ends sprintf's
+		 * result there (the original's runtime); bpf_snprintf pads */
+		for (size_t i = 0; i < fmt.n; i++)
+			if (fmt.pieces[i].kind != FMT_LITERAL && fmt.pieces[i].type == FMT_STRING &&
+			    (fmt.pieces[i].flags & FMT_FLAG_ZERO)) {
+				diag_semantic(pl->st->d, NULL, f->tok,
+					      "sprintf conversion '%s' cannot run in kernel "
+					      "context yet (the '0' flag of %%s ends the string "
+					      "with a NUL)",
+					      fmt.pieces[i].text);
+				break;
+			}
+	}
+	free(kbuf);
+	fmt_free(&fmt);
+}
+
 static void place_function(struct placer *pl, struct efunction *f, const struct token *call)
 {
 	for (int i = 0; i < pl->depth; i++) {
@@ -396,6 +434,9 @@ static void place_expr(struct placer *pl, const struct expr *e)
 			break;
 		case EXPR_EMBEDDED:
 			kernel_error(pl, e->tok, "embedded C in an expression");
+			break;
+		case EXPR_PRINT:
+			kernel_sprintf_check(pl, e);
 			break;
 		default:
 			break;

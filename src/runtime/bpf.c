@@ -549,12 +549,11 @@ static int handle_record(void *ctx, void *data, size_t size)
 		if ((int)h.id >= bs->mod->nhsites)
 			break;
 		const struct stp_hist_site *hs = &bs->mod->hsites[h.id];
-		const struct stp_stat *st =
-			hs->is_array ? stp_map_get_stat_raw(*(struct stp_map **)hs->global, d + 8)
-				     : *(struct stp_stat **)hs->global;
+		/* the buckets as they were at the print (BPF checked the count) */
 		char errbuf[128];
 		struct stp_context hc = {.error_buf = errbuf};
-		stp_stat_print_hist(&hc, st, hs->p, NULL, hs->where);
+		stp_stat_print_buckets(&hc, hs->p, (const int64_t *)(const void *)(d + 8),
+				       size > 8 ? (size - 8) / 8 : 0, hs->where);
 		if (hc.last_error && ev && ev->error) {
 			host_flush();
 			ev->error(ev->ctx, hc.last_error, hc.last_stmt);

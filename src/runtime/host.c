@@ -292,6 +292,22 @@ void stp_stat_print_hist(struct stp_context *c, const struct stp_stat *s,
 	sb_fini(&sb);
 }
 
+void stp_stat_print_buckets(struct stp_context *c, const struct stp_stat_params *p,
+			    const int64_t *buckets, size_t nb, const char *stmt)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	int rc = -ENODATA;
+	if (nb >= (size_t)stat_buckets(params(p)))
+		rc = hist_print(&sb, params(p), buckets, (int)host_rt.mod->hist_width,
+				(int)host_rt.mod->hist_elision);
+	if (rc)
+		stp_fail(c, "empty aggregate", stmt);
+	else
+		sb_putn(&host_rt.out, sb.buf ? sb.buf : "", sb.len);
+	sb_fini(&sb);
+}
+
 /* ---- arrays ---- */
 
 struct stp_map {

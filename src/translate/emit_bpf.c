@@ -46,23 +46,6 @@ const char *bpf_literal(struct emitter *em, const char *c_literal)
 	return fmt_str(em, "stp_lits[%zu].s", lits->len - 1);
 }
 
-/* The size of an array's BPF key struct (small ones live on the stack). */
-static long key_bytes(const struct symbol *sym)
-{
-	long n = 0;
-	bool longs = false;
-	for (int i = 0; i < sym->arity && i < ELAB_MAX_KEYS; i++) {
-		if (sym->keys[i] != TYPE_STRING) {
-			n = (n + 7) & ~7L;
-			n += 8;
-			longs = true;
-		} else {
-			n += sym->key_width[i] > 0 ? sym->key_width[i] : 1 << 20;
-		}
-	}
-	return longs ? (n + 7) & ~7L : n;
-}
-
 static long declared_size(const struct symbol *sym)
 {
 	return sym->decl ? (long)sym->decl->size : 0;
@@ -91,14 +74,11 @@ const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *
 		vals[i] = ex_stable(em, keys->items[i], later);
 	}
 	int k = (*em->nlabels)++;
-	const char *key;
-	if (key_bytes(sym) > 64) {
-		key = frame_member(em, fmt_str(em, "struct g%d_key k%d", sym->index, k),
-				   fmt_str(em, "k%d", k));
-	} else {
-		sb_printf(&em->decls, "\tstruct g%d_key k%d;\n", sym->index, k);
-		key = fmt_str(em, "k%d", k);
-	}
+	/* in the frame, not on the stack: a handler that builds many keys,
+	 * inside loop callbacks and calls, would pass BPF's 512 bytes of
+	 * combined stack (map helpers take a key in a map value too) */
+	const char *key = frame_member(em, fmt_str(em, "struct g%d_key k%d", sym->index, k),
+				       fmt_str(em, "k%d", k));
 	const char *tr = NULL;
 	emit(em, "\t__builtin_memset(&%s, 0, sizeof(%s));\n", key, key);
 	for (size_t i = 0; i < n; i++) {
@@ -519,8 +499,8 @@ static void bpf_snprintf_group(struct emitter *em, const char *dst, struct vec *
 		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, stp_kfmt%zu, NULL, 0);\n", dst,
 		     kfs->len - 1);
 	else
-		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, stp_kfmt%zu, &sa%d[%zu], %zu);\n", dst,
-		     kfs->len - 1, k, arg, nargs * 8);
+		emit(em, "\tbpf_snprintf(%s, MAXSTRINGLEN, stp_kfmt%zu, &F->sa%d[%zu], %zu);\n",
+		     dst, kfs->len - 1, k, arg, nargs * 8);
 }
 
 /* sprintf and the sprint forms: bpf_snprintf into a string temporary. */
@@ -537,9 +517,10 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 	const char *t = new_temp(em, TYPE_STRING);
 	int k = (*em->nlabels)++;
 	if (n > 0) {
-		sb_printf(&em->decls, "\tuint64_t sa%d[%zu];\n", k, n);
+		/* the arguments in the frame, as keys (bpf_keys) */
+		frame_member(em, fmt_str(em, "uint64_t sa%d[%zu]", k, n), "");
 		for (size_t i = 0; i < n; i++)
-			emit(em, "\tsa%d[%zu] = (uint64_t)(%s);\n", k, i, vals[i]);
+			emit(em, "\tF->sa%d[%zu] = (uint64_t)(%s);\n", k, i, vals[i]);
 	}
 	long maxstr = max_string(em->s);
 	size_t from = 0, arg = 0, group_arg = 0;
@@ -614,16 +595,23 @@ static const char *bpf_print_hist(struct emitter *em, struct expr *e)
 	}
 	emit(em, "\tif (%s.count == 0) {\n\tstp_fail(c, STP_E_EMPTY, %s);\n\tgoto %s;\n\t}\n", agg,
 	     where(em, e->tok), em->err_label);
+	/* the record holds the buckets as they are now, every CPU's summed:
+	 * values added after the print do not show, as in user space */
+	int nb = stat_buckets(&sym->stat);
+	if (nb < 1)
+		nb = 1;
 	em->uses_scratch = true;
 	emit(em, "\t{\n\tchar *r = STP_SCRATCH(c)->rec;\n\tstp_rec_start(r, STP_REC_HIST, %d);\n",
 	     site);
-	if (key)
-		emit(em, "\t__builtin_memcpy(r + 8, %s, sizeof(struct g%d_key));\n", key,
-		     sym->index);
-	emit(em, "\tstp_rec_send(stp_rt_ptr, r, 8 + %s, stp_wakeup_flags());\n\t}\n",
-	     key ? fmt_str(em, "((sizeof(struct g%d_key) + 7) & ~7u)", sym->index) : "0");
-	if (64 + 8 > tab->max_record)
-		tab->max_record = 72;
+	if (!key)
+		emit(em, "\tuint32_t z = 0;\n");
+	emit(em,
+	     "\tstruct stp_hist_arg ha = {&g%d, %s, (int64_t *)(void *)(r + 8)};\n"
+	     "\tbpf_loop((uint32_t)stp_rt.nr_cpus, g%d_hist_cb, &ha, 0);\n",
+	     sym->index, key ? key : "&z", sym->index);
+	emit(em, "\tstp_rec_send(stp_rt_ptr, r, 8 + %d, stp_wakeup_flags());\n\t}\n", 8 * nb);
+	if (8 + 8 * nb > tab->max_record)
+		tab->max_record = 8 + 8 * nb;
 	return "0";
 }
 
@@ -1117,6 +1105,18 @@ static void stat_decls(struct strbuf *out, const struct symbol *g, int *max_buck
 			  "\tasm volatile(\"\" : \"+r\"(b));\n\tif (b < %d)\n\ts->b[b]++;\n",
 			  g->stat.start, g->stat.step, nb, nb);
 	sb_puts(out, "}\n");
+	if (nb && g->stat.kind != HIST_NONE)
+		/* print(@hist_*(s)): CPU 0 sets the record's buckets, the others add */
+		sb_printf(out,
+			  "static long g%d_hist_cb(uint32_t cpu, void *arg)\n{\n"
+			  "\tstruct stp_hist_arg *a = arg;\n"
+			  "\tstruct g%d_val *v = bpf_map_lookup_percpu_elem(a->map, a->key, cpu);\n"
+			  "\tif (cpu == 0)\n\t\tfor (uint32_t i = 0; i < %d; i++)\n"
+			  "\t\t\t((volatile int64_t *)a->out)[i] = 0;\n"
+			  "\tif (v)\n\t\tfor (uint32_t i = 0; i < %d; i++)\n"
+			  "\t\t\t((volatile int64_t *)a->out)[i] = a->out[i] + v->b[i];\n"
+			  "\treturn 0;\n}\n",
+			  g->index, g->index, nb, nb);
 	if (g->arity <= 0)
 		/* delete s: every CPU's record emptied */
 		sb_printf(

@@ -123,6 +123,7 @@ static int foreach_skeys; /* foreach string key variables readable */
 static int budget;        /* statements left in this script */
 static int expr_depth;
 static int hist_kind; /* which histogram st1 prints: log or linear */
+static int variance;  /* @variance may appear (DIFFTEST_VARIANCE, default 1) */
 
 static const char *const strings[] = {
 	"\"\"",        "\"a\"",
@@ -337,7 +338,9 @@ static void expr_long(struct buf *b)
 		break;
 	case 16: {
 		static const char *const ext[] = {"@count", "@sum", "@min", "@max", "@avg"};
-		if (chance(60))
+		if (variance && chance(10))
+			bprintf(b, "@variance(s%d_st%d)", id, below(2));
+		else if (chance(60))
 			bprintf(b, "%s(s%d_st%d)", PICK(ext), id, below(2));
 		else {
 			bprintf(b, "%s(s%d_sa[", PICK(ext), id);
@@ -355,8 +358,11 @@ static void expr_long(struct buf *b)
 			literal_long(b);
 		break;
 	case 18:
-		bprintf(b, "abs(");
-		expr_long(b);
+		/* (not abs: the original 4.8 has none) */
+		bprintf(b, "strpos(");
+		expr_string(b);
+		bprintf(b, ", ");
+		expr_string(b);
 		bprintf(b, ")");
 		break;
 	case 19:
@@ -379,18 +385,22 @@ static void expr_long(struct buf *b)
 }
 
 /* printf conversions: a format string and the arguments it takes */
-static void format(struct buf *fmt, struct buf *args, int nconv)
+static void format(struct buf *fmt, struct buf *args, int nconv, int kernel_only)
 {
 	static const char *const flags[] = {"", "", "", "-", "+", " ", "0", "#"};
-	static const char *const lconv[] = {"d", "i", "u", "x", "X", "o", "c", "p", "b"};
+	static const char *const lconv[] = {"d", "i", "u", "x", "X", "c", "o", "p", "b"};
 	static const char *const texts[] = {"", " ", "<", ">", "|", "=", "a%%b", "\\n", ":"};
 	for (int i = 0; i < nconv; i++) {
 		int string = chance(35);
-		const char *conv = string ? "s" : PICK(lconv);
-		bprintf(fmt, "%s%%%s", PICK(texts), PICK(flags));
-		if (chance(35))
-			bprintf(fmt, "%d", below(14));
-		if (chance(25))
+		/* sprintf in kernel context is bpf_snprintf: no '#', no
+		 * precision, no %o %p %b (pass 2 refuses them there) */
+		const char *conv = string ? "s" : kernel_only ? lconv[below(6)] : PICK(lconv);
+		/* nor "%0s" (its NUL ends the string in user space) */
+		const char *flag = kernel_only ? flags[below(string ? 6 : 7)] : PICK(flags);
+		bprintf(fmt, "%s%%%s", PICK(texts), flag);
+		if (chance(35)) /* (a width 0 would be the flag '0') */
+			bprintf(fmt, "%d", kernel_only ? 1 + below(13) : below(14));
+		if (!kernel_only && chance(25))
 			bprintf(fmt, ".%d", below(8));
 		bprintf(fmt, "%s", conv);
 		bprintf(args, ", ");
@@ -446,12 +456,13 @@ static void expr_string(struct buf *b)
 		break;
 	case 4: {
 		struct buf fmt = {""}, args = {""};
-		format(&fmt, &args, 1 + below(2));
+		format(&fmt, &args, 1 + below(2), 1);
 		bprintf(b, "sprintf(\"%s\"%s)", fmt.s, args.s);
 		break;
 	}
 	case 5:
-		bprintf(b, chance(50) ? "toupper(" : "tolower(");
+		/* (not tolower/toupper: the original 4.8 has neither) */
+		bprintf(b, "sprint(");
 		expr_string(b);
 		bprintf(b, ")");
 		break;
@@ -621,8 +632,14 @@ static void stmt_assign(void)
 		return;
 	}
 	if (chance(15)) {
-		static const char *const incs[] = {"%s++", "%s--", "++%s", "--%s"};
-		line(PICK(incs), lhs);
+		/* ++l or --l of a local nothing reads makes the original (and
+		 * so pass 2) type the assignment before it as a long:
+		 * pre-increments on globals only */
+		/* and inside println(): at the start of a line "--g" would
+		 * continue the expression of the line before ("e--") */
+		static const char *const incs[] = {"%s++", "%s--", "println(++%s)",
+						   "println(--%s)"};
+		line(lhs[0] == 's' ? PICK(incs) : incs[below(2)], lhs);
 		return;
 	}
 	expr_line_long(&e);
@@ -636,7 +653,7 @@ static void stmt_print(void)
 	case 0:
 	case 1:
 	case 2:
-		format(&f, &a, 1 + below(3));
+		format(&f, &a, 1 + below(3), 0);
 		line("printf(\"%s\\n\"%s)", f.s, a.s);
 		break;
 	case 3:
@@ -741,7 +758,12 @@ static void stmt_foreach(void)
 	int has_long_key = strcmp(arr, "a2") != 0;
 	if (has_string_key && foreach_skeys > 0)
 		return; /* one string key variable at a time */
-	line("foreach (%s in s%d_%s%s%s) {", keys, id, arr, sort_arr, spec);
+	/* the value bound to a variable: foreach (vN = [k] in a) */
+	int bind = strcmp(arr, "sa") != 0 && chance(35);
+	char value[16] = "";
+	if (bind)
+		snprintf(value, sizeof(value), "v%d = ", c);
+	line("foreach (%s%s in s%d_%s%s%s) {", value, keys, id, arr, sort_arr, spec);
 	loop_depth++;
 	locked = arr;
 	if (has_long_key)
@@ -760,6 +782,8 @@ static void stmt_foreach(void)
 			snprintf(elem, sizeof(elem), "@sum(s%d_sa[k%d])", id, c);
 		else
 			snprintf(elem, sizeof(elem), "s%d_%s[k%d]", id, arr, c);
+		if (bind)
+			snprintf(elem, sizeof(elem), "v%d", c);
 		if (!sorted) {
 			/* the visiting order differs between contexts: only add up */
 			if (!strcmp(arr, "a2"))
@@ -812,7 +836,7 @@ static void stmt(void)
 	} else if (r < 71 && loop_depth > 0) {
 		expr_line_long(&e);
 		line("if (%s) %s", e.s, chance(50) ? "break" : "continue");
-	} else if (r < 73 && !in_function && loop_depth == 0 && chance(30)) {
+	} else if (r < 73 && loop_depth == 0 && chance(in_function ? 20 : 60)) {
 		expr_line_long(&e);
 		line("if (%s) next", e.s);
 	} else if (r < 77) {
@@ -926,6 +950,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < 4; i++)
 		rnd();
 	hist_kind = chance(50);
+	variance = !getenv("DIFFTEST_VARIANCE") || atoi(getenv("DIFFTEST_VARIANCE")) != 0;
 
 	line("# seed %" PRIu64, seed);
 	line("global s%d_g0, s%d_g1, s%d_h0, s%d_a0, s%d_a1, s%d_a2, s%d_a3[6], s%d_w%%[4]", id, id,
@@ -942,6 +967,14 @@ int main(int argc, char **argv)
 	line("s%d_a0[0] = 0; s%d_a1[0, \"\"] = 0; s%d_a2[\"\"] = \"\"; s%d_a3[0] = 0; s%d_w[0] = 0",
 	     id, id, id, id, id);
 	line("s%d_st0 <<< 0; s%d_st1 <<< 0; s%d_sa[0] <<< 0", id, id, id);
+	/* and is read: the end of the session prints the globals nothing
+	 * reads, an array's elements in an order of its own */
+	line("printf(\"%%d%%d%%s%%d%%d%%s%%d%%d\", s%d_g0, s%d_g1, s%d_h0, s%d_a0[0], s%d_a1[0, "
+	     "\"\"], "
+	     "s%d_a2[\"\"], s%d_a3[0], s%d_w[0])",
+	     id, id, id, id, id, id, id, id);
+	line("printf(\"%%d%%d%%d\", @count(s%d_st0), @count(s%d_st1), @count(s%d_sa[0]))", id, id,
+	     id);
 	indent--;
 	line("}");
 	line("probe K {");

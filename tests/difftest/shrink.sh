@@ -4,7 +4,8 @@
 # SCRIPT is build/difftest-failures/NAME/script.stp (names s0_*, probe K).
 # What makes it interesting is taken from its first run: the outputs of
 # the two contexts differ, or the kernel session fails (a verifier
-# rejection, a compile error) where the host session runs.  Then lines are
+# rejection, a compile error) where the host session runs; stderr counts as
+# output.  Then lines are
 # dropped -- halves, quarters ... single lines, and blocks with their
 # braces or just their braces -- while it stays interesting; the result
 # (default SCRIPT.min) is a regression test for tests/difftest/regress/.
@@ -49,7 +50,9 @@ classify() {
 		echo invalid
 	elif [ $ks -ne 0 ] || grep -q '^ERROR' "$d/kernel.err"; then
 		echo kernel-fails
-	elif cmp -s "$d/host.out" "$d/kernel.out"; then
+	elif cmp -s "$d/host.out" "$d/kernel.out" &&
+		cmp -s <(sed 's/\bhost\.stp\b/S.stp/g' "$d/host.err") \
+			<(sed 's/\bkernel\.stp\b/S.stp/g' "$d/kernel.err"); then
 		echo same
 	else
 		echo differ
