@@ -71,7 +71,10 @@ STP_GLOBAL int stp_substr_(struct stp_str *dst, const struct stp_str *s, int64_t
 		return 0;
 	dst->s[0] = 0;
 	int64_t len = stp_strlen_(s);
-	if (start < 0 || length <= 0 || start >= len || start >= MAXSTRINGLEN)
+	/* the original counts length + 1 bytes with the NUL, which wraps
+	 * for the largest length: substr(s, 1, 9223372036854775807) is "" */
+	if (start < 0 || length <= 0 || length == INT64_MAX || start >= len ||
+	    start >= MAXSTRINGLEN)
 		return 0;
 	uint32_t n = (uint32_t)(len - start);
 	if ((uint64_t)length < n)
@@ -84,14 +87,16 @@ STP_GLOBAL int stp_substr_(struct stp_str *dst, const struct stp_str *s, int64_t
 	return 0;
 }
 
-/* The byte at pos, or -1 when pos is not in the string. */
+/* The byte at pos as a signed char (the kernel's char: "\377" is -1), or
+ * STP_NO_BYTE when pos is not in the string. */
+#define STP_NO_BYTE (-256)
 STP_GLOBAL int64_t stp_stringat_(const struct stp_str *s, int64_t pos)
 {
 	if (!s || pos < 0 || pos >= MAXSTRINGLEN - 1)
-		return -1;
+		return STP_NO_BYTE;
 	if (pos >= stp_strlen_(s))
-		return -1;
-	return (unsigned char)s->s[pos];
+		return STP_NO_BYTE;
+	return (signed char)s->s[pos];
 }
 
 /* 1 if pat is a prefix of s from at on (the empty one always is). */
@@ -319,8 +324,11 @@ STP_INLINE uint32_t stp_text_escape(const struct stp_str *s, int64_t i, char *e)
 		e[1] = t;
 		return 2 | 1 << 8;
 	}
-	if (c >= 0xc0) {
+	/* only RFC 3629's UTF-8 is a character (as the original): no 5- or
+	 * 6-byte forms, surrogates, values past U+10FFFF or overlong forms */
+	if (c >= 0xc0 && c < 0xf8) {
 		int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+		uint32_t least = extra == 1 ? 0x80 : extra == 2 ? 0x800 : 0x10000;
 		uint32_t cp = c & (0x3f >> extra);
 		int k;
 		for (k = 1; k <= extra; k++) {
@@ -333,7 +341,7 @@ STP_INLINE uint32_t stp_text_escape(const struct stp_str *s, int64_t i, char *e)
 				break;
 			cp = cp << 6 | (d & 0x3f);
 		}
-		if (k > extra) {
+		if (k > extra && cp >= least && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff)) {
 			uint32_t digits = cp > 0xffff ? 8 : 4;
 			e[0] = '\\';
 			e[1] = cp > 0xffff ? 'U' : 'u';
@@ -408,7 +416,8 @@ STP_GLOBAL int stp_text_strn_(struct stp_str2 *dst, const struct stp_str *s, int
 		w->total = 0;
 		bpf_loop(MAXSTRINGLEN, stp_text_step, &x, 0);
 		int64_t total = w->total;
-		if (total + 2 <= limit) {
+		/* a limit below 5 counts as 5 (room for ""...), as the original */
+		if (total + 2 <= (limit < 5 ? 5 : limit)) {
 			x.budget = total;
 		} else {
 			cut = true;
@@ -490,7 +499,10 @@ STP_GLOBAL int stp_tokenize_(struct stp_str *dst, const struct stp_str *input,
 			break;
 		pos++;
 	}
+	/* the delimiter that ends the token goes with it (as strsep()) */
 	w->tok_pos = pos;
+	if (pos < MAXSTRINGLEN - 1 && w->tok[pos])
+		w->tok_pos = pos + 1;
 	int64_t n = pos - start;
 	if (n < 0 || n > MAXSTRINGLEN - 1 || start < 0 || start > MAXSTRINGLEN - 1)
 		return 0;

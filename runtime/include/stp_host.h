@@ -369,7 +369,9 @@ void stp_print_stack(struct stp_context *c, const char *stk, int user);
  * functions with the same results.  A dst is a string buffer of
  * MAXSTRINGLEN bytes, not one of the arguments. */
 void stp_substr(char *dst, const char *s, int64_t start, int64_t length);
-int64_t stp_stringat(const char *s, int64_t pos); /* -1: pos out of range */
+/* stringat(): the byte as a signed char, or STP_NO_BYTE when pos is out of range */
+#define STP_NO_BYTE (-256)
+int64_t stp_stringat(const char *s, int64_t pos);
 int64_t stp_strpos(const char *s, const char *pat); /* -1: not found */
 int64_t stp_isinstr(const char *s, const char *pat);
 void stp_str_replace(char *dst, const char *s, const char *srch, const char *rplc);

@@ -205,12 +205,30 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 
 static void use_expr(struct expr *e, bool lvalue);
 
-/* x++ and x += 1 read a local (they keep it alive), not a global (which is
- * still displayed at exit as written-only). */
+/* x++ and x += 1 read a local (they keep it alive), and a global only when
+ * their value is used (y = ++x, f(x++)): a global only ever incremented as
+ * a statement is still displayed at exit as written-only, as the original
+ * does. */
+static bool value_unused; /* the expression is a statement's whole value */
+
 static void read_local(struct expr *lv, bool reads)
 {
-	if (reads && lv->kind == EXPR_SYMBOL && lv->sym && lv->sym->kind != SYM_GLOBAL)
+	if (!reads || !lv->sym)
+		return;
+	if (lv->kind == EXPR_SYMBOL && (lv->sym->kind != SYM_GLOBAL || !value_unused))
 		lv->sym->read = true;
+	else if (lv->kind == EXPR_INDEX && lv->sym->kind == SYM_GLOBAL && !value_unused)
+		lv->sym->read = true;
+}
+
+static void use_expr(struct expr *e, bool lvalue);
+
+/* An expression whose value is thrown away: a statement, for's init and step. */
+static void use_expr_unused(struct expr *e)
+{
+	value_unused = true;
+	use_expr(e, false);
+	value_unused = false;
 }
 
 static void use_list(struct vec *v)
@@ -223,6 +241,8 @@ static void use_expr(struct expr *e, bool lvalue)
 {
 	if (!e)
 		return;
+	bool unused = value_unused;
+	value_unused = false; /* what is inside is used */
 	switch (e->kind) {
 	case EXPR_SYMBOL:
 		if (e->sym) {
@@ -256,12 +276,16 @@ static void use_expr(struct expr *e, bool lvalue)
 		use_expr(e->a, true);
 		use_expr(e->b, false);
 		/* (x <<< v adds to x without reading it) */
+		value_unused = unused;
 		read_local(e->a, strcmp(e->op, "=") != 0 && strcmp(e->op, "<<<") != 0);
+		value_unused = false;
 		return;
 	case EXPR_PREINC:
 	case EXPR_POSTINC:
 		use_expr(e->a, true);
+		value_unused = unused;
 		read_local(e->a, true);
+		value_unused = false;
 		return;
 	default:
 		use_expr(e->a, false);
@@ -315,10 +339,13 @@ static void use_stmt(struct stmt *s)
 		use_expr(s->value, true);
 		use_stmt(s->other);
 		return;
+	case STMT_EXPR:
+		use_expr_unused(s->expr);
+		return;
 	default:
 		use_expr(s->expr, false);
-		use_expr(s->init, false);
-		use_expr(s->step, false);
+		use_expr_unused(s->init);
+		use_expr_unused(s->step);
 		use_stmt(s->body);
 		use_stmt(s->other);
 		return;

@@ -751,9 +751,13 @@ void stp_pp(struct stp_context *c, char *dst)
 void stp_probe_type(struct stp_context *c, char *dst)
 {
 	static const char *const names[] = {
-		[STP_PROBE_BEGIN] = "begin",           [STP_PROBE_END] = "end",
-		[STP_PROBE_ERROR] = "error",           [STP_PROBE_TIMER] = "timer",
-		[STP_PROBE_TRACEPOINT] = "tracepoint", [STP_PROBE_PERF] = "perf_event",
+		/* the original's names: its begin, end and error probes are one kind */
+		[STP_PROBE_BEGIN] = "begin_end",
+		[STP_PROBE_END] = "begin_end",
+		[STP_PROBE_ERROR] = "begin_end",
+		[STP_PROBE_TIMER] = "timer",
+		[STP_PROBE_TRACEPOINT] = "kernel_tracepoint",
+		[STP_PROBE_PERF] = "perf_event",
 	};
 	const char *name = c->probe ? names[c->probe->kind] : "";
 	/* the original's timers are hrtimers but for timer.jiffies */

@@ -27,6 +27,10 @@ void stp_substr(char *dst, const char *s, int64_t start, int64_t length)
 {
 	size_t len = strlen(s);
 	dst[0] = '\0';
+	/* the original counts length + 1 bytes with the NUL, which wraps
+	 * for the largest length: substr(s, 1, 9223372036854775807) is "" */
+	if (length == INT64_MAX)
+		return;
 	if (start >= 0 && length > 0 && (size_t)start < len) {
 		size_t n = len - (size_t)start;
 		if ((uint64_t)length < n)
@@ -41,8 +45,8 @@ void stp_substr(char *dst, const char *s, int64_t start, int64_t length)
 int64_t stp_stringat(const char *s, int64_t pos)
 {
 	if (pos < 0 || (size_t)pos >= strlen(s))
-		return -1;
-	return (unsigned char)s[pos];
+		return STP_NO_BYTE;
+	return (signed char)s[pos]; /* the kernel's char: "\377" is -1 */
 }
 
 int64_t stp_strpos(const char *s, const char *pat)
@@ -151,8 +155,12 @@ static size_t text_escape(const char *s, size_t *i, char out[16])
 		out[1] = to[e - from];
 		return 2;
 	}
-	if (c >= 0xc0) {
+	/* as the original: only RFC 3629's UTF-8 (no 5- or 6-byte forms, no
+	 * surrogates, nothing past U+10FFFF, nothing overlong such as \300\200
+	 * for 0) is a character; any other byte stays an octal escape */
+	if (c >= 0xc0 && c < 0xf8) {
 		int extra = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
+		static const uint32_t least[] = {0, 0x80, 0x800, 0x10000};
 		uint32_t cp = c & (0x3f >> extra);
 		int k;
 		for (k = 1; k <= extra; k++) {
@@ -161,7 +169,8 @@ static size_t text_escape(const char *s, size_t *i, char out[16])
 				break;
 			cp = cp << 6 | (d & 0x3f);
 		}
-		if (k > extra) {
+		if (k > extra && cp >= least[extra] && cp <= 0x10ffff &&
+		    !(cp >= 0xd800 && cp <= 0xdfff)) {
 			*i += (size_t)extra + 1;
 			return (size_t)snprintf(out, 16, cp > 0xffff ? "\\U%08X" : "\\u%04X", cp);
 		}
@@ -189,7 +198,9 @@ void stp_text_strn(char *dst, const char *s, int64_t len, int quoted)
 	size_t budget = limit;
 	int cut = 0;
 	if (quoted) {
-		if (total + 2 <= limit) {
+		/* as the original: a limit below 5 counts as 5 (room for
+		 * ""...), so "" and "a" are whole within 1 */
+		if (total + 2 <= (limit < 5 ? 5 : limit)) {
 			budget = total;
 		} else {
 			cut = 1;
@@ -245,7 +256,9 @@ void stp_tokenize(char *dst, const char *input, const char *delim)
 	size_t n = strcspn(s, delim);
 	memcpy(dst, s, n);
 	dst[n] = '\0';
-	tok_pos = (size_t)(s + n - tok_buf);
+	/* the delimiter that ends the token goes with it (as strsep()):
+	 * tokenize("a:b", ":") then tokenize("", ",") is "b", not ":b" */
+	tok_pos = (size_t)(s + n - tok_buf) + (s[n] != '\0');
 }
 
 /* ---- error numbers ---- */

@@ -598,18 +598,22 @@ static const char *bpf_print_hist(struct emitter *em, struct expr *e)
 	/* the record holds the buckets as they are now, every CPU's summed:
 	 * values added after the print do not show, as in user space */
 	int nb = stat_buckets(&sym->stat);
-	if (nb < 0 || sym->stat.kind == HIST_NONE)
-		nb = 0; /* parameters the runtime refuses when it makes the global */
 	em->uses_scratch = true;
 	emit(em, "\t{\n\tchar *r = STP_SCRATCH(c)->rec;\n\tstp_rec_start(r, STP_REC_HIST, %d);\n",
 	     site);
-	if (!key && nb)
-		emit(em, "\tuint32_t z = 0;\n");
-	if (nb)
+	if (nb < 1) {
+		/* parameters the runtime refuses when it makes the global (the
+		 * session ends before any handler runs): no buckets, no callback */
+		nb = 1;
+		emit(em, "\t*(int64_t *)(void *)(r + 8) = 0;\n");
+	} else {
+		if (!key)
+			emit(em, "\tuint32_t z = 0;\n");
 		emit(em,
 		     "\tstruct stp_hist_arg ha = {&g%d, %s, (int64_t *)(void *)(r + 8)};\n"
 		     "\tbpf_loop((uint32_t)stp_rt.nr_cpus, g%d_hist_cb, &ha, 0);\n",
 		     sym->index, key ? key : "&z", sym->index);
+	}
 	emit(em, "\tstp_rec_send(stp_rt_ptr, r, 8 + %d, stp_wakeup_flags());\n\t}\n", 8 * nb);
 	if (8 + 8 * nb > tab->max_record)
 		tab->max_record = 8 + 8 * nb;
@@ -1486,7 +1490,7 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13) ? "hrtimer"
 			  : p->one_cpu                                      ? "timer"
 			  : p->kind == PROBE_PERF                           ? "perf_event"
-									    : "tracepoint");
+									    : "kernel_tracepoint");
 	}
 	sb_puts(out, "};\n\n");
 	sb_printf(out,

@@ -317,10 +317,17 @@ char *suggest_names(const char *target, const char *const *names, size_t n, unsi
 
 void pp_function(const char *pp, char *out, size_t size)
 {
-	const char *open = strstr(pp, "(\"");
+	/* only a function("...") or statement("...") names one, as the
+	 * original's ppfunc(): kernel.trace("...") gives "" */
+	const char *open = strstr(pp, "function(\"");
+	size_t skip = 10;
+	if (!open) {
+		open = strstr(pp, "statement(\"");
+		skip = 11;
+	}
 	size_t n = 0;
 	if (open) {
-		const char *p = open + 2;
+		const char *p = open + skip;
 		while (p[n] && p[n] != '"' && p[n] != '@')
 			n++;
 		if (n >= size)
