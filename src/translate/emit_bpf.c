@@ -176,6 +176,27 @@ void bpf_stat_add(struct emitter *em, struct expr *lv, const char *keys, const c
 	     sym->index, sym->index, sym->index, v);
 }
 
+/* Every CPU's record of statistic ref (s or s[k]) merged into a frame
+ * member, which is returned; *key is the element's key, NULL for s. */
+static const char *merge_stat(struct emitter *em, struct expr *ref, const char **key)
+{
+	const struct symbol *sym = ref->sym;
+	int n = (*em->nlabels)++;
+	const char *agg =
+		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
+	*key = NULL;
+	if (ref->kind == EXPR_INDEX) {
+		const char *miss;
+		*key = bpf_keys(em, &ref->list, sym, &miss);
+		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
+		     miss, agg, sym->index, *key, agg);
+	} else {
+		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
+		     sym->index, agg);
+	}
+	return agg;
+}
+
 /* @count(s) ... @avg(s[k]) in kernel context: every CPU's record merged. */
 const char *bpf_stat(struct emitter *em, struct expr *e)
 {
@@ -183,20 +204,9 @@ const char *bpf_stat(struct emitter *em, struct expr *e)
 	const struct symbol *sym = ref->sym;
 	if (!sym)
 		return "0";
-	int n = (*em->nlabels)++;
-	const char *agg =
-		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
 	const char *op = e->str;
-	const char *key = "&z";
-	if (ref->kind == EXPR_INDEX) {
-		const char *miss;
-		key = bpf_keys(em, &ref->list, sym, &miss);
-		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
-		     miss, agg, sym->index, key, agg);
-	} else {
-		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
-		     sym->index, agg);
-	}
+	const char *key;
+	const char *agg = merge_stat(em, ref, &key);
 	if (strcmp(op, "@count") == 0)
 		return fmt_str(em, "%s.count", agg);
 	if (strcmp(op, "@sum") == 0)
@@ -208,12 +218,13 @@ const char *bpf_stat(struct emitter *em, struct expr *e)
 	if (strcmp(op, "@max") == 0)
 		return fmt_str(em, "%s.max", agg);
 	if (strcmp(op, "@variance") == 0) {
+		int n = (*em->nlabels)++;
 		const char *v =
 			frame_member(em, fmt_str(em, "int64_t var%d", n), fmt_str(em, "var%d", n));
 		emit(em,
 		     "\t{\n\tuint32_t z = 0;\n\t(void)z;\n\t%s = stp_bstat_variance(&g%d, %s, &%s, "
 		     "%d);\n\t}\n",
-		     v, sym->index, key, agg, sym->stat.shift);
+		     v, sym->index, key ? key : "&z", agg, sym->stat.shift);
 		return v;
 	}
 	return fmt_str(em, "stp_sdiv(%s.sum, %s.count)", agg, agg);
@@ -578,21 +589,10 @@ static const char *bpf_print_hist(struct emitter *em, struct expr *e)
 	int site = tab->nhsites++;
 	sb_printf(&tab->hsites, "\t{(void *)&g%d, %d, &g%d_p, %s},\n", sym->index,
 		  ref->kind == EXPR_INDEX, sym->index, loc);
-	const char *key = NULL;
 	/* an empty statistic is an error here, where try/catch sees it, as in
-	 * user space; the host then prints what the map holds */
-	int n = (*em->nlabels)++;
-	const char *agg =
-		frame_member(em, fmt_str(em, "struct stp_agg agg%d", n), fmt_str(em, "agg%d", n));
-	if (ref->kind == EXPR_INDEX) {
-		const char *miss;
-		key = bpf_keys(em, &ref->list, sym, &miss);
-		emit(em, "\tif (%s)\n\t%s.count = 0;\n\telse\n\tstp_bstat_merge(&g%d, %s, &%s);\n",
-		     miss, agg, sym->index, key, agg);
-	} else {
-		emit(em, "\t{\n\tuint32_t z = 0;\n\tstp_bstat_merge(&g%d, &z, &%s);\n\t}\n",
-		     sym->index, agg);
-	}
+	 * user space; the record then holds the buckets summed at the print */
+	const char *key;
+	const char *agg = merge_stat(em, ref, &key);
 	emit(em, "\tif (%s.count == 0) {\n\tstp_fail(c, STP_E_EMPTY, %s);\n\tgoto %s;\n\t}\n", agg,
 	     where(em, e->tok), em->err_label);
 	/* the record holds the buckets as they are now, every CPU's summed:
