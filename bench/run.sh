@@ -605,6 +605,31 @@ fmt_add() {
 	if [ -z "$m" ]; then echo n/a; else awk -v m="$m" -v n="$(get add "$1" 2)" 'BEGIN { printf "%.1f [%.1f]", m, n }'; fi
 }
 
+# table CELL: a row a workload, a column a tool; CELL WORKLOAD TOOL prints
+# the value.
+table() {
+	local workload tool
+	printf '%-8s' workload
+	for tool in "${tools[@]}"; do printf ' %10s' "$tool"; done
+	echo
+	for workload in $WORKLOADS; do
+		printf '%-8s' "$workload"
+		for tool in "${tools[@]}"; do printf ' %10s' "$("$1" "$workload" "$tool")"; done
+		echo
+	done
+}
+# the peak RSS in MB, and the program's ns/run
+rss_cell() {
+	local v
+	v=$(get rss "$1/$2" 1)
+	if [ -z "$v" ] || [ "$v" = 0 ]; then echo n/a; else awk -v k="$v" 'BEGIN { printf "%.1f", k / 1024 }'; fi
+}
+stats_cell() {
+	local v
+	v=$(awk -F'\t' -v w="$1" -v t="$2" '$1 == w && $2 == t { print $3 }' "$stats")
+	echo "${v:-n/a}"
+}
+
 report=$tmp/report.txt
 left=$(attached_count)
 {
@@ -677,33 +702,13 @@ left=$(attached_count)
 
 	echo
 	echo "peak resident memory of the tracer's processes (VmHWM, MB, the most of any run):"
-	printf '%-8s' workload
-	for tool in "${tools[@]}"; do printf ' %10s' "$tool"; done
-	echo
-	for workload in $WORKLOADS; do
-		printf '%-8s' "$workload"
-		for tool in "${tools[@]}"; do
-			v=$(get rss "$workload/$tool" 1)
-			if [ -z "$v" ] || [ "$v" = 0 ]; then printf ' %10s' n/a; else printf ' %10.1f' "$(awk -v k="$v" 'BEGIN { print k / 1024 }')"; fi
-		done
-		echo
-	done
+	table rss_cell
 
 	if [ -s "$stats" ]; then
 		echo
 		echo "the program's own run time, ns/run (kernel.bpf_stats_enabled, one extra run each;"
 		echo "includes the two clock reads bpf_stats adds around every run):"
-		printf '%-8s' workload
-		for tool in "${tools[@]}"; do printf ' %10s' "$tool"; done
-		echo
-		for workload in $WORKLOADS; do
-			printf '%-8s' "$workload"
-			for tool in "${tools[@]}"; do
-				v=$(awk -F'\t' -v w="$workload" -v t="$tool" '$1 == w && $2 == t { print $3 }' "$stats")
-				printf ' %10s' "${v:-n/a}"
-			done
-			echo
-		done
+		table stats_cell
 	fi
 
 	echo
