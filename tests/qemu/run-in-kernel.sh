@@ -50,7 +50,12 @@ dir=$lane_cache/$release
 lane_check_private "$lane_cache"
 lane_check_private "$dir"
 lane_check_private "$dir/k"
-lane_check_private "$dir/initrd.gz" -f
+lane_check_private "$dir/initrd" -f
+kernel=$dir/k/boot/vmlinuz-$release
+if [ -f "$dir/vmlinux" ]; then
+	kernel=$dir/vmlinux
+	lane_check_private "$kernel" -f
+fi
 
 # The run directory, shared with the guest read-write: private to us.
 run=$(mktemp -d "${TMPDIR:-/tmp}/stap-qemu.XXXXXX") || lane_die "cannot create a run directory"
@@ -73,11 +78,13 @@ trap 'exit 143' TERM
 		n=$((n + 1))
 		printf 'mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 rw%d %q || exit 125\n' "$n" "$d"
 	done
+	echo 'echo "lane: $(cut -d" " -f1 /proc/uptime) s: command" >/dev/console'
 	printf 'cd %q || exit 125\n' "$PWD"
 	printf 'export PWD=%q\n' "$PWD"
 	printf '%q ' "$@"
 	echo '</dev/null >/run/lane/out 2>/run/lane/err'
 	echo 'echo $? >/run/lane/rc'
+	echo 'echo "lane: $(cut -d" " -f1 /proc/uptime) s: done" >/dev/console'
 } >"$run/cmd.sh"
 
 shares=(
@@ -94,7 +101,7 @@ done
 start=$(date +%s.%N)
 timeout -k 5 "$limit" qemu-system-x86_64 -nodefaults -no-user-config -display none -no-reboot \
 	-machine q35 -accel tcg -cpu max -m "${STAP_QEMU_MEM:-2048}" -smp "${STAP_QEMU_SMP:-$(nproc)}" \
-	-kernel "$dir/k/boot/vmlinuz-$release" -initrd "$dir/initrd.gz" \
+	-kernel "$kernel" -initrd "$dir/initrd" \
 	-append "console=ttyS0 quiet panic=-1 mitigations=off" \
 	-serial "file:$run/console" "${shares[@]}" </dev/null >"$run/qemu.log" 2>&1 &
 qemu_pid=$!
