@@ -106,7 +106,7 @@ rw=()
 	if [ -d "$t" ]; then rw+=(--rw "$t"); else rw+=(--rw "$(dirname "$t")"); fi
 done
 boot=$SECONDS
-tests/qemu/run-in-kernel.sh --kernel "$release" --timeout "${STAP_QEMU_TIMEOUT:-600}" "${rw[@]}" -- \
+tests/qemu/run-in-kernel.sh --kernel "$release" --timeout "${STAP_QEMU_TIMEOUT:-270}" "${rw[@]}" -- \
 	env LANE_MODE=run TEST_TIMEOUT="${TEST_TIMEOUT:-120}" bash tests/run-tests.sh "$runner" \
 	"${targets[@]}" >"$tmp/guest.log" 2>"$tmp/guest.err"
 status=$?

@@ -85,8 +85,10 @@ if [ ! -f "$dir/k/boot/vmlinuz-$release" ]; then
 	mkdir -m 0700 "$dir/deb" || lane_die "cannot create $dir/deb"
 	if ! (cd "$dir/deb" && apt-get download "linux-image-$release" >>"$log" 2>&1); then
 		apt_update
-		(cd "$dir/deb" && apt-get download "linux-image-$release" >>"$log" 2>&1) ||
+		(cd "$dir/deb" && apt-get download "linux-image-$release" >>"$log" 2>&1) || {
+			rm -rf "$dir"
 			lane_die "apt-get download linux-image-$release failed (see $log)"
+		}
 	fi
 	dpkg-deb -x "$dir"/deb/linux-image-"$release"_*.deb "$dir/k.new" ||
 		lane_die "dpkg-deb -x of linux-image-$release failed"
