@@ -19,7 +19,7 @@
 # when the headers declare it, the lane uses a copy of the runtime whose two
 # references to the kernel's function name it, and nothing else changes.
 set -uo pipefail
-lane_name=original
+lane_name="original"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/qemu/lib.sh
 source "$here/lib.sh"
@@ -45,7 +45,9 @@ done
 release=$(bash "$here/setup.sh" --original) || exit 125
 dir=$lane_cache/$release
 lane_check_private "$dir"
-[ -x /usr/bin/stap ] && [ -x /usr/bin/staprun ] || lane_die "the original SystemTap is not installed"
+if [ ! -x /usr/bin/stap ] || [ ! -x /usr/bin/staprun ]; then
+	lane_die "the original SystemTap is not installed"
+fi
 
 # The runtime, fixed for the headers when they need it.
 runtime=/usr/share/systemtap/runtime

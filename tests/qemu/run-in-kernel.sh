@@ -20,7 +20,7 @@
 # the guest's console; STAP_QEMU_MEM (MB, 2048) and STAP_QEMU_SMP (nproc)
 # size the guest.
 set -uo pipefail
-lane_name=run-in-kernel
+lane_name="run-in-kernel"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/qemu/lib.sh
 source "$here/lib.sh"

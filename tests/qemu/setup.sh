@@ -11,7 +11,7 @@
 # touched again.  Prints the release on stdout; on failure, one line on
 # stderr saying what is missing, exit status 1.
 set -uo pipefail
-lane_name=setup
+lane_name="setup"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/qemu/lib.sh
 source "$here/lib.sh"
