@@ -77,6 +77,12 @@ if [ -f "$dir/ready" ]; then
 	exit 0
 fi
 lane_private_dir "$dir"
+# one set-up at a time (two lanes started together)
+exec 9>"$dir/.lock" && flock 9 || lane_die "cannot lock $dir"
+if [ -f "$dir/ready" ]; then
+	echo "$release"
+	exit 0
+fi
 
 # The kernel package, unpacked into $dir/k (boot/vmlinuz-R, lib/modules/R).
 if [ ! -f "$dir/k/boot/vmlinuz-$release" ]; then
