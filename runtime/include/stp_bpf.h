@@ -925,6 +925,16 @@ STP_INLINE int64_t stp_extend(uint64_t v, int size)
 	}
 }
 
+/* Argument i of a raw_tp program's tracepoint (bpf_trace_run<N>() stores
+ * each in 8 bytes, zero-extended from its size), as its C type reads. */
+STP_INLINE int64_t stp_tp_arg(void *ctx, int i, int size, bool is_signed)
+{
+	uint64_t v = ((uint64_t *)ctx)[i];
+	if (is_signed)
+		return stp_extend(v, size);
+	return size >= 8 ? (int64_t)v : (int64_t)(v & ((UINT64_C(1) << (8 * (size & 7))) - 1));
+}
+
 STP_INLINE int stp_user_int(int64_t *out, int64_t addr, int size)
 {
 	uint64_t v = 0;

@@ -60,6 +60,32 @@ static struct expr *field_read(struct elab_state *st, const struct tp_field *f,
 	return e;
 }
 
+static int find_arg(const struct eprobe *p, const char *name)
+{
+	for (int i = 0; i < p->tp_nargs; i++)
+		if (strcmp(p->tp_args[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* $arg: the argument's 8 bytes of the raw_tp context, extended as its
+ * type says (the kernel stores each zero-extended). */
+static struct expr *arg_read(struct elab_state *st, const struct eprobe *p, int i,
+			     const struct token *tok)
+{
+	struct kbtf_value v;
+	kbtf_value(p->tp_args[i].type_id, &v);
+	struct expr *e = new_node(st->a, EXPR_CONTEXT, tok);
+	struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+	cv->kind = CV_TP_ARG;
+	cv->arg = i;
+	cv->type = TYPE_LONG;
+	cv->value_size = v.kind == KBTF_LONG && v.size <= 8 ? v.size : 8;
+	cv->value_signed = v.kind == KBTF_LONG && v.is_signed;
+	e->cv = cv;
+	return e;
+}
+
 /* Turn e into sprintf(fmt, args...). */
 static void make_sprintf(struct elab_state *st, struct expr *e, const char *fmt, struct vec *args)
 {
@@ -86,22 +112,101 @@ static void pretty_field(struct elab_state *st, struct strbuf *fmt, struct vec *
 	vec_push_arena(st->a, args, field_read(st, f, tok));
 }
 
-static void alternatives(struct strbuf *sb, const struct tp_format *fmt)
+/* The names a probe's $var may take: its arguments, then the fields of
+ * its record that are no argument's name. */
+static void alternatives(struct strbuf *sb, const struct eprobe *p)
 {
-	bool first = true;
-	vec_foreach(&fmt->fields, i) {
-		const struct tp_field *f = fmt->fields.items[i];
-		if (f->common)
+	for (int i = 0; i < p->tp_nargs; i++)
+		sb_printf(sb, "%s$%s", sb->len ? " " : "", p->tp_args[i].name);
+	vec_foreach(&p->tp->fields, i) {
+		const struct tp_field *f = p->tp->fields.items[i];
+		if (f->common || find_arg(p, f->name) >= 0)
 			continue;
-		sb_printf(sb, "%s$%s", first ? "" : " ", f->name);
-		first = false;
+		sb_printf(sb, "%s$%s", sb->len ? " " : "", f->name);
 	}
+}
+
+static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct expr *addr,
+			  bool of_arg);
+
+/* $arg, $arg->a->b[N], $arg$ */
+static void resolve_arg(struct elab_state *st, struct expr *e, int i)
+{
+	const struct eprobe *p = st->probe;
+	int type = p->tp_args[i].type_id;
+	bool members = false;
+	const struct component *pretty = NULL;
+	vec_foreach(&e->comps, k) {
+		const struct component *c = e->comps.items[k];
+		if (c->kind == COMP_PRETTY)
+			pretty = c;
+		else
+			members = true;
+	}
+	struct expr *read = arg_read(st, p, i, e->tok);
+	if (members) {
+		int root = kbtf_pointee(type);
+		if (root < 0) {
+			char *have = kbtf_type_text(type);
+			diag_semantic(st->d, NULL, e->tok,
+				      "'%s' is a '%s': only a pointer to a struct or union has "
+				      "members here",
+				      e->str, have);
+			free(have);
+			return;
+		}
+		resolve_chain(st, e, root, read, true);
+		return;
+	}
+	if (pretty && (kbtf_pointee(type) >= 0 || kbtf_is_char_pointer(type))) {
+		diag_semantic(st->d, NULL, pretty->tok,
+			      "pretty-printing what a pointer points to (%s$) is not supported yet",
+			      e->str);
+		return;
+	}
+	if (pretty) {
+		/* a number as the original's $var$ prints it */
+		const struct token *tok = e->tok;
+		struct vec args = {0};
+		vec_push_arena(st->a, &args, read);
+		memset(e, 0, sizeof(*e));
+		e->tok = tok;
+		struct kbtf_value v;
+		kbtf_value(type, &v);
+		make_sprintf(st, e,
+			     v.is_pointer             ? "0x%x"
+			     : read->cv->value_signed ? "%d"
+						      : "%u",
+			     &args);
+		return;
+	}
+	*e = *read;
 }
 
 static void resolve_trace_target(struct elab_state *st, struct expr *e)
 {
 	const struct eprobe *p = st->probe;
 	const char *name = e->str;
+	int arg = name[0] == '$' && name[1] != '$' ? find_arg(p, name + 1) : -1;
+	bool members = false;
+	vec_foreach(&e->comps, i)
+		members |= ((const struct component *)e->comps.items[i])->kind != COMP_PRETTY;
+	if (arg >= 0 && (members || !e->addressof)) {
+		resolve_arg(st, e, arg);
+		/* a name that is also a field: the field in a probe that
+		 * reads fields (tracepoint_contexts) */
+		const struct tp_field *f = find_field(p->tp, name + 1);
+		if (!members && f && field_type(f) == TYPE_LONG && f->kind != TPF_OTHER) {
+			struct expr *read = e->kind == EXPR_PRINT ? e->list.items[1] : e;
+			((struct ctxvar *)read->cv)->field = f;
+		}
+		return;
+	}
+	if (e->addressof) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "cannot take the address of tracepoint variable '%s'", name);
+		return;
+	}
 	const struct component *pretty = NULL;
 	vec_foreach(&e->comps, i) {
 		const struct component *c = e->comps.items[i];
@@ -115,11 +220,6 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 			return;
 		}
 	}
-	if (e->addressof) {
-		diag_semantic(st->d, NULL, e->tok,
-			      "cannot take the address of tracepoint variable '%s'", name);
-		return;
-	}
 	if (strcmp(name, "$$name") == 0 || strcmp(name, "$$system") == 0) {
 		const char *v = name[2] == 'n' ? p->tp_event : p->tp_group;
 		const struct token *tok = e->tok;
@@ -130,12 +230,24 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 		return;
 	}
 	if (strcmp(name, "$$vars") == 0 || strcmp(name, "$$parms") == 0) {
+		if (pretty && p->tp_nargs) {
+			diag_semantic(st->d, NULL, pretty->tok,
+				      "pretty-printing the arguments (%s$) is not supported yet",
+				      name);
+			return;
+		}
+		/* the arguments when the event has them, as the original;
+		 * "0x%x" is its %p and %#x (which bpf_snprintf lacks) */
 		struct strbuf fmt;
 		sb_init(&fmt);
 		struct vec args = {0};
+		for (int i = 0; i < p->tp_nargs; i++) {
+			sb_printf(&fmt, "%s%s=0x%%x", fmt.len ? " " : "", p->tp_args[i].name);
+			vec_push_arena(st->a, &args, arg_read(st, p, i, e->tok));
+		}
 		vec_foreach(&p->tp->fields, i) {
 			const struct tp_field *f = p->tp->fields.items[i];
-			if (f->common || f->kind == TPF_OTHER)
+			if (p->tp_nargs || f->common || f->kind == TPF_OTHER)
 				continue;
 			sb_printf(&fmt, "%s%s=", fmt.len ? " " : "", f->name);
 			pretty_field(st, &fmt, &args, f, e->tok, true);
@@ -149,7 +261,7 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 	if (!f || f->kind == TPF_OTHER) {
 		struct strbuf sb;
 		sb_init(&sb);
-		alternatives(&sb, p->tp);
+		alternatives(&sb, p);
 		if (f)
 			diag_semantic(
 				st->d, NULL, e->tok,
@@ -192,6 +304,16 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 			      err);
 		return;
 	}
+	resolve_chain(st, e, id, e->a, false);
+}
+
+/* e's member chain from struct or union id at address addr (a @cast's,
+ * or a pointer argument's value): e becomes an EXPR_CONTEXT reading the
+ * member the chain ends on, each from the kernel's BTF. */
+static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct expr *addr,
+			  bool of_arg)
+{
+	const char *err = NULL;
 	struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
 	cv->kind = CV_CAST;
 	cv->root = arena_strdup(st->a, kbtf_type_name(id));
@@ -212,7 +334,20 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 		}
 		struct kbtf_step *step = arena_alloc(st->a, sizeof(*step));
 		bool is_index = c->kind == COMP_INDEX;
-		if (kbtf_step(id, first, c->name, (long)c->num, is_index, step, &err) != 0) {
+		int rc = kbtf_step(id, first, c->name, (long)c->num, is_index, step, &err);
+		if (rc == -2 && of_arg) {
+			char *have = kbtf_type_text(id), *names = kbtf_member_names(id);
+			diag_semantic(st->d, NULL, c->op_tok ? c->op_tok : c->tok,
+				      "unable to find member '%s' for %s (alternatives: %s)",
+				      c->name, have, names);
+			free(have);
+			free(names);
+			/* the original's type checker then meets it untyped, twice */
+			for (int k = 0; k < 2; k++)
+				diag_semantic(st->d, "unresolved type", e->tok, "unresolved type ");
+			return;
+		}
+		if (rc != 0) {
 			char *have = kbtf_describe(id);
 			if (is_index)
 				diag_semantic(st->d, NULL, c->tok,
@@ -239,38 +374,57 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 		id = step->id;
 		first = false;
 	}
-	if (pretty) {
-		diag_semantic(st->d, NULL, pretty->tok,
-			      "pretty-printing a @cast value ($) is not supported yet");
-		return;
-	}
 	if (!cv->steps.len) {
 		diag_semantic(st->d, NULL, e->tok, "a @cast needs a member (->name) to read");
 		return;
 	}
 	struct kbtf_value v;
 	kbtf_value(id, &v);
+	if (pretty &&
+	    (v.kind == KBTF_AGGREGATE || kbtf_pointee(id) >= 0 || kbtf_is_char_pointer(id))) {
+		diag_semantic(st->d, NULL, pretty->tok,
+			      "pretty-printing a struct, union, array or string pointer ($) is not "
+			      "supported yet");
+		return;
+	}
 	if (cv->addressof) {
 		cv->type = TYPE_LONG;
 	} else if (v.kind == KBTF_AGGREGATE) {
 		char *have = kbtf_describe(id);
 		diag_semantic(st->d, NULL, e->tok,
-			      "a @cast chain must end on a number, pointer or char array, not '%s'",
-			      have);
+			      "%s must end on a number, pointer or char array, not '%s'",
+			      of_arg ? "a member chain" : "a @cast chain", have);
 		free(have);
 		return;
 	} else {
 		cv->type = v.kind == KBTF_STRING ? TYPE_STRING : TYPE_LONG;
 		cv->value_size = v.size;
 		cv->value_signed = v.is_signed;
+		if (v.kind == KBTF_STRING && !pretty) {
+			cv->chars = true;
+			cv->type = TYPE_UNKNOWN;
+		}
 	}
-	struct expr *addr = e->a;
 	const struct token *tok = e->tok;
 	memset(e, 0, sizeof(*e));
 	e->kind = EXPR_CONTEXT;
 	e->tok = tok;
 	e->a = addr;
 	e->cv = cv;
+	if (pretty && !cv->addressof) {
+		/* the member as the original's $ prints it: a char array
+		 * quoted, a pointer in hex, a number in decimal */
+		struct expr *read = arena_alloc(st->a, sizeof(*read));
+		*read = *e;
+		struct vec args = {0};
+		vec_push_arena(st->a, &args, read);
+		make_sprintf(st, e,
+			     v.kind == KBTF_STRING ? "\\\"%s\\\""
+			     : v.is_pointer        ? "0x%x"
+			     : v.is_signed         ? "%d"
+						   : "%u",
+			     &args);
+	}
 }
 
 bool context_resolve_target(struct elab_state *st, struct expr *e)
@@ -281,13 +435,10 @@ bool context_resolve_target(struct elab_state *st, struct expr *e)
 	return true;
 }
 
-/* Whether a @cast chain resolves (for @defined). */
-static int cast_defined(const struct expr *x)
+/* Whether a member chain from struct or union id resolves (for @defined). */
+static int chain_defined(const struct expr *x, int id)
 {
 	const char *err;
-	int id = kbtf_root(x->str, &err);
-	if (id < 0)
-		return 0;
 	bool first = true;
 	vec_foreach(&x->comps, i) {
 		const struct component *c = x->comps.items[i];
@@ -308,10 +459,22 @@ static int cast_defined(const struct expr *x)
 
 int context_defined(const struct elab_state *st, const struct expr *x)
 {
-	if (x->kind == EXPR_CAST)
-		return cast_defined(x);
+	const char *err;
+	if (x->kind == EXPR_CAST) {
+		int id = kbtf_root(x->str, &err);
+		return id < 0 ? 0 : chain_defined(x, id);
+	}
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || x->kind != EXPR_TARGET)
 		return -1;
+	int arg = x->str[0] == '$' && x->str[1] != '$' ? find_arg(st->probe, x->str + 1) : -1;
+	if (arg >= 0) {
+		bool members = false;
+		vec_foreach(&x->comps, i)
+			members |=
+				((const struct component *)x->comps.items[i])->kind != COMP_PRETTY;
+		int root = kbtf_pointee(st->probe->tp_args[arg].type_id);
+		return !members ? 1 : root < 0 ? 0 : chain_defined(x, root);
+	}
 	if (x->comps.len && ((const struct component *)x->comps.items[0])->kind != COMP_PRETTY)
 		return 0;
 	const char *n = x->str;
@@ -624,8 +787,116 @@ static void check_kernel_strings(struct elab_state *st, const struct eprobe *p)
 	}
 }
 
+/* The first context variable of kind k that s reads. */
+static const struct expr *find_cv_stmt(const struct stmt *s, enum ctxvar_kind k);
+
+static const struct expr *find_cv_expr(const struct expr *e, enum ctxvar_kind k)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == EXPR_CONTEXT && e->cv->kind == k)
+		return e;
+	const struct expr *r;
+	const struct expr *es[] = {e->a, e->b, e->c};
+	for (size_t i = 0; i < 3; i++)
+		if ((r = find_cv_expr(es[i], k)))
+			return r;
+	vec_foreach(&e->list, i)
+		if ((r = find_cv_expr(e->list.items[i], k)))
+			return r;
+	return NULL;
+}
+
+static const struct expr *find_cv_stmt(const struct stmt *s, enum ctxvar_kind k)
+{
+	if (!s)
+		return NULL;
+	const struct expr *r;
+	const struct expr *es[] = {s->expr, s->init, s->step, s->value, s->array, s->limit};
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++)
+		if ((r = find_cv_expr(es[i], k)))
+			return r;
+	vec_foreach(&s->keys, i)
+		if ((r = find_cv_expr(s->keys.items[i], k)))
+			return r;
+	if ((r = find_cv_stmt(s->body, k)) || (r = find_cv_stmt(s->other, k)))
+		return r;
+	vec_foreach(&s->stmts, i)
+		if ((r = find_cv_stmt(s->stmts.items[i], k)))
+			return r;
+	return NULL;
+}
+
+/* Read the fields for the arguments of the same name (and type). */
+static void args_to_fields_stmt(const struct stmt *s);
+
+static void args_to_fields_expr(const struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == EXPR_CONTEXT && e->cv->kind == CV_TP_ARG && e->cv->field) {
+		struct ctxvar *cv = (struct ctxvar *)e->cv;
+		cv->kind = CV_TP_FIELD;
+	}
+	args_to_fields_expr(e->a);
+	args_to_fields_expr(e->b);
+	args_to_fields_expr(e->c);
+	vec_foreach(&e->list, i)
+		args_to_fields_expr(e->list.items[i]);
+}
+
+static void args_to_fields_stmt(const struct stmt *s)
+{
+	if (!s)
+		return;
+	const struct expr *es[] = {s->expr, s->init, s->step, s->value, s->array, s->limit};
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++)
+		args_to_fields_expr(es[i]);
+	vec_foreach(&s->keys, i)
+		args_to_fields_expr(s->keys.items[i]);
+	args_to_fields_stmt(s->body);
+	args_to_fields_stmt(s->other);
+	vec_foreach(&s->stmts, i)
+		args_to_fields_stmt(s->stmts.items[i]);
+}
+
+/* A tracepoint probe that reads an argument runs as a raw_tp program,
+ * which has the arguments but not the event's record: a probe cannot
+ * have both (a script of the original's kind reads arguments, one of
+ * its BPF runtime's kind fields).  A name that is both ($old_pid of
+ * sched_process_exec) is the argument, as in the original, unless the
+ * probe reads a field that is no argument: then it is the field. */
+static void tracepoint_contexts(struct elab_state *st)
+{
+	vec_foreach(&st->e->probes, i) {
+		struct eprobe *p = st->e->probes.items[i];
+		if (p->elided || p->kind != PROBE_TRACEPOINT)
+			continue;
+		const struct expr *field = find_cv_stmt(p->body, CV_TP_FIELD);
+		if (!field)
+			field = find_cv_expr(p->cond, CV_TP_FIELD);
+		if (field) {
+			args_to_fields_stmt(p->body);
+			args_to_fields_expr(p->cond);
+		}
+		const struct expr *arg = find_cv_stmt(p->body, CV_TP_ARG);
+		if (!arg)
+			arg = find_cv_expr(p->cond, CV_TP_ARG);
+		if (!arg)
+			continue;
+		p->tp_raw = true;
+		if (field)
+			diag_semantic(st->d, NULL, field->tok,
+				      "tracepoint field '%s' cannot be read in a probe that also "
+				      "reads the tracepoint's arguments ('%s' here): the event "
+				      "gives one or the other",
+				      field->tok->text, arg->tok->text);
+	}
+}
+
 void context_place(struct elab_state *st)
 {
+	tracepoint_contexts(st);
 	timers_to_kernel(st);
 	vec_foreach(&st->e->probes, i) {
 		const struct eprobe *p = st->e->probes.items[i];

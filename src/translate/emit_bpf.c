@@ -378,6 +378,9 @@ const char *bpf_context(struct emitter *em, struct expr *e)
 	const struct ctxvar *cv = e->cv;
 	if (cv->kind == CV_CAST)
 		return bpf_cast(em, e);
+	if (cv->kind == CV_TP_ARG)
+		return fmt_str(em, "stp_tp_arg(ctx, %d, %d, %d)", cv->arg, cv->value_size,
+			       cv->value_signed);
 	const struct tp_field *f = cv->field;
 	if (cv->kind != CV_TP_FIELD || !f)
 		return "0";
@@ -1300,6 +1303,8 @@ static void bpf_function(struct emitter *em, struct bpf_file *bf, const struct e
 
 static const char *section(struct emitter *em, const struct eprobe *p)
 {
+	if (p->kind == PROBE_TRACEPOINT && p->tp_raw)
+		return fmt_str(em, "raw_tp/%s", p->tp_event);
 	if (p->kind == PROBE_TRACEPOINT)
 		return fmt_str(em, "tracepoint/%s/%s", p->tp_group, p->tp_event);
 	return "perf_event";
