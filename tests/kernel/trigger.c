@@ -11,6 +11,8 @@
  *   trigger spin MS         use MS milliseconds of CPU time (CPU time, so that a
  *                           loaded machine does not shorten what a probe sees)
  *   trigger faults N        touch N fresh pages (page faults)
+ *   trigger fork N          fork N children, one after the other, each exiting at once
+ *   trigger exec PATH       run PATH (no arguments) in a child, and wait for it
  *
  * Steps may follow one another: trigger sleep 100 getppid 3.
  */
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,6 +90,24 @@ int main(int argc, char **argv)
 			for (long k = 0; k < n; k++)
 				p[k * page] = 1;
 			munmap(p, (size_t)(n * page));
+		} else if (strcmp(what, "fork") == 0) {
+			long n = arg(argv, ++i, argc);
+			for (long k = 0; k < n; k++) {
+				pid_t child = fork();
+				if (child == 0)
+					_exit(0);
+				if (child > 0)
+					waitpid(child, NULL, 0);
+			}
+		} else if (strcmp(what, "exec") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "/bin/true";
+			pid_t child = fork();
+			if (child == 0) {
+				execl(path, path, (char *)NULL);
+				_exit(127);
+			}
+			if (child > 0)
+				waitpid(child, NULL, 0);
 		} else {
 			fprintf(stderr, "trigger: unknown step %s\n", what);
 			return 2;
