@@ -492,6 +492,8 @@ static size_t kpieces_print(struct emitter *em, struct expr *e, const char *base
  * format is cut into groups whose arguments fit, each formatted on its
  * own, and the results are concatenated. */
 #define KFMT_ARG_BUF 512
+/* and takes at most 12 arguments (MAX_BPRINTF_VARARGS): more fail whole */
+#define KFMT_MAX_ARGS 12
 
 /* bpf_snprintf of pieces [from, to) with the arguments from sa<k>[arg]. */
 static void bpf_snprintf_group(struct emitter *em, const char *dst, struct vec *pieces, size_t from,
@@ -548,7 +550,9 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 		const struct kpiece *prev = i > from ? pieces.items[i - 1] : NULL;
 		bool cut = p && !p->conv && p->len > 0 && prev && prev->str &&
 			   isalnum((unsigned char)p->text[0]);
-		if (p && !cut && (used + cost <= KFMT_ARG_BUF || i == from)) {
+		bool fits = p && used + cost <= KFMT_ARG_BUF &&
+			    arg - group_arg + p->conv <= KFMT_MAX_ARGS;
+		if (p && !cut && (fits || i == from)) {
 			used += cost;
 			arg += p && p->conv;
 			continue;
