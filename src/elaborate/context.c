@@ -128,6 +128,9 @@ static void alternatives(struct strbuf *sb, const struct eprobe *p)
 
 static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct expr *addr,
 			  bool of_arg);
+static void pretty_struct(struct elab_state *st, struct expr *e, const struct ctxvar *cv, int id,
+			  struct expr *addr, const struct component *pretty);
+static void pretty_parms(struct elab_state *st, struct expr *e, const struct component *pretty);
 
 /* $arg, $arg->a->b[N], $arg$ */
 static void resolve_arg(struct elab_state *st, struct expr *e, int i)
@@ -158,10 +161,21 @@ static void resolve_arg(struct elab_state *st, struct expr *e, int i)
 		resolve_chain(st, e, root, read, true);
 		return;
 	}
-	if (pretty && (kbtf_pointee(type) >= 0 || kbtf_is_char_pointer(type))) {
-		diag_semantic(st->d, NULL, pretty->tok,
-			      "pretty-printing what a pointer points to (%s$) is not supported yet",
-			      e->str);
+	if (pretty && kbtf_pointee(type) >= 0) {
+		int root = kbtf_pointee(type);
+		struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+		cv->kind = CV_CAST;
+		cv->root = arena_strdup(st->a, kbtf_type_name(root));
+		cv->root_union = kbtf_is_union(root);
+		pretty_struct(st, e, cv, type, read, pretty);
+		return;
+	}
+	if (pretty && kbtf_is_char_pointer(type)) {
+		diag_semantic(
+			st->d, NULL, pretty->tok,
+			"pretty-printing the string a pointer points to (%s$) is not supported "
+			"yet",
+			e->str);
 		return;
 	}
 	if (pretty) {
@@ -231,9 +245,7 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 	}
 	if (strcmp(name, "$$vars") == 0 || strcmp(name, "$$parms") == 0) {
 		if (pretty && p->tp_nargs) {
-			diag_semantic(st->d, NULL, pretty->tok,
-				      "pretty-printing the arguments (%s$) is not supported yet",
-				      name);
+			pretty_parms(st, e, pretty);
 			return;
 		}
 		/* the arguments when the event has them, as the original;
@@ -305,6 +317,212 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 		return;
 	}
 	resolve_chain(st, e, id, e->a, false);
+}
+
+/* ---- $var$ and $var$$ of a struct or union ---- */
+
+/* "{.a=1, .b=0x..., .c={...}, .d=[...], .comm=\"sh\", <union>={...}}", as
+ * the original prints it: $ one level, $$ every level; numbers in
+ * decimal, pointers in hex, char arrays quoted.  Each member is one read
+ * (a chain from the same address); members whose text could no longer fit
+ * in MAXSTRINGLEN are left out, as the original's string ends there. */
+struct pretty {
+	struct elab_state *st;
+	const struct ctxvar *base; /* the chain to the struct: root and steps */
+	struct expr *addr;
+	const struct token *tok;
+	struct strbuf fmt;
+	struct vec args;
+	long room; /* bytes of text that can still show */
+	bool all;  /* $$ */
+	bool failed;
+};
+
+static long max_string_len(const struct session *s)
+{
+	vec_foreach(&s->defines, i) {
+		const char *d = s->defines.items[i];
+		if (strncmp(d, "MAXSTRINGLEN=", 13) == 0)
+			return strtol(d + 13, NULL, 0);
+	}
+	return 512;
+}
+
+static void pretty_text(struct pretty *pp, const char *text, long shown)
+{
+	sb_puts(&pp->fmt, text);
+	pp->room -= shown;
+}
+
+/* One member read: the base chain, prefix, then step. */
+static void pretty_value(struct pretty *pp, const struct vec *prefix, struct kbtf_step *step,
+			 const struct kbtf_value *v)
+{
+	struct arena *a = pp->st->a;
+	struct ctxvar *cv = arena_alloc(a, sizeof(*cv));
+	*cv = *pp->base;
+	cv->steps = (struct vec){0};
+	vec_foreach(&pp->base->steps, i)
+		vec_push_arena(a, &cv->steps, pp->base->steps.items[i]);
+	vec_foreach(prefix, i)
+		vec_push_arena(a, &cv->steps, prefix->items[i]);
+	struct kbtf_step *copy = arena_alloc(a, sizeof(*copy));
+	*copy = *step;
+	if (step->decl) {
+		copy->decl = arena_strdup(a, step->decl);
+		free(step->decl);
+	}
+	vec_push_arena(a, &cv->steps, copy);
+	cv->type = v->kind == KBTF_STRING ? TYPE_STRING : TYPE_LONG;
+	cv->value_size = v->size;
+	cv->value_signed = v->is_signed;
+	cv->chars = false;
+	cv->addressof = false;
+	struct expr *e = new_node(a, EXPR_CONTEXT, pp->tok);
+	e->cv = cv;
+	e->a = arena_alloc(a, sizeof(*e->a));
+	*e->a = *pp->addr;
+	vec_push_arena(a, &pp->args, e);
+	pretty_text(pp,
+		    v->kind == KBTF_STRING ? "\\\"%s\\\""
+		    : v->is_pointer        ? "0x%x"
+		    : v->is_signed         ? "%d"
+					   : "%u",
+		    v->kind == KBTF_STRING ? 2 : 1);
+}
+
+/* The members of list_id, each stepped to from step_id (the same, but for
+ * an anonymous member's, which are its container's, and a pointer's). */
+static void pretty_members(struct pretty *pp, int list_id, int step_id, bool first,
+			   struct vec *prefix, int depth)
+{
+	struct kbtf_member ms[256];
+	int n = kbtf_members(list_id, ms, 256);
+	if (n > 256)
+		n = 256;
+	pretty_text(pp, "{", 1);
+	for (int i = 0; i < n && pp->room > 0 && !pp->failed; i++) {
+		const struct kbtf_member *m = &ms[i];
+		if (i)
+			pretty_text(pp, ", ", 2);
+		if (!m->name) {
+			pretty_text(pp, m->is_union ? "<union>=" : "<struct>=", 8);
+			if (pp->all || depth == 0)
+				pretty_members(pp, m->type_id, step_id, first, prefix, depth + 1);
+			else
+				pretty_text(pp, "{...}", 5);
+			continue;
+		}
+		char label[160];
+		snprintf(label, sizeof(label), ".%s=", m->name);
+		pretty_text(pp, label, (long)strlen(label));
+		if (m->bitfield) {
+			diag_semantic(pp->st->d, NULL, pp->tok,
+				      "pretty-printing the bit field '%s' is not supported yet",
+				      m->name);
+			pp->failed = true;
+			return;
+		}
+		struct kbtf_step step;
+		const char *err;
+		if (kbtf_step(step_id, first, m->name, 0, false, &step, &err) != 0) {
+			diag_semantic(pp->st->d, NULL, pp->tok,
+				      "cannot pretty-print member '%s': %s", m->name, err);
+			pp->failed = true;
+			return;
+		}
+		struct kbtf_value v;
+		kbtf_value(step.id, &v);
+		if (v.kind != KBTF_AGGREGATE) {
+			pretty_value(pp, prefix, &step, &v);
+			continue;
+		}
+		struct kbtf_member probe;
+		bool composite = kbtf_members(step.id, &probe, 1) >= 0;
+		if (!composite || !pp->all) {
+			free(step.decl);
+			pretty_text(pp, composite ? "{...}" : "[...]", 5);
+			continue;
+		}
+		struct kbtf_step *kept = arena_alloc(pp->st->a, sizeof(*kept));
+		*kept = step;
+		if (step.decl) {
+			kept->decl = arena_strdup(pp->st->a, step.decl);
+			free(step.decl);
+		}
+		vec_push(prefix, kept);
+		pretty_members(pp, step.id, step.id, false, prefix, depth + 1);
+		prefix->len--;
+	}
+	pretty_text(pp, "}", 1);
+}
+
+/* e (a chain whose value is cv, ending on struct or union id, or a
+ * pointer to one) becomes sprintf() of the pretty form. */
+static void pretty_struct(struct elab_state *st, struct expr *e, const struct ctxvar *cv, int id,
+			  struct expr *addr, const struct component *pretty)
+{
+	int list_id = kbtf_pointee(id);
+	if (list_id < 0)
+		list_id = id;
+	struct pretty pp = {.st = st, .base = cv, .addr = addr, .tok = e->tok};
+	pp.room = max_string_len(st->s) - 1;
+	pp.all = strcmp(pretty->name, "$$") == 0;
+	sb_init(&pp.fmt);
+	struct vec prefix = {0};
+	/* from the address itself (an argument), or on from the chain */
+	bool first = cv->steps.len == 0;
+	pretty_members(&pp, list_id, first ? list_id : id, first, &prefix, 0);
+	vec_fini(&prefix);
+	if (!pp.failed)
+		make_sprintf(st, e, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
+	sb_fini(&pp.fmt);
+}
+
+/* $$parms$, $$vars$ (and $$): "name=VALUE ..." of the arguments, a
+ * pointer to a struct as $arg$ prints it, a number in decimal. */
+static void pretty_parms(struct elab_state *st, struct expr *e, const struct component *pretty)
+{
+	const struct eprobe *p = st->probe;
+	struct pretty pp = {.st = st, .tok = e->tok};
+	pp.room = max_string_len(st->s) - 1;
+	pp.all = strcmp(pretty->name, "$$") == 0;
+	sb_init(&pp.fmt);
+	for (int i = 0; i < p->tp_nargs && pp.room > 0 && !pp.failed; i++) {
+		int type = p->tp_args[i].type_id;
+		char label[160];
+		snprintf(label, sizeof(label), "%s%s=", i ? " " : "", p->tp_args[i].name);
+		pretty_text(&pp, label, (long)strlen(label));
+		struct expr *read = arg_read(st, p, i, e->tok);
+		int root = kbtf_pointee(type);
+		if (root >= 0) {
+			struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+			cv->kind = CV_CAST;
+			cv->root = arena_strdup(st->a, kbtf_type_name(root));
+			cv->root_union = kbtf_is_union(root);
+			pp.base = cv;
+			pp.addr = read;
+			struct vec prefix = {0};
+			pretty_members(&pp, root, root, true, &prefix, 0);
+			vec_fini(&prefix);
+			continue;
+		}
+		if (kbtf_is_char_pointer(type)) {
+			diag_semantic(st->d, NULL, pretty->tok,
+				      "pretty-printing the string argument '%s' points to is not "
+				      "supported yet",
+				      p->tp_args[i].name);
+			pp.failed = true;
+			break;
+		}
+		struct kbtf_value v;
+		kbtf_value(type, &v);
+		vec_push_arena(st->a, &pp.args, read);
+		pretty_text(&pp, v.is_pointer ? "0x%x" : v.is_signed ? "%d" : "%u", 1);
+	}
+	if (!pp.failed)
+		make_sprintf(st, e, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
+	sb_fini(&pp.fmt);
 }
 
 /* e's member chain from struct or union id at address addr (a @cast's,
@@ -380,11 +598,17 @@ static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct 
 	}
 	struct kbtf_value v;
 	kbtf_value(id, &v);
-	if (pretty &&
-	    (v.kind == KBTF_AGGREGATE || kbtf_pointee(id) >= 0 || kbtf_is_char_pointer(id))) {
+	struct kbtf_member probe;
+	if (pretty && !cv->addressof &&
+	    (kbtf_pointee(id) >= 0 ||
+	     (v.kind == KBTF_AGGREGATE && kbtf_members(id, &probe, 1) >= 0))) {
+		pretty_struct(st, e, cv, id, addr, pretty);
+		return;
+	}
+	if (pretty && (v.kind == KBTF_AGGREGATE || kbtf_is_char_pointer(id))) {
 		diag_semantic(st->d, NULL, pretty->tok,
-			      "pretty-printing a struct, union, array or string pointer ($) is not "
-			      "supported yet");
+			      "pretty-printing an array or the string a pointer points to ($) is "
+			      "not supported yet");
 		return;
 	}
 	if (cv->addressof) {

@@ -365,6 +365,24 @@ int kbtf_pointee(int id)
 	return t && btf_is_composite(t) ? rid : -1;
 }
 
+int kbtf_members(int id, struct kbtf_member *out, int max)
+{
+	struct btf *btf = kernel_btf();
+	const struct btf_type *t = btf ? type_of(btf, id, NULL) : NULL;
+	if (!t || !btf_is_composite(t))
+		return -1;
+	const struct btf_member *m = btf_members(t);
+	int n = btf_vlen(t);
+	for (int i = 0; i < n && i < max; i++, m++) {
+		const struct btf_type *mt = type_of(btf, (int)m->type, &out[i].type_id);
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		out[i].name = mn && *mn ? mn : NULL;
+		out[i].bitfield = btf_kflag(t) && BTF_MEMBER_BITFIELD_SIZE(m->offset);
+		out[i].is_union = mt && btf_is_union(mt);
+	}
+	return n;
+}
+
 bool kbtf_is_char_pointer(int id)
 {
 	struct btf *btf = kernel_btf();

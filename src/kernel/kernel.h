@@ -118,6 +118,16 @@ char *kbtf_member_names(int id);
 /* The struct or union that pointer type id points to; -1 if none. */
 int kbtf_pointee(int id);
 bool kbtf_is_char_pointer(int id);
+
+/* A member of a struct or union, for pretty-printing it. */
+struct kbtf_member {
+	const char *name; /* NULL: an anonymous struct or union */
+	int type_id;      /* typedefs and qualifiers resolved */
+	bool bitfield, is_union;
+};
+/* The members of struct or union id, in order, into out (at most max);
+ * their number, or -1 when id is none. */
+int kbtf_members(int id, struct kbtf_member *out, int max);
 /* The C type as the original's -L writes it from DWARF: "struct
  * task_struct*", "unsigned int", "pid_t", "const char*" (heap). */
 char *kbtf_type_text(int id);
