@@ -95,10 +95,12 @@ enum ctxvar_kind {
 	CV_TP_NAME,   /* $$name: the event */
 	CV_TP_SYSTEM, /* $$system: its group */
 	CV_CAST,      /* @cast(addr, "type")->member...: kernel memory, by BTF */
+	CV_TP_ARG,    /* $arg: a C argument of a tracepoint (raw_tp context) */
 };
 
 struct tp_field;
 struct tp_format;
+struct kbtf_param;
 
 struct ctxvar {
 	enum ctxvar_kind kind;
@@ -113,6 +115,11 @@ struct ctxvar {
 	int value_size;   /* bytes of the integer read; N of a char[N] */
 	bool value_signed;
 	bool addressof; /* &@cast(...)->m: the member's address */
+	int arg;        /* CV_TP_ARG: its position; value_size, value_signed */
+	/* CV_CAST ending on char name[N]: the original's value is the array's
+	 * address (kernel_string() reads it); where a string is wanted, ours
+	 * is its text.  The typer decides (type TYPE_UNKNOWN until then). */
+	bool chars;
 };
 
 struct eprobe {
@@ -139,6 +146,12 @@ struct eprobe {
 	bool kernel;
 	const char *tp_group, *tp_event; /* PROBE_TRACEPOINT */
 	const struct tp_format *tp;
+	/* the tracepoint's C arguments (struct kbtf_param, from BTF); a
+	 * handler that reads one is attached as raw_tp, which sees the
+	 * arguments but not the event's record */
+	const struct kbtf_param *tp_args;
+	int tp_nargs;
+	bool tp_raw;
 	uint32_t perf_type; /* PROBE_PERF */
 	uint64_t perf_config;
 	uint64_t sample_period; /* or */
