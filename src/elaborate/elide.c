@@ -26,6 +26,18 @@ struct elider {
 
 static bool func_pure(struct efunction *f);
 
+/* The original warns of elisions in the user's files only: a tapset alias
+ * sets every variable it documents, and most go unread. */
+static bool is_user_token(const struct elab_state *st, const struct token *tok)
+{
+	vec_foreach(&st->files, i) {
+		const struct tapset_file *f = st->files.items[i];
+		if (tok && f->src == tok->loc.src)
+			return false;
+	}
+	return true;
+}
+
 static bool expr_pure(const struct expr *e)
 {
 	if (!e)
@@ -151,15 +163,17 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 		struct expr *e = s->expr;
 		if (e->kind == EXPR_ASSIGN && e->a->kind == EXPR_SYMBOL && e->a->sym &&
 		    e->a->sym->kind != SYM_GLOBAL && !e->a->sym->read) {
-			diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
-					   e->a->sym->name);
+			if (is_user_token(el->st, e->tok))
+				diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
+						   e->a->sym->name);
 			s->expr = expr_pure(e->b) ? e->a : e->b;
 			el->changed = true;
 			e = s->expr;
 		}
 		if (!el->assignments && expr_pure(e)) {
-			diag_token_warning(el->st->d, first_token(e),
-					   "Eliding side-effect-free expression ");
+			if (is_user_token(el->st, first_token(e)))
+				diag_token_warning(el->st->d, first_token(e),
+						   "Eliding side-effect-free expression ");
 			make_null(s);
 			el->changed = true;
 		}
