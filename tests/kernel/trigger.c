@@ -14,6 +14,8 @@
  *   trigger fork N          fork N children, one after the other, each exiting at once
  *   trigger exec PATH       run PATH (no arguments) in a child, and wait for it
  *   trigger udp N           send N datagrams of 5 bytes to a socket of its own on 127.0.0.1
+ *   trigger kill SIG        fork a child that waits in pause(), send it signal SIG, which
+ *                           it catches with a handler that exits (status 0), and wait
  *
  * Steps may follow one another: trigger sleep 100 getppid 3.
  */
@@ -21,6 +23,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +48,12 @@ static double now_ms(clockid_t clock)
 	struct timespec ts;
 	clock_gettime(clock, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void exit_at_signal(int sig)
+{
+	(void)sig;
+	_exit(0);
 }
 
 int main(int argc, char **argv)
@@ -117,6 +126,21 @@ int main(int argc, char **argv)
 				if (sendto(fd, "hello", 5, 0, (struct sockaddr *)&to, len) != 5)
 					return 1;
 			close(fd);
+		} else if (strcmp(what, "kill") == 0) {
+			long sig = arg(argv, ++i, argc);
+			/* set before the fork, so the child has it before the signal comes */
+			struct sigaction act = {.sa_handler = exit_at_signal}, old;
+			sigaction((int)sig, &act, &old);
+			pid_t child = fork();
+			if (child == 0) {
+				for (;;)
+					pause();
+			}
+			if (child > 0) {
+				kill(child, (int)sig);
+				waitpid(child, NULL, 0);
+			}
+			sigaction((int)sig, &old, NULL);
 		} else if (strcmp(what, "exec") == 0) {
 			const char *path = i + 1 < argc ? argv[++i] : "/bin/true";
 			pid_t child = fork();
