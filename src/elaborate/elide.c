@@ -151,15 +151,17 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 		struct expr *e = s->expr;
 		if (e->kind == EXPR_ASSIGN && e->a->kind == EXPR_SYMBOL && e->a->sym &&
 		    e->a->sym->kind != SYM_GLOBAL && !e->a->sym->read) {
-			diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
-					   e->a->sym->name);
+			if (!e->tok->loc.src->library)
+				diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
+						   e->a->sym->name);
 			s->expr = expr_pure(e->b) ? e->a : e->b;
 			el->changed = true;
 			e = s->expr;
 		}
 		if (!el->assignments && expr_pure(e)) {
-			diag_token_warning(el->st->d, first_token(e),
-					   "Eliding side-effect-free expression ");
+			if (!first_token(e)->loc.src->library)
+				diag_token_warning(el->st->d, first_token(e),
+						   "Eliding side-effect-free expression ");
 			make_null(s);
 			el->changed = true;
 		}

@@ -54,6 +54,8 @@ struct elab_state {
 	bool in_function;
 	const struct token *probe_tok;  /* of the script probe being derived */
 	const struct token *point_tok;  /* the written point being derived */
+	const char *alias_pp;           /* -l/-L: the alias the written point matched */
+	bool syscalls_loaded;           /* the generated syscall tapset (syscalls.c) */
 	const struct eprobe *probe;     /* the probe being resolved, NULL in functions */
 	const struct token *assign_tok; /* the assignment whose target is resolved */
 	const char *scope_name;         /* "probe begin", "function f" */
@@ -66,6 +68,10 @@ void tapset_load(struct elab_state *st);
  * NAME (kind 'f', 'g' or 'a'); true if one was pulled now. */
 bool tapset_pull_for(struct elab_state *st, char kind, const char *name);
 void tapset_pull(struct elab_state *st, struct tapset_file *f);
+
+/* syscalls.c: generate and add the syscall family's tapset file, once,
+ * when a lookup (kind and name as tapset_pull_for's) may concern it. */
+void syscalls_tapset_load(struct elab_state *st, char kind, const char *name);
 
 /* probes.c: derive the probes of the script (aliases, builtin kinds). */
 void probes_derive(struct elab_state *st);
