@@ -413,6 +413,37 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 			report_failure(st, c0->tok, reason_key(why.msg), why.tok, why.msg);
 		return -1;
 	}
+	/* a wildcard over the syscall family that reads only the call's name:
+	 * one program on raw_syscalls instead of one per call */
+	struct vec extra = {0};
+	const char *dispatch = syscalls_dispatch(st, pt, body, cond, &extra);
+	if (dispatch) {
+		int total = 0;
+		for (size_t k = 0; k <= extra.len; k++) {
+			struct probe_point *dp = arena_alloc(st->a, sizeof(*dp));
+			*dp = *pt;
+			dp->comps = (struct vec){0};
+			dp->cond = NULL; /* already in cond */
+			struct pp_comp *dc0 = arena_alloc(st->a, sizeof(*dc0));
+			*dc0 = *c0;
+			if (k == 0)
+				dc0->name = dispatch;
+			vec_push_arena(st->a, &dp->comps, dc0);
+			/* then FAMILY.NAME[.return] for each call it leaves out */
+			for (size_t j = 1; k > 0 && j < pt->comps.len; j++) {
+				struct pp_comp *c = arena_alloc(st->a, sizeof(*c));
+				*c = *(const struct pp_comp *)pt->comps.items[j];
+				if (j == 1)
+					c->name = extra.items[k - 1];
+				vec_push_arena(st->a, &dp->comps, c);
+			}
+			int n = derive_point(st, dp, body, cond, chain, from, depth, stack);
+			if (n < 0)
+				return -1;
+			total += n;
+		}
+		return total;
+	}
 	/* aliases: pull in the tapset files that define a match */
 	struct strbuf pat;
 	sb_init(&pat);

@@ -106,6 +106,12 @@ static const struct sc_spec {
 	{"getdents64", "getdents", "fd:d dirp_uaddr=dirent:p count:d", 1},
 };
 
+/* One call of the family, for the dispatch. */
+struct sc_call {
+	const char *kname, *name;
+	int ret_base;
+};
+
 /* One variable of a call, as generated. */
 struct sc_var {
 	const char *var, *field;
@@ -209,17 +215,33 @@ static void call_vars(struct arena *a, const char *name, const struct sc_spec *s
 	}
 }
 
-/* The entry probe's body: the variables, then argstr. */
-static void entry_body(struct strbuf *sb, const char *name, const struct vec *vars)
+/* Every variable name the family's probes define, for the dispatch's
+ * check (syscalls_dispatch): arena strings. */
+static void note_var(struct elab_state *st, const char *name)
 {
-	struct strbuf fmt, args, tail;
+	vec_foreach(&st->sc_vars, i)
+		if (strcmp(st->sc_vars.items[i], name) == 0)
+			return;
+	vec_push_arena(st->a, &st->sc_vars, arena_strdup(st->a, name));
+}
+
+/* The entry probe's body: the variables, then argstr. */
+static void entry_body(struct elab_state *st, struct strbuf *sb, const char *name,
+		       const struct vec *vars)
+{
+	struct strbuf fmt, args, tail, tail_args;
 	sb_init(&fmt);
 	sb_init(&args);
 	sb_init(&tail);
+	sb_init(&tail_args);
 	sb_printf(sb, "\tname = \"%s\"\n", name);
 	vec_foreach(vars, i) {
 		const struct sc_var *v = vars->items[i];
 		const char *sep = fmt.len ? ", " : "";
+		note_var(st, v->var);
+		note_var(st, arena_printf(st->a, "%s_unquoted", v->var));
+		if (v->dec)
+			note_var(st, v->dec->shown);
 		const char *form = v->form ? v->form : "";
 		bool narrow = !v->f->is_signed && strcmp(form, "d") == 0;
 		if (strcmp(form, "s") == 0) {
@@ -245,10 +267,11 @@ static void entry_body(struct strbuf *sb, const char *name, const struct vec *va
 			sb_printf(&fmt, "%s%%s", sep);
 			sb_printf(&args, ", __sc_octal(%s)", v->var);
 		} else if (strcmp(form, "oc") == 0) {
-			/* the mode matters (and shows) only when the call creates */
-			sb_printf(&tail,
-				  "\tif (flags & 64)\n\t\targstr .= \", \" . __sc_octal(%s)\n",
-				  v->var);
+			/* the mode matters (and shows) only when the call creates;
+			 * two whole assignments, so that a handler that does not
+			 * read argstr computes none of it */
+			sb_printf(&tail, "%s, %%s", sb_str(&fmt));
+			sb_printf(&tail_args, "%s, __sc_octal(%s)", sb_str(&args), v->var);
 		} else if (strcmp(form, "u") == 0) {
 			sb_printf(&fmt, "%s%%u", sep);
 			sb_printf(&args, ", %s", v->var);
@@ -257,14 +280,17 @@ static void entry_body(struct strbuf *sb, const char *name, const struct vec *va
 			sb_printf(&args, ", %s", v->var);
 		}
 	}
+	if (tail.len)
+		sb_printf(sb, "\tif (flags & 64)\n\t\targstr = sprintf(\"%s\"%s)\n\telse\n\t",
+			  sb_str(&tail), sb_str(&tail_args));
 	if (fmt.len)
 		sb_printf(sb, "\targstr = sprintf(\"%s\"%s)\n", sb_str(&fmt), sb_str(&args));
 	else
 		sb_puts(sb, "\targstr = \"\"\n");
-	sb_puts(sb, sb_str(&tail));
 	sb_fini(&fmt);
 	sb_fini(&args);
 	sb_fini(&tail);
+	sb_fini(&tail_args);
 }
 
 static const char *const families[] = {"syscall", "nd_syscall", "nd1_syscall", "nd2_syscall",
@@ -277,6 +303,12 @@ static void alias_names(struct strbuf *sb, const char *name, const char *suffix)
 	for (size_t k = 0; k < NFAMILIES; k++)
 		sb_printf(sb, "%s.%s%s = ", families[k], name, suffix);
 }
+
+/* A number of the system call table. */
+struct sc_number {
+	long nr;
+	const char *name;
+};
 
 /* syscall_name(nr): a binary search over the numbers of the system call
  * table (the kernel headers' list: tracefs does not give the numbers). */
@@ -296,7 +328,7 @@ static void name_tree(struct strbuf *sb, long *nrs, char **names, size_t lo, siz
 	name_tree(sb, nrs, names, mid, hi, depth);
 }
 
-static void syscall_name_function(struct strbuf *sb)
+static void syscall_name_function(struct elab_state *st, struct strbuf *sb)
 {
 	static const char *const headers[] = {"/usr/include/x86_64-linux-gnu/asm/unistd_64.h",
 					      "/usr/include/asm/unistd_64.h",
@@ -325,8 +357,13 @@ static void syscall_name_function(struct strbuf *sb)
 	else
 		sb_puts(sb, " return \"\"\n");
 	sb_puts(sb, "}\n\n");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		struct sc_number *num = arena_alloc(st->a, sizeof(*num));
+		num->nr = nrs[i];
+		num->name = arena_strdup(st->a, names[i]);
+		vec_push_arena(st->a, &st->sc_numbers, num);
 		free(names[i]);
+	}
 }
 
 static char *steal(struct strbuf *sb)
@@ -343,11 +380,14 @@ static char *generate(struct elab_state *st)
 	sb_init(&sb);
 	sb_puts(&sb, "// The system-call family, generated from this kernel's syscall tracepoints\n"
 		     "// (src/elaborate/syscalls.c).\n\n");
-	syscall_name_function(&sb);
+	syscall_name_function(st, &sb);
 	sb_puts(&sb, "probe syscall_any = kernel.trace(\"raw_syscalls:sys_enter\")\n{\n"
 		     "\tsyscall_nr = $id\n\tname = syscall_name($id)\n}\n\n"
 		     "probe syscall_any.return = kernel.trace(\"raw_syscalls:sys_exit\")\n{\n"
 		     "\tsyscall_nr = $id\n\tname = syscall_name($id)\n\tretval = $ret\n}\n\n");
+	static const char *const common[] = {"name", "argstr", "retval", "retstr", "syscall_nr"};
+	for (size_t k = 0; k < sizeof(common) / sizeof(common[0]); k++)
+		note_var(st, common[k]);
 	struct vec events = {0};
 	if (tracefs_events(&events) < 0)
 		return steal(&sb);
@@ -365,7 +405,12 @@ static char *generate(struct elab_state *st)
 		call_vars(st->a, name, spec, &fmt, &vars);
 		alias_names(&sb, name, "");
 		sb_printf(&sb, "kernel.trace(\"%s\")\n{\n", ge);
-		entry_body(&sb, name, &vars);
+		entry_body(st, &sb, name, &vars);
+		struct sc_call *call = arena_alloc(st->a, sizeof(*call));
+		call->kname = arena_strdup(st->a, kname);
+		call->name = arena_strdup(st->a, name);
+		call->ret_base = spec ? spec->ret_base : 1;
+		vec_push_arena(st->a, &st->sc_calls, call);
 		sb_puts(&sb, "}\n");
 		char exit_ev[256];
 		snprintf(exit_ev, sizeof(exit_ev), "sys_exit_%s", kname);
@@ -427,4 +472,220 @@ void syscalls_tapset_load(struct elab_state *st, char kind, const char *name)
 	f->src = src;
 	f->prog = prog;
 	vec_push_arena(st->a, &st->files, f);
+}
+
+/* ---- the dispatch: one raw_syscalls program for a wildcard ---- */
+
+/* Whether e reads only what a dispatched probe has: no family variable
+ * but those allowed, no context variable, not the probe point. */
+static bool expr_dispatchable(const struct elab_state *st, const struct expr *e, bool ret);
+
+static bool is_family_var(const struct elab_state *st, const char *name, bool ret)
+{
+	if (strcmp(name, "name") == 0 ||
+	    (ret && (strcmp(name, "retval") == 0 || strcmp(name, "retstr") == 0)))
+		return false;
+	vec_foreach(&st->sc_vars, i)
+		if (strcmp(st->sc_vars.items[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool stmt_dispatchable(const struct elab_state *st, const struct stmt *s, bool ret)
+{
+	if (!s)
+		return true;
+	vec_foreach(&s->stmts, i)
+		if (!stmt_dispatchable(st, s->stmts.items[i], ret))
+			return false;
+	vec_foreach(&s->keys, i)
+		if (!expr_dispatchable(st, s->keys.items[i], ret))
+			return false;
+	return expr_dispatchable(st, s->expr, ret) && expr_dispatchable(st, s->init, ret) &&
+	       expr_dispatchable(st, s->step, ret) && expr_dispatchable(st, s->value, ret) &&
+	       expr_dispatchable(st, s->array, ret) && expr_dispatchable(st, s->limit, ret) &&
+	       stmt_dispatchable(st, s->body, ret) && stmt_dispatchable(st, s->other, ret);
+}
+
+static bool expr_dispatchable(const struct elab_state *st, const struct expr *e, bool ret)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case EXPR_TARGET:
+	case EXPR_DEFINED:
+	case EXPR_ENTRY:
+	case EXPR_ATVAR:
+	case EXPR_AUTOCAST:
+	case EXPR_CONTEXT:
+		return false;
+	case EXPR_SYMBOL:
+		if (is_family_var(st, e->str, ret))
+			return false;
+		break;
+	case EXPR_CALL:
+		/* what names the probe point differs from one call to another */
+		if (strcmp(e->str, "pp") == 0 || strcmp(e->str, "ppfunc") == 0 ||
+		    strcmp(e->str, "probefunc") == 0)
+			return false;
+		break;
+	default:
+		break;
+	}
+	vec_foreach(&e->list, i)
+		if (!expr_dispatchable(st, e->list.items[i], ret))
+			return false;
+	vec_foreach(&e->comps, i) {
+		const struct component *c = e->comps.items[i];
+		if (!expr_dispatchable(st, c->index, ret))
+			return false;
+	}
+	return expr_dispatchable(st, e->a, ret) && expr_dispatchable(st, e->b, ret) &&
+	       expr_dispatchable(st, e->c, ret);
+}
+
+/* The number of a tracepoint's call: its name in the table, or the name
+ * the table gives it (newstat is stat, sendfile64 sendfile). */
+static long call_number(const struct elab_state *st, const char *kname)
+{
+	char alt[2][128];
+	snprintf(alt[0], sizeof(alt[0]), "%s", strncmp(kname, "new", 3) == 0 ? kname + 3 : kname);
+	snprintf(alt[1], sizeof(alt[1]), "%s", kname);
+	size_t n = strlen(alt[1]);
+	if (n > 2 && strcmp(alt[1] + n - 2, "64") == 0)
+		alt[1][n - 2] = 0;
+	const char *tries[3] = {kname, alt[0], alt[1]};
+	for (int t = 0; t < 3; t++)
+		vec_foreach(&st->sc_numbers, i) {
+			const struct sc_number *num = st->sc_numbers.items[i];
+			if (strcmp(num->name, tries[t]) == 0)
+				return num->nr;
+		}
+	return -1;
+}
+
+/* "syscall.open*.return", for the generated file's comment */
+static const char *alias_text_of(struct elab_state *st, const struct probe_point *pt)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	vec_foreach(&pt->comps, i) {
+		const struct pp_comp *c = pt->comps.items[i];
+		sb_printf(&sb, "%s%s", i ? "." : "", c->name);
+	}
+	const char *r = arena_strdup(st->a, sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
+static int cmp_number(const void *a, const void *b)
+{
+	const struct sc_number *x = *(const struct sc_number *const *)a;
+	const struct sc_number *y = *(const struct sc_number *const *)b;
+	return (x->nr > y->nr) - (x->nr < y->nr);
+}
+
+/* A dispatch is worth it from this many calls on (below, a program per
+ * call costs little to load: bench/syscalls.sh). */
+#define DISPATCH_MIN_CALLS 8
+
+const char *syscalls_dispatch(struct elab_state *st, const struct probe_point *pt,
+			      const struct stmt *body, const struct expr *cond, struct vec *extra)
+{
+	if (st->s->list_probes || pt->comps.len < 2 || pt->comps.len > 3)
+		return NULL;
+	const struct pp_comp *c0 = pt->comps.items[0], *c1 = pt->comps.items[1];
+	bool family = false;
+	for (size_t k = 0; k < NFAMILIES; k++)
+		family |= strcmp(c0->name, families[k]) == 0;
+	if (!family || c0->arg || c1->arg || !strchr(c1->name, '*'))
+		return NULL;
+	bool ret = pt->comps.len == 3;
+	if (ret) {
+		const struct pp_comp *c2 = pt->comps.items[2];
+		if (strcmp(c2->name, "return") != 0 || c2->arg)
+			return NULL;
+	}
+	syscalls_tapset_load(st, 'a', c0->name);
+	if (!stmt_dispatchable(st, body, ret) || !expr_dispatchable(st, cond, ret) ||
+	    !expr_dispatchable(st, pt->cond, ret))
+		return NULL;
+	/* the calls the wildcard matches, by number; each once (getdents and
+	 * getdents64 are both "getdents") */
+	struct vec matched = {0};
+	vec_foreach(&st->sc_calls, i) {
+		const struct sc_call *call = st->sc_calls.items[i];
+		if (fnmatch(c1->name, call->name, 0) != 0)
+			continue;
+		long nr = call_number(st, call->kname);
+		if (nr < 0) {
+			/* a call the table does not number: a probe of its own */
+			vec_push_arena(st->a, extra, (void *)call->name);
+			continue;
+		}
+		struct sc_number *num = arena_alloc(st->a, sizeof(*num));
+		num->nr = nr;
+		num->name = call->name;
+		vec_push(&matched, num);
+	}
+	if (matched.len < DISPATCH_MIN_CALLS) {
+		vec_fini(&matched);
+		*extra = (struct vec){0};
+		return NULL;
+	}
+	qsort(matched.items, matched.len, sizeof(void *), cmp_number);
+	int k = ++st->sc_dispatches;
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_printf(&sb,
+		  "// the calls %s matches, by number\n"
+		  "function __syscall_dispatch_%d_name:string (nr:long) {\n",
+		  alias_text_of(st, pt), k);
+	long nrs[1024];
+	char *names[1024];
+	size_t n = 0;
+	vec_foreach(&matched, i) {
+		const struct sc_number *num = matched.items[i];
+		if (n < 1024 && (n == 0 || num->nr != nrs[n - 1])) {
+			nrs[n] = num->nr;
+			names[n++] = (char *)num->name;
+		}
+	}
+	name_tree(&sb, nrs, names, 0, n, 0);
+	sb_puts(&sb, "}\n\n");
+	sb_printf(&sb,
+		  "probe __syscall_dispatch_%d = kernel.trace(\"raw_syscalls:sys_%s\")\n{\n"
+		  "\tname = __syscall_dispatch_%d_name($id)\n\tif (name == \"\")\n\t\tnext\n",
+		  k, ret ? "exit" : "enter", k);
+	if (ret) {
+		sb_puts(&sb, "\tretval = $ret\n\tretstr = return_str(");
+		int hex = 0;
+		vec_foreach(&st->sc_calls, i) {
+			const struct sc_call *call = st->sc_calls.items[i];
+			if (call->ret_base == 2 && fnmatch(c1->name, call->name, 0) == 0)
+				sb_printf(&sb, "%sname == \"%s\"", hex++ ? " || " : "", call->name);
+		}
+		sb_printf(&sb, "%s ? 2 : 1, retval)\n", hex ? "" : "0");
+	}
+	sb_puts(&sb, "}\n");
+	vec_fini(&matched);
+	struct source *src = arena_alloc(st->a, sizeof(*src));
+	src->name = arena_printf(st->a, "<tapset syscall dispatch %d (generated)>", k);
+	src->text = arena_strdup(st->a, sb_str(&sb));
+	src->len = strlen(src->text);
+	src->library = true;
+	sb_fini(&sb);
+	struct parse_opts opts = *st->popts;
+	opts.privileged = true;
+	opts.argc = 0;
+	opts.argv = NULL;
+	struct program *prog = parse_script(st->a, src, &opts, st->d);
+	if (!prog)
+		return NULL;
+	struct tapset_file *f = arena_alloc(st->a, sizeof(*f));
+	f->src = src;
+	f->prog = prog;
+	vec_push_arena(st->a, &st->files, f);
+	tapset_pull(st, f);
+	return arena_printf(st->a, "__syscall_dispatch_%d", k);
 }
