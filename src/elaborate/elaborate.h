@@ -156,6 +156,7 @@ struct elab {
 	struct vec inputs;        /* of const struct source: script and tapset files used */
 	bool has_kernel;          /* some handler runs in BPF */
 	struct vec kernel_inputs; /* arena strings: the tracefs formats used (cache key) */
+	struct vec bad_lvalues;   /* of struct expr: ++/-- operands pass 3 refuses */
 };
 
 /* Pass 2: NULL after reporting the errors (and the pass failure line is

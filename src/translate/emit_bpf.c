@@ -59,6 +59,17 @@ static const char *frame_member(struct emitter *em, const char *decl, const char
 	return fmt_str(em, "F->%s", name);
 }
 
+/* execname() as a key whose column holds a whole comm (16 bytes, or 0:
+ * MAXSTRINGLEN): the kernel writes the comm into the key itself, padded
+ * with NULs, instead of into the frame to be copied byte by byte (it has
+ * no side effects, so when it is read does not matter). */
+static bool is_comm_key(const struct expr *e, int width)
+{
+	return e->kind == EXPR_CALL && e->func && e->func->file && !e->func->decl->body &&
+	       strcmp(e->func->name, "execname") == 0 && e->list.len == 0 &&
+	       (width == 0 || width >= 16);
+}
+
 /* The key struct of an index, built from the key values; a pointer to it.
  * miss (a lookup, not a store): set to a C expression true when a string
  * is too long for its column, so no element can have that key. */
@@ -68,6 +79,10 @@ const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *
 	const char *vals[ELAB_MAX_KEYS];
 	size_t n = keys->len < ELAB_MAX_KEYS ? keys->len : ELAB_MAX_KEYS;
 	for (size_t i = 0; i < n; i++) {
+		if (sym->keys[i] == TYPE_STRING && is_comm_key(keys->items[i], sym->key_width[i])) {
+			vals[i] = NULL; /* written straight into the column, below */
+			continue;
+		}
 		bool later = false;
 		for (size_t j = i + 1; j < n; j++)
 			later |= has_side_effects(keys->items[j]);
@@ -84,6 +99,8 @@ const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *
 	for (size_t i = 0; i < n; i++) {
 		if (sym->keys[i] != TYPE_STRING) {
 			emit(em, "\t%s.k%zu = %s;\n", key, i, vals[i]);
+		} else if (!vals[i]) {
+			emit(em, "\tstp_execname(c, %s.k%zu);\n", key, i);
 		} else if (miss && sym->key_width[i] > 0) {
 			if (!tr) {
 				tr = new_temp(em, TYPE_LONG);
