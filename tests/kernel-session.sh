@@ -290,8 +290,14 @@ probe kernel.trace("syscalls:sys_enter_getppid") {
 probe kernel.trace("irq:softirq_entry") { x = 1; m += x }
 probe end { println("end") }
 EOF
-(cd "$tmp" && run_stap -DMAXSKIPPED=0 -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
-status=$?
+# Whether a softirq comes due on that CPU during the handler is the
+# machine's business (under load ksoftirqd may run them later instead): a
+# session that saw no skip is run again, three times at most.
+for attempt in 1 2 3; do
+	(cd "$tmp" && run_stap -DMAXSKIPPED=0 -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
+	status=$?
+	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err" && break
+done
 if [ $status -ne 0 ] && ! grep -q '^end$' "$tmp/out" &&
 	[ "$(head -1 "$tmp/err")" = "ERROR: Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details." ] &&
 	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err"; then
@@ -299,8 +305,11 @@ if [ $status -ne 0 ] && ! grep -q '^end$' "$tmp/out" &&
 else
 	fail maxskipped "status $status"
 fi
-(cd "$tmp" && run_stap -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
-status=$?
+for attempt in 1 2 3; do
+	(cd "$tmp" && run_stap -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
+	status=$?
+	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err" && break
+done
 if [ $status -eq 0 ] && grep -q '^end$' "$tmp/out" &&
 	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err"; then
 	pass skipped-counted

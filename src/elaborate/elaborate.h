@@ -156,8 +156,9 @@ struct eprobe {
 	uint64_t perf_config;
 	uint64_t sample_period; /* or */
 	uint64_t sample_freq;
-	bool one_cpu;     /* a timer in kernel context: one event, on the first CPU */
-	const char *vars; /* -L: " $name:type ..." */
+	bool one_cpu;         /* a timer in kernel context: one event, on the first CPU */
+	const char *vars;     /* -L: " $name:type ..." */
+	const char *alias_pp; /* -l/-L: the alias name the script's point matched */
 };
 
 struct elab {

@@ -19,6 +19,7 @@ struct source {
 	const char *name; /* as printed in locations: a path or "<input>" */
 	const char *text; /* NUL-terminated */
 	size_t len;
+	bool library; /* a tapset file: the optimizer elides its code silently */
 };
 
 struct srcloc {

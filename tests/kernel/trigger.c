@@ -16,6 +16,14 @@
  *   trigger udp N           send N datagrams of 5 bytes to a socket of its own on 127.0.0.1
  *   trigger kill SIG        fork a child that waits in pause(), send it signal SIG, which
  *                           it catches with a handler that exits (status 0), and wait
+ *   trigger files DIR       in DIR: openat(DIR/f, O_WRONLY|O_CREAT|O_TRUNC, 0640),
+ *                           write "abc", close; openat(DIR/f, O_RDONLY|O_CLOEXEC),
+ *                           read 16, lseek(fd, 1, SEEK_SET), close; unlink;
+ *                           openat(DIR/nosuch) fails (ENOENT); close(-1) (EBADF)
+ *   trigger mmap            mmap 2 anonymous pages (PROT_READ|PROT_WRITE,
+ *                           MAP_PRIVATE|MAP_ANONYMOUS), mprotect(PROT_READ)
+ *                           the first, munmap both
+ *   trigger kill0           kill(getpid(), 0)
  *
  * Steps may follow one another: trigger sleep 100 getppid 3.
  */
@@ -150,6 +158,38 @@ int main(int argc, char **argv)
 			}
 			if (child > 0)
 				waitpid(child, NULL, 0);
+		} else if (strcmp(what, "files") == 0) {
+			const char *dir = i + 1 < argc ? argv[++i] : "/tmp";
+			char path[4096], missing[4096], buf[16];
+			snprintf(path, sizeof(path), "%s/f", dir);
+			snprintf(missing, sizeof(missing), "%s/nosuch", dir);
+			int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+					      O_WRONLY | O_CREAT | O_TRUNC, 0640);
+			if (fd < 0)
+				return 1;
+			if (syscall(SYS_write, fd, "abc", 3) != 3)
+				return 1;
+			syscall(SYS_close, fd);
+			fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return 1;
+			if (syscall(SYS_read, fd, buf, sizeof(buf)) < 0)
+				return 1;
+			syscall(SYS_lseek, fd, 1, SEEK_SET);
+			syscall(SYS_close, fd);
+			syscall(SYS_unlink, path);
+			syscall(SYS_openat, AT_FDCWD, missing, O_RDONLY);
+			syscall(SYS_close, -1);
+		} else if (strcmp(what, "mmap") == 0) {
+			long page = sysconf(_SC_PAGESIZE);
+			char *p = (char *)syscall(SYS_mmap, NULL, 2 * page, PROT_READ | PROT_WRITE,
+						  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				return 1;
+			syscall(SYS_mprotect, p, page, PROT_READ);
+			syscall(SYS_munmap, p, 2 * page);
+		} else if (strcmp(what, "kill0") == 0) {
+			syscall(SYS_kill, getpid(), 0);
 		} else {
 			fprintf(stderr, "trigger: unknown step %s\n", what);
 			return 2;
