@@ -85,6 +85,7 @@ enum probe_kind {
 	PROBE_TIMER,
 	PROBE_TRACEPOINT, /* kernel.trace("group:event") */
 	PROBE_PERF,       /* perf.sw.*, perf.hw.*, perf.type(T).config(C) */
+	PROBE_KFUNC,      /* kernel.function, module().function, kprobe.*: fentry or kprobe */
 };
 
 /* A context variable resolved in a kernel probe ($field, $$vars...): what
@@ -95,10 +96,13 @@ enum ctxvar_kind {
 	CV_TP_NAME,   /* $$name: the event */
 	CV_TP_SYSTEM, /* $$system: its group */
 	CV_CAST,      /* @cast(addr, "type")->member...: kernel memory, by BTF */
+	CV_KF_ARG,    /* $param of a kernel function: register `index` */
+	CV_KF_RETURN, /* $return of a kernel function */
 };
 
 struct tp_field;
 struct tp_format;
+struct kfunc;
 
 struct ctxvar {
 	enum ctxvar_kind kind;
@@ -113,6 +117,7 @@ struct ctxvar {
 	int value_size;   /* bytes of the integer read; N of a char[N] */
 	bool value_signed;
 	bool addressof; /* &@cast(...)->m: the member's address */
+	int index;      /* CV_KF_ARG: the parameter's position */
 };
 
 struct eprobe {
@@ -145,6 +150,12 @@ struct eprobe {
 	uint64_t sample_freq;
 	bool one_cpu;     /* a timer in kernel context: one event, on the first CPU */
 	const char *vars; /* -L: " $name:type ..." */
+	/* PROBE_KFUNC: the function, its BTF prototype (NULL for an address) */
+	const struct kfunc *kf;
+	bool kf_return;     /* .return: fexit or kretprobe */
+	bool kf_kprobe;     /* kprobe.*: no context variables, as the original */
+	int64_t maxactive;  /* .maxactive(N), 0: the kernel's default */
+	uint64_t kf_addr;   /* kprobe.statement(ADDR).absolute */
 };
 
 struct elab {
