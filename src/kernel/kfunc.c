@@ -204,7 +204,8 @@ static const char *pointee_name(struct arena *a, struct btf *btf, uint32_t id)
 		const char *n = btf__name_by_offset(btf, x->name_off);
 		if (btf_is_typedef(x)) {
 			int r = btf__resolve_type(btf, to);
-			const struct btf_type *y = r >= 0 ? btf__type_by_id(btf, (uint32_t)r) : NULL;
+			const struct btf_type *y =
+				r >= 0 ? btf__type_by_id(btf, (uint32_t)r) : NULL;
 			return y && btf_is_composite(y) && n && *n ? arena_strdup(a, n) : NULL;
 		}
 		if (btf_is_composite(x) && n && *n)

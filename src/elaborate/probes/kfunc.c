@@ -114,8 +114,9 @@ static void no_match(struct elab_state *st, const struct probe_point *pt, const 
 	if (!strpbrk(pattern, "*?[") && names->len)
 		similar = suggest_names(pattern, (const char *const *)names->items, names->len, 5,
 					(unsigned)strlen(pattern) * 2);
-	char *msg = arena_printf(st->a, "no match%s%s%s", similar && *similar ? " (similar functions: " : "",
-				 similar && *similar ? similar : "", similar && *similar ? ")" : "");
+	char *msg = arena_printf(
+		st->a, "no match%s%s%s", similar && *similar ? " (similar functions: " : "",
+		similar && *similar ? similar : "", similar && *similar ? ")" : "");
 	free(similar);
 	fail(st, pt, "no match", NULL, msg);
 }
@@ -143,8 +144,7 @@ static int add_functions(struct elab_state *st, const struct derive_ctx *dc, str
 			pp = arena_printf(st->a, "%smodule(\"%s\").function(\"%s\")%s", family,
 					  f->module, f->name, sf->text);
 		else
-			pp = arena_printf(st->a, "%sfunction(\"%s\")%s", family, f->name,
-					  sf->text);
+			pp = arena_printf(st->a, "%sfunction(\"%s\")%s", family, f->name, sf->text);
 		probes_add(st, dc, p, pp);
 		n++;
 	}
@@ -174,7 +174,8 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 	}
 	if (sf.exported && kfunc_exported_available() != 0) {
 		fail(st, pt, "probe point value", comp(pt, at + 1)->tok,
-		     "the kernel's exported symbols (__ksymtab_* in /proc/kallsyms) cannot be read");
+		     "the kernel's exported symbols (__ksymtab_* in /proc/kallsyms) cannot be "
+		     "read");
 		return -1;
 	}
 	const char *family = kprobe ? "kprobe." : "kernel.";
@@ -193,8 +194,8 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 			const char *m = mods.items[i];
 			if (fnmatch(modpat, m, 0) == 0) {
 				any = true;
-				if (kfunc_list(st->a, m, pattern, sf.exported, &fns, &names, &err) !=
-					    0 &&
+				if (kfunc_list(st->a, m, pattern, sf.exported, &fns, &names,
+					       &err) != 0 &&
 				    !strpbrk(modpat, "*?[")) {
 					fail(st, pt, "probe point value", comp(pt, at - 1)->tok,
 					     err);
@@ -209,8 +210,7 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 		vec_fini(&mods);
 		if (!any) {
 			fail(st, pt, "probe point value", comp(pt, at - 1)->tok,
-			     arena_printf(st->a, "no module matches '%s' (/proc/modules)",
-					  modpat));
+			     arena_printf(st->a, "no module matches '%s' (/proc/modules)", modpat));
 			return -1;
 		}
 		family = kprobe ? "kprobe." : "";
