@@ -298,7 +298,11 @@ static int choose_kfunc_programs(struct bpf_session *bs)
 		const char *why = NULL;
 		char family[64];
 		probe_family(p->pp, family, sizeof(family));
-		if (fe && fentry_works(p->kf_name)) {
+		/* STAP_KFUNC=kprobe: kprobes even where fentry works (to compare
+		 * them, and to test that path on a kernel that has both) */
+		const char *force = getenv("STAP_KFUNC");
+		bool no_fentry = force && strcmp(force, "kprobe") == 0;
+		if (fe && !no_fentry && fentry_works(p->kf_name)) {
 			if (kp)
 				bpf_program__set_autoload(kp, false);
 			continue;
