@@ -237,10 +237,8 @@ static void resolve_kfunc_target(struct elab_state *st, struct expr *e)
 		struct vec args = {0};
 		if (name[2] == 'r') {
 			if (p->kf_return && f->returns) {
-				struct kfunc_value u = f->ret;
-				u.is_signed = false;
 				sb_puts(&fmt, "return=0x%x");
-				vec_push_arena(st->a, &args, kf_read(st, &u, -1, e->tok));
+				vec_push_arena(st->a, &args, kf_read(st, &f->ret, -1, e->tok));
 			}
 		} else if (name[2] != 'l') {
 			for (int i = 0; i < f->nparams; i++) {
@@ -249,12 +247,11 @@ static void resolve_kfunc_target(struct elab_state *st, struct expr *e)
 					continue;
 				sb_printf(&fmt, "%s%s=", fmt.len ? " " : "", prm->name);
 				if (prm->value.scalar) {
-					/* the value's own bytes in hex, as the original
-					 * (int -100 is 0xffffff9c) */
-					struct kfunc_value u = prm->value;
-					u.is_signed = false;
+					/* sign-extended, as the original: int -100 is
+					 * 0xffffffffffffff9c */
 					sb_puts(&fmt, "0x%x");
-					vec_push_arena(st->a, &args, kf_read(st, &u, i, e->tok));
+					vec_push_arena(st->a, &args,
+						       kf_read(st, &prm->value, i, e->tok));
 				} else {
 					sb_puts(&fmt, "{...}");
 				}

@@ -149,6 +149,10 @@ struct kfunc {
  * and *err. */
 int kfunc_list(struct arena *a, const char *module, const char *pattern, bool exported_only,
 	       struct vec *out, struct vec *all_names, const char **err);
+/* Whether the running kernel has the function in its BTF and lets it be
+ * traced (available_filter_functions, when readable): for a module
+ * compiled against another kernel. */
+bool kfunc_probeable(const char *name, const char *module);
 /* 0 when the kernel's exported symbols can be known, -ENOENT otherwise. */
 int kfunc_exported_available(void);
 /* The loaded modules' names (heap strings, sorted); 0 or -errno. */

@@ -322,3 +322,12 @@ int kfunc_modules(struct vec *out)
 		qsort(out->items, out->len, sizeof(void *), cmp_str);
 	return 0;
 }
+
+bool kfunc_probeable(const char *name, const char *module)
+{
+	const struct name_set *tr = traceable_set();
+	if (tr->present && !set_has(tr, name))
+		return false;
+	struct btf *btf = module ? module_btf(module) : kbtf_vmlinux();
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}

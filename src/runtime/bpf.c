@@ -295,6 +295,19 @@ static int choose_kfunc_programs(struct bpf_session *bs)
 		struct bpf_program *fe =
 			p->kf_name ? bpf_object__find_program_by_name(bs->obj, p->bpf_prog) : NULL;
 		struct bpf_program *kp = bpf_object__find_program_by_name(bs->obj, p->kp_prog);
+		if (p->kf_name && !kfunc_probeable(p->kf_name, p->kf_module)) {
+			/* compiled against another kernel: this one lacks it */
+			fprintf(stderr,
+				"WARNING: probe %s registration error: this kernel has no "
+				"traceable function %s\n",
+				p->pp, p->kf_name);
+			if (fe)
+				bpf_program__set_autoload(fe, false);
+			if (kp)
+				bpf_program__set_autoload(kp, false);
+			bs->kf_kprobe[i] = 2;
+			continue;
+		}
 		const char *why = NULL;
 		char family[64];
 		probe_family(p->pp, family, sizeof(family));
@@ -331,6 +344,8 @@ static int choose_kfunc_programs(struct bpf_session *bs)
 static int attach_kfunc(struct bpf_session *bs, int i, const struct stp_probe *p)
 {
 	struct bpf_link *l;
+	if (bs->kf_kprobe[i] == 2)
+		return 1; /* not loaded: reported */
 	if (!bs->kf_kprobe[i]) {
 		struct bpf_program *fe = bpf_object__find_program_by_name(bs->obj, p->bpf_prog);
 		l = fe ? bpf_program__attach(fe) : NULL;
@@ -516,6 +531,7 @@ static void detach_all(struct bpf_session *bs)
 
 int bpf_session_attach(struct bpf_session *bs)
 {
+	int attached = 0, kf_failed = 0;
 	for (int i = 0; i < bs->mod->nprobes; i++) {
 		const struct stp_probe *p = &bs->mod->probes[i];
 		if (!p->bpf_prog)
@@ -524,6 +540,10 @@ int bpf_session_attach(struct bpf_session *bs)
 		int rc = 0;
 		if (p->kind == STP_PROBE_KFUNC) {
 			rc = attach_kfunc(bs, i, p);
+			if (rc == 1) {
+				kf_failed++;
+				continue;
+			}
 		} else if (!prog) {
 			rc = -ENOENT;
 		} else if (p->kind == STP_PROBE_TRACEPOINT) {
@@ -536,12 +556,26 @@ int bpf_session_attach(struct bpf_session *bs)
 		} else {
 			rc = attach_perf(bs, prog, p);
 		}
+		if (rc < 0 && p->kind == STP_PROBE_KFUNC) {
+			/* as the original: a kernel function the kernel will not let
+			 * us probe (notrace, a module compiled elsewhere naming a
+			 * function this kernel lacks) is a warning, the others run */
+			fprintf(stderr, "WARNING: probe %s registration error (rc %d): %s\n", p->pp,
+				rc, strerror(-rc));
+			kf_failed++;
+			continue;
+		}
 		if (rc < 0) {
 			fprintf(stderr, "ERROR: cannot attach probe %s: %s\n", p->pp,
 				strerror(-rc));
 			detach_all(bs);
 			return -1;
 		}
+		attached++;
+	}
+	if (kf_failed && !attached) {
+		fprintf(stderr, "ERROR: no probe could be attached\n");
+		return -1;
 	}
 	return 0;
 }
