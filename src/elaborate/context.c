@@ -184,6 +184,8 @@ static struct expr *kf_read(struct elab_state *st, const struct kfunc_value *v, 
 	cv->kind = index < 0 ? CV_KF_RETURN : CV_KF_ARG;
 	if (index >= 0 && st->probe && st->probe->kf_return)
 		((struct eprobe *)st->probe)->entry_args = true;
+	if (index >= 0 && index < 32 && st->probe)
+		((struct eprobe *)st->probe)->args_used |= 1u << index;
 	cv->index = index;
 	cv->type = TYPE_LONG;
 	cv->value_size = v->size;

@@ -152,11 +152,12 @@ struct eprobe {
 	const char *vars; /* -L: " $name:type ..." */
 	/* PROBE_KFUNC: the function, its BTF prototype (NULL for an address) */
 	const struct kfunc *kf;
-	bool kf_return;    /* .return: fexit or kretprobe */
-	bool kf_kprobe;    /* kprobe.*: no context variables, as the original */
-	int64_t maxactive; /* .maxactive(N), 0: the kernel's default */
-	uint64_t kf_addr;  /* kprobe.statement(ADDR).absolute */
-	bool entry_args;   /* .return reading parameters: fexit only */
+	bool kf_return;     /* .return: fexit or kretprobe */
+	bool kf_kprobe;     /* kprobe.*: no context variables, as the original */
+	int64_t maxactive;  /* .maxactive(N), 0: the kernel's default */
+	uint64_t kf_addr;   /* kprobe.statement(ADDR).absolute */
+	bool entry_args;    /* .return reading parameters: fexit only */
+	uint32_t args_used; /* bit i: the body reads parameter i */
 };
 
 struct elab {

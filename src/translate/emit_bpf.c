@@ -1407,8 +1407,13 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 		sb_init(&pro);
 		int n = kf_args(p);
 		if (p->kf) {
+			/* only the parameters the body reads: the verifier refuses a
+			 * read past the function's arguments, and a module compiled
+			 * against another kernel may count them otherwise */
 			for (int i = 0; i < n; i++)
-				sb_printf(&pro, "\tc->kargs[%d] = ((uint64_t *)ctx)[%d];\n", i, i);
+				if (p->args_used & (1u << i))
+					sb_printf(&pro, "\tc->kargs[%d] = ((uint64_t *)ctx)[%d];\n",
+						  i, i);
 			if (p->kf_return)
 				sb_printf(&pro, "\tc->kret = ((uint64_t *)ctx)[%d];\n",
 					  p->kf->nparams);
@@ -1422,7 +1427,9 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 			sb_puts(&pro, "\tc->kret = stp_kp_reg(ctx, STP_REGS_AX);\n");
 		else
 			for (int i = 0; i < n; i++)
-				sb_printf(&pro, "\tc->kargs[%d] = stp_kp_arg(ctx, %d);\n", i, i);
+				if (p->args_used & (1u << i))
+					sb_printf(&pro, "\tc->kargs[%d] = stp_kp_arg(ctx, %d);\n",
+						  i, i);
 		const char *sec =
 			!p->kf ? "kprobe"
 			       : fmt_str(em, "%s/%s", p->kf_return ? "kretprobe" : "kprobe",
