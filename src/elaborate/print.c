@@ -105,8 +105,8 @@ void elab_print(FILE *out, const struct elab *e, bool verbose)
 		fprintf(out, "%s%s", p->pp, p->marks ? p->marks : "");
 		if (p->cond_text)
 			fprintf(out, " if (%s)", p->cond_text);
-		if (p->kind == PROBE_KFUNC && p->kf_kprobe && p->kf)
-			fprintf(out, " /*  name = %s*/", p->kf->name); /* the original's kprobe */
+		if (p->kind == PROBE_KFUNC && p->kf_kprobe) /* the original's kprobe */
+			fprintf(out, " /*  name = %s*/", p->kf ? p->kf->name : "");
 		fprintf(out, " /* %s */\n", p->chain);
 		print_locals(out, &p->locals);
 		if (verbose)

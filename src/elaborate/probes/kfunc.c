@@ -71,7 +71,7 @@ static bool parse_suffixes(struct elab_state *st, const struct probe_point *pt, 
 	for (size_t i = from; i < pt->comps.len; i++) {
 		const struct pp_comp *c = comp(pt, i);
 		bool ok = false;
-		if (!kprobe && strcmp(c->name, "call") == 0 && !c->arg && !sf->ret && !sf->call)
+		if (strcmp(c->name, "call") == 0 && !c->arg && !sf->ret && !sf->call)
 			ok = sf->call = true;
 		else if (!kprobe && strcmp(c->name, "exported") == 0 && !c->arg && !sf->ret &&
 			 !sf->exported)
@@ -234,7 +234,8 @@ static int derive_absolute(struct elab_state *st, const struct derive_ctx *dc)
 		return -1;
 	}
 	if (!st->s->guru) {
-		fail(st, pt, "probe point value", c2->tok,
+		/* the original points at the probe, not the point */
+		fail(st, pt, "probe point value", st->probe_tok,
 		     "absolute statement probe in unprivileged script; need stap -g");
 		return -1;
 	}
