@@ -746,6 +746,17 @@ int main(int argc, char **argv)
 		rc = fflush(stdout) == 0 ? 0 : 1;
 		goto out;
 	}
+	/* what the original's translator refuses, twice (read and write) */
+	vec_foreach(&elab->bad_lvalues, i) {
+		const struct expr *e = elab->bad_lvalues.items[i];
+		diag_semantic(&diag, NULL, e->tok, "invalid lvalue type");
+		diag_semantic(&diag, NULL, e->tok, "invalid lvalue type");
+	}
+	if (elab->bad_lvalues.len) {
+		fputs("Pass 3: translation failed.  [man error::pass3]\n", stderr);
+		print_suppressed(&diag);
+		goto out;
+	}
 	warn_symbol_objs(&s);
 	rc = run_passes_3_to_5(&s, elab);
 out:

@@ -98,11 +98,13 @@ enum ctxvar_kind {
 	CV_CAST,      /* @cast(addr, "type")->member...: kernel memory, by BTF */
 	CV_KF_ARG,    /* $param of a kernel function: register `index` */
 	CV_KF_RETURN, /* $return of a kernel function */
+	CV_TP_ARG,    /* $arg: a C argument of a tracepoint (raw_tp context) */
 };
 
 struct tp_field;
 struct tp_format;
 struct kfunc;
+struct kbtf_param;
 
 struct ctxvar {
 	enum ctxvar_kind kind;
@@ -118,6 +120,11 @@ struct ctxvar {
 	bool value_signed;
 	bool addressof; /* &@cast(...)->m: the member's address */
 	int index;      /* CV_KF_ARG: the parameter's position */
+	int arg;        /* CV_TP_ARG: its position; value_size, value_signed */
+	/* CV_CAST ending on char name[N]: the original's value is the array's
+	 * address (kernel_string() reads it); where a string is wanted, ours
+	 * is its text.  The typer decides (type TYPE_UNKNOWN until then). */
+	bool chars;
 };
 
 struct eprobe {
@@ -144,6 +151,12 @@ struct eprobe {
 	bool kernel;
 	const char *tp_group, *tp_event; /* PROBE_TRACEPOINT */
 	const struct tp_format *tp;
+	/* the tracepoint's C arguments (struct kbtf_param, from BTF); a
+	 * handler that reads one is attached as raw_tp, which sees the
+	 * arguments but not the event's record */
+	const struct kbtf_param *tp_args;
+	int tp_nargs;
+	bool tp_raw;
 	uint32_t perf_type; /* PROBE_PERF */
 	uint64_t perf_config;
 	uint64_t sample_period; /* or */
@@ -168,6 +181,7 @@ struct elab {
 	struct vec inputs;        /* of const struct source: script and tapset files used */
 	bool has_kernel;          /* some handler runs in BPF */
 	struct vec kernel_inputs; /* arena strings: the tracefs formats used (cache key) */
+	struct vec bad_lvalues;   /* of struct expr: ++/-- operands pass 3 refuses */
 };
 
 /* Pass 2: NULL after reporting the errors (and the pass failure line is

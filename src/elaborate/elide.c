@@ -454,6 +454,10 @@ void elide_statements(struct elab_state *st)
 		for (int walk = 0; walk < 2; walk++) {
 			el.assignments = walk == 0;
 			elide_recount(st);
+			/* the original warns of never-assigned variables first, before
+			 * the assignments it elides take the reads away */
+			if (round == 0 && walk == 0)
+				warn_never_assigned(st);
 			vec_foreach(&st->e->probes, i)
 				elide_stmt(&el, ((struct eprobe *)st->e->probes.items[i])->body);
 			vec_foreach(&st->e->functions, i) {

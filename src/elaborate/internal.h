@@ -115,6 +115,9 @@ void context_resolve_cast(struct elab_state *st, struct expr *e);
 int context_defined(const struct elab_state *st, const struct expr *x);
 void context_place(struct elab_state *st);
 
+/* lvalues.c: the ++/-- operands pass 3 refuses, into e->bad_lvalues. */
+void lvalues_collect(struct elab_state *st);
+
 /* optimize.c: the synthesized probes */
 void optimize(struct elab_state *st);
 

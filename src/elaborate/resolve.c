@@ -696,8 +696,8 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 		elide_statements(&st);
 	} else {
 		reduce_unoptimised(&st);
+		warn_never_assigned(&st);
 	}
-	warn_never_assigned(&st);
 	types_infer(&st);
 	if (!s->unoptimized)
 		elide_empty_probes(&st);
@@ -709,6 +709,7 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	context_place(&st);
 	if (diag->errors > errors0)
 		return NULL;
+	lvalues_collect(&st);
 	size_t live = 0;
 	vec_foreach(&e->probes, i)
 		live += !((struct eprobe *)e->probes.items[i])->elided;

@@ -91,7 +91,8 @@ enum comp_kind {
 struct component {
 	enum comp_kind kind;
 	const struct token *tok;
-	const char *name; /* field name, or "$"/"$$" */
+	const struct token *op_tok; /* the "->" of a field */
+	const char *name;           /* field name, or "$"/"$$" */
 	long long num;
 	struct expr *index;
 };

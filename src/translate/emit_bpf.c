@@ -59,6 +59,17 @@ static const char *frame_member(struct emitter *em, const char *decl, const char
 	return fmt_str(em, "F->%s", name);
 }
 
+/* execname() as a key whose column holds a whole comm (16 bytes, or 0:
+ * MAXSTRINGLEN): the kernel writes the comm into the key itself, padded
+ * with NULs, instead of into the frame to be copied byte by byte (it has
+ * no side effects, so when it is read does not matter). */
+static bool is_comm_key(const struct expr *e, int width)
+{
+	return e->kind == EXPR_CALL && e->func && e->func->file && !e->func->decl->body &&
+	       strcmp(e->func->name, "execname") == 0 && e->list.len == 0 &&
+	       (width == 0 || width >= 16);
+}
+
 /* The key struct of an index, built from the key values; a pointer to it.
  * miss (a lookup, not a store): set to a C expression true when a string
  * is too long for its column, so no element can have that key. */
@@ -68,6 +79,10 @@ const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *
 	const char *vals[ELAB_MAX_KEYS];
 	size_t n = keys->len < ELAB_MAX_KEYS ? keys->len : ELAB_MAX_KEYS;
 	for (size_t i = 0; i < n; i++) {
+		if (sym->keys[i] == TYPE_STRING && is_comm_key(keys->items[i], sym->key_width[i])) {
+			vals[i] = NULL; /* written straight into the column, below */
+			continue;
+		}
 		bool later = false;
 		for (size_t j = i + 1; j < n; j++)
 			later |= has_side_effects(keys->items[j]);
@@ -84,6 +99,8 @@ const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *
 	for (size_t i = 0; i < n; i++) {
 		if (sym->keys[i] != TYPE_STRING) {
 			emit(em, "\t%s.k%zu = %s;\n", key, i, vals[i]);
+		} else if (!vals[i]) {
+			emit(em, "\tstp_execname(c, %s.k%zu);\n", key, i);
 		} else if (miss && sym->key_width[i] > 0) {
 			if (!tr) {
 				tr = new_temp(em, TYPE_LONG);
@@ -384,6 +401,9 @@ const char *bpf_context(struct emitter *em, struct expr *e)
 	if (cv->kind == CV_KF_RETURN)
 		return fmt_str(em, "stp_kf_value(c->kret, %d, %d)", cv->value_size,
 			       cv->value_signed);
+	if (cv->kind == CV_TP_ARG)
+		return fmt_str(em, "stp_tp_arg(ctx, %d, %d, %d)", cv->arg, cv->value_size,
+			       cv->value_signed);
 	const struct tp_field *f = cv->field;
 	if (cv->kind != CV_TP_FIELD || !f)
 		return "0";
@@ -495,6 +515,8 @@ static size_t kpieces_print(struct emitter *em, struct expr *e, const char *base
  * format is cut into groups whose arguments fit, each formatted on its
  * own, and the results are concatenated. */
 #define KFMT_ARG_BUF 512
+/* and takes at most 12 arguments (MAX_BPRINTF_VARARGS): more fail whole */
+#define KFMT_MAX_ARGS 12
 
 /* bpf_snprintf of pieces [from, to) with the arguments from sa<k>[arg]. */
 static void bpf_snprintf_group(struct emitter *em, const char *dst, struct vec *pieces, size_t from,
@@ -551,7 +573,9 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 		const struct kpiece *prev = i > from ? pieces.items[i - 1] : NULL;
 		bool cut = p && !p->conv && p->len > 0 && prev && prev->str &&
 			   isalnum((unsigned char)p->text[0]);
-		if (p && !cut && (used + cost <= KFMT_ARG_BUF || i == from)) {
+		bool fits = p && used + cost <= KFMT_ARG_BUF &&
+			    arg - group_arg + p->conv <= KFMT_MAX_ARGS;
+		if (p && !cut && (fits || i == from)) {
 			used += cost;
 			arg += p && p->conv;
 			continue;
@@ -1306,6 +1330,8 @@ static void bpf_function(struct emitter *em, struct bpf_file *bf, const struct e
 
 static const char *section(struct emitter *em, const struct eprobe *p)
 {
+	if (p->kind == PROBE_TRACEPOINT && p->tp_raw)
+		return fmt_str(em, "raw_tp/%s", p->tp_event);
 	if (p->kind == PROBE_TRACEPOINT)
 		return fmt_str(em, "tracepoint/%s/%s", p->tp_group, p->tp_event);
 	if (p->kind == PROBE_KFUNC && p->kf)

@@ -760,15 +760,21 @@ static void stmt_foreach(void)
 		return; /* one string key variable at a time */
 	/* the value bound to a variable: foreach (vN = [k] in a) */
 	int bind = strcmp(arr, "sa") != 0 && chance(35);
+	/* elements that tie on the sort (equal values; a1's equal first or
+	 * second key) come in insertion order in user space, as the
+	 * original's, and in key order in kernel context (docs/bpf-target.md):
+	 * such a loop prints only what the sort orders on, and its body reads
+	 * no key */
+	int ties = sorted && (sort_key == 0 || !strcmp(arr, "a1"));
 	char value[16] = "";
 	if (bind)
 		snprintf(value, sizeof(value), "v%d = ", c);
 	line("foreach (%s%s in s%d_%s%s%s) {", value, keys, id, arr, sort_arr, spec);
 	loop_depth++;
 	locked = arr;
-	if (has_long_key)
+	if (has_long_key && !ties)
 		foreach_keys[nforeach++] = c;
-	if (has_string_key)
+	if (has_string_key && !ties)
 		foreach_skeys++;
 	indent++;
 	/* the element itself, then statements */
@@ -784,7 +790,13 @@ static void stmt_foreach(void)
 			snprintf(elem, sizeof(elem), "s%d_%s[k%d]", id, arr, c);
 		if (bind)
 			snprintf(elem, sizeof(elem), "v%d", c);
-		if (!sorted) {
+		if (ties && sort_key == 0) {
+			line("printf(\"%s\\n\", %s)", !strcmp(arr, "a2") ? "%s" : "%d", elem);
+		} else if (ties) {
+			line(sort_key == 1 ? "printf(\"[%%d]\\n\", k%d)"
+					   : "printf(\"[%%s]\\n\", ks0)",
+			     c);
+		} else if (!sorted) {
 			/* the visiting order differs between contexts: only add up */
 			if (!strcmp(arr, "a2"))
 				line("l%d += strlen(ks0 . %s)", below(NLOCAL_L), elem);
@@ -798,12 +810,12 @@ static void stmt_foreach(void)
 			line("printf(\"[%%d]=%%d\\n\", k%d, %s)", c, elem);
 	}
 	indent--;
-	if (sorted)
+	if (sorted && !ties)
 		block(below(3));
 	line("}");
-	if (has_long_key)
+	if (has_long_key && !ties)
 		nforeach--;
-	if (has_string_key)
+	if (has_string_key && !ties)
 		foreach_skeys--;
 	locked = saved;
 	loop_depth--;

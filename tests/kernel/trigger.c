@@ -11,16 +11,23 @@
  *   trigger spin MS         use MS milliseconds of CPU time (CPU time, so that a
  *                           loaded machine does not shorten what a probe sees)
  *   trigger faults N        touch N fresh pages (page faults)
+ *   trigger fork N          fork N children, one after the other, each exiting at once
+ *   trigger exec PATH       run PATH (no arguments) in a child, and wait for it
+ *   trigger udp N           send N datagrams of 5 bytes to a socket of its own on 127.0.0.1
  *
  * Steps may follow one another: trigger sleep 100 getppid 3.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,6 +94,38 @@ int main(int argc, char **argv)
 			for (long k = 0; k < n; k++)
 				p[k * page] = 1;
 			munmap(p, (size_t)(n * page));
+		} else if (strcmp(what, "fork") == 0) {
+			long n = arg(argv, ++i, argc);
+			for (long k = 0; k < n; k++) {
+				pid_t child = fork();
+				if (child == 0)
+					_exit(0);
+				if (child > 0)
+					waitpid(child, NULL, 0);
+			}
+		} else if (strcmp(what, "udp") == 0) {
+			long n = arg(argv, ++i, argc);
+			int fd = socket(AF_INET, SOCK_DGRAM, 0);
+			struct sockaddr_in to = {.sin_family = AF_INET};
+			socklen_t len = sizeof(to);
+			to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			/* to itself: no port-unreachable reply adds packets */
+			if (fd < 0 || bind(fd, (struct sockaddr *)&to, sizeof(to)) != 0 ||
+			    getsockname(fd, (struct sockaddr *)&to, &len) != 0)
+				return 1;
+			for (long k = 0; k < n; k++)
+				if (sendto(fd, "hello", 5, 0, (struct sockaddr *)&to, len) != 5)
+					return 1;
+			close(fd);
+		} else if (strcmp(what, "exec") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "/bin/true";
+			pid_t child = fork();
+			if (child == 0) {
+				execl(path, path, (char *)NULL);
+				_exit(127);
+			}
+			if (child > 0)
+				waitpid(child, NULL, 0);
 		} else {
 			fprintf(stderr, "trigger: unknown step %s\n", what);
 			return 2;

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the qemu lane's scripts (sourced, not run): where the lane's
 # cache lives, which kernel release it boots, and the checks that keep a
 # root-run qemu from using files another user could have written.
@@ -8,8 +9,9 @@
 # or others is refused: we boot the kernel and run the initramfs found there
 # as root.
 
+# The caller sets lane_name (its name in messages) and lane_status.
 lane_die() {
-	echo "$lane_name: $*" >&2
+	echo "${lane_name:-lane}: $*" >&2
 	exit "${lane_status:-2}"
 }
 
@@ -35,7 +37,8 @@ lane_check_private() {
 
 # Make directory $1 (0700) when missing, then check it.
 lane_private_dir() {
-	[ -d "$1" ] || mkdir -m 0700 -p "$1" || lane_die "cannot create $1"
+	[ -d "$1" ] || { mkdir -p "$(dirname "$1")" && mkdir -m 0700 "$1"; } ||
+		lane_die "cannot create $1"
 	lane_check_private "$1"
 }
 
@@ -51,7 +54,8 @@ lane_pick_release() {
 		echo "$STAP_QEMU_KERNEL"
 		return
 	fi
-	rel=$(ls -d "$lane_cache"/*/ready 2>/dev/null | sed 's#.*/\([^/]*\)/ready$#\1#' |
+	rel=$(find "$lane_cache" -mindepth 2 -maxdepth 2 -name ready 2>/dev/null |
+		sed 's#.*/\([^/]*\)/ready$#\1#' |
 		grep -E '^6\.1\.0-[0-9]+-amd64$' | sort -V | tail -n 1)
 	if [ -z "$rel" ]; then
 		rel=$(dpkg-query -W -f '${Package} ${Status}\n' 'linux-headers-6.1.0-*-amd64' 2>/dev/null |
@@ -67,5 +71,6 @@ lane_pick_release() {
 
 # The modules the initramfs loads, in order, to reach 9p and overlayfs
 # (all of them are modules in Debian's kernel).
+# shellcheck disable=SC2034 # used by setup.sh
 lane_modules=(virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
 	netfs fscache 9pnet 9pnet_virtio 9p overlay)
