@@ -216,5 +216,44 @@ probe begin{
 	head -c 300 "$err"
 fi
 
+# kernel function probes at pass 2 (the kernel's BTF; no kprobes needed): -L
+# lists the traceable functions a pattern matches, kernel.function with their
+# typed parameters in the original's type spelling (without its
+# "@FILE:LINE", which BTF does not know), kprobe.function without (as the
+# original, which reads no debuginfo for them: reference-stap -L here)
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	expect list-kprobe-function 0 stdout 'kprobe.function("vfs_read")
+kprobe.function("vfs_readlink")
+kprobe.function("vfs_readv")' -- -L 'kprobe.function("vfs_rea*")'
+	expect list-kernel-function 0 stdout 'kernel.function("vfs_read") $file:struct file* $buf:char* $count:size_t $pos:loff_t*' -- -L 'kernel.function("vfs_read")'
+	expect list-kernel-function-return 0 stdout 'kernel.function("vfs_read").return $return:ssize_t $file:struct file* $buf:char* $count:size_t $pos:loff_t*' -- -L 'kernel.function("vfs_read").return'
+	expect kernel-function-source-file 1 stderr 'semantic error: while resolving probe point: identifier '"'"'kernel'"'"' at <input>:1:7
+        source: probe kernel.function("vfs_read@fs/read_write.c") {}
+                      ^
+
+semantic error: a source file or line (FUNCTION@FILE:LINE) needs the kernel'"'"'s debuginfo, which is not installed; BTF names functions only: keyword at :1:14
+        source: probe kernel.function("vfs_read@fs/read_write.c") {}
+                             ^
+
+Pass 2: analysis failed.  [man error::pass2]' -- -p2 -e 'probe kernel.function("vfs_read@fs/read_write.c") {}'
+	expect kernel-function-wildcard-no-match 1 stderr 'semantic error: while resolving probe point: identifier '"'"'kernel'"'"' at <input>:1:7
+        source: probe kernel.function("zzzz_nomatch*") {}
+                      ^
+
+semantic error: no match
+
+Pass 2: analysis failed.  [man error::pass2]' -- -p2 -e 'probe kernel.function("zzzz_nomatch*") {}'
+	expect kernel-function-return-not-in-return 1 stderr 'semantic error: unable to find local '"'"'return'"'"' in vfs_read (alternatives: $file $buf $count $pos): identifier '"'"'$return'"'"' at <input>:1:45
+        source: probe kernel.function("vfs_read") { println($return) }
+                                                            ^
+
+Pass 2: analysis failed.  [man error::pass2]' -- -p2 -e 'probe kernel.function("vfs_read") { println($return) }'
+else
+	for n in list-kprobe-function list-kernel-function list-kernel-function-return kernel-function-source-file kernel-function-wildcard-no-match kernel-function-return-not-in-return; do
+		echo "SKIP cli/$n: no kernel BTF"
+		skipped=$((skipped + 1))
+	done
+fi
+
 echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -396,6 +396,7 @@ enum stp_probe_kind {
 	STP_PROBE_TIMER,
 	STP_PROBE_TRACEPOINT, /* a BPF program: kernel.trace */
 	STP_PROBE_PERF,       /* a BPF program on a perf event, every CPU */
+	STP_PROBE_KFUNC,      /* BPF programs on a kernel function: fentry/fexit or kprobe */
 };
 
 struct stp_probe {
@@ -415,6 +416,14 @@ struct stp_probe {
 	/* -t's report: where the probe is written (NULL: added by pass 2, not
 	 * reported), " from: ..." its derivation */
 	const char *location, *derivation;
+	/* kernel function probes: the function (NULL: the address kf_addr),
+	 * its module (NULL: vmlinux); bpf_prog is the fentry/fexit program,
+	 * kp_prog the kprobe/kretprobe one; entry_args: a .return probe that
+	 * reads parameters, which only fexit gives */
+	const char *kf_name, *kf_module, *kp_prog;
+	bool kf_return, entry_args;
+	int64_t maxactive;
+	uint64_t kf_addr;
 };
 
 /* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes);

@@ -85,6 +85,7 @@ enum probe_kind {
 	PROBE_TIMER,
 	PROBE_TRACEPOINT, /* kernel.trace("group:event") */
 	PROBE_PERF,       /* perf.sw.*, perf.hw.*, perf.type(T).config(C) */
+	PROBE_KFUNC,      /* kernel.function, module().function, kprobe.*: fentry or kprobe */
 };
 
 /* A context variable resolved in a kernel probe ($field, $$vars...): what
@@ -95,11 +96,14 @@ enum ctxvar_kind {
 	CV_TP_NAME,   /* $$name: the event */
 	CV_TP_SYSTEM, /* $$system: its group */
 	CV_CAST,      /* @cast(addr, "type")->member...: kernel memory, by BTF */
+	CV_KF_ARG,    /* $param of a kernel function: register `index` */
+	CV_KF_RETURN, /* $return of a kernel function */
 	CV_TP_ARG,    /* $arg: a C argument of a tracepoint (raw_tp context) */
 };
 
 struct tp_field;
 struct tp_format;
+struct kfunc;
 struct kbtf_param;
 
 struct ctxvar {
@@ -115,6 +119,7 @@ struct ctxvar {
 	int value_size;   /* bytes of the integer read; N of a char[N] */
 	bool value_signed;
 	bool addressof; /* &@cast(...)->m: the member's address */
+	int index;      /* CV_KF_ARG: the parameter's position */
 	int arg;        /* CV_TP_ARG: its position; value_size, value_signed */
 	/* CV_CAST ending on char name[N]: the original's value is the array's
 	 * address (kernel_string() reads it); where a string is wanted, ours
@@ -159,6 +164,14 @@ struct eprobe {
 	bool one_cpu;         /* a timer in kernel context: one event, on the first CPU */
 	const char *vars;     /* -L: " $name:type ..." */
 	const char *alias_pp; /* -l/-L: the alias name the script's point matched */
+	/* PROBE_KFUNC: the function, its BTF prototype (NULL for an address) */
+	const struct kfunc *kf;
+	bool kf_return;     /* .return: fexit or kretprobe */
+	bool kf_kprobe;     /* kprobe.*: no context variables, as the original */
+	int64_t maxactive;  /* .maxactive(N), 0: the kernel's default */
+	uint64_t kf_addr;   /* kprobe.statement(ADDR).absolute */
+	bool entry_args;    /* .return reading parameters: fexit only */
+	uint32_t args_used; /* bit i: the body reads parameter i */
 };
 
 struct elab {

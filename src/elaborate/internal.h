@@ -110,6 +110,8 @@ void probes_report_failure(struct elab_state *st, const struct token *at, const 
  * or -1 after reporting (nothing reported for an optional point). */
 int probes_derive_kernel(struct elab_state *st, const struct derive_ctx *dc);
 int probes_derive_perf(struct elab_state *st, const struct derive_ctx *dc);
+/* probes/kfunc.c: kernel.function, module().function, kprobe.* */
+int probes_derive_kfunc(struct elab_state *st, const struct derive_ctx *dc);
 
 /* resolve.c */
 void resolve_probe(struct elab_state *st, struct eprobe *p);
