@@ -275,6 +275,11 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 
 bool context_resolve_target(struct elab_state *st, struct expr *e)
 {
+	if (st->probe && (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT) &&
+	    e->kind == EXPR_TARGET) {
+		process_resolve_target(st, e);
+		return true;
+	}
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || e->kind != EXPR_TARGET)
 		return false;
 	resolve_trace_target(st, e);
@@ -310,6 +315,9 @@ int context_defined(const struct elab_state *st, const struct expr *x)
 {
 	if (x->kind == EXPR_CAST)
 		return cast_defined(x);
+	if (st->probe && (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT) &&
+	    x->kind == EXPR_TARGET)
+		return process_target_defined(st, x);
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || x->kind != EXPR_TARGET)
 		return -1;
 	if (x->comps.len && ((const struct component *)x->comps.items[0])->kind != COMP_PRETTY)

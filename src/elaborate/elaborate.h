@@ -85,16 +85,20 @@ enum probe_kind {
 	PROBE_TIMER,
 	PROBE_TRACEPOINT, /* kernel.trace("group:event") */
 	PROBE_PERF,       /* perf.sw.*, perf.hw.*, perf.type(T).config(C) */
+	PROBE_UPROBE,     /* process("PATH").function("NAME")[.return] */
+	PROBE_USDT,       /* process("PATH").mark("NAME") */
 };
 
 /* A context variable resolved in a kernel probe ($field, $$vars...): what
  * the translator reads.  EXPR_CONTEXT nodes point to one. */
 enum ctxvar_kind {
-	CV_TP_FIELD,  /* $field of a trace event's record */
-	CV_TP_VARS,   /* $$vars, $$parms: "name=value ..." of the fields */
-	CV_TP_NAME,   /* $$name: the event */
-	CV_TP_SYSTEM, /* $$system: its group */
-	CV_CAST,      /* @cast(addr, "type")->member...: kernel memory, by BTF */
+	CV_TP_FIELD,      /* $field of a trace event's record */
+	CV_TP_VARS,       /* $$vars, $$parms: "name=value ..." of the fields */
+	CV_TP_NAME,       /* $$name: the event */
+	CV_TP_SYSTEM,     /* $$system: its group */
+	CV_CAST,          /* @cast(addr, "type")->member...: kernel memory, by BTF */
+	CV_UPROBE_RETURN, /* $return of process(...).function(...).return */
+	CV_USDT_ARG,      /* $argN of process(...).mark(...): arg_index N-1 */
 };
 
 struct tp_field;
@@ -113,6 +117,7 @@ struct ctxvar {
 	int value_size;   /* bytes of the integer read; N of a char[N] */
 	bool value_signed;
 	bool addressof; /* &@cast(...)->m: the member's address */
+	int arg_index;  /* CV_USDT_ARG */
 };
 
 struct eprobe {
@@ -143,7 +148,14 @@ struct eprobe {
 	uint64_t perf_config;
 	uint64_t sample_period; /* or */
 	uint64_t sample_freq;
-	bool one_cpu;     /* a timer in kernel context: one event, on the first CPU */
+	bool one_cpu; /* a timer in kernel context: one event, on the first CPU */
+	/* PROBE_UPROBE, PROBE_USDT (probes/process.c) */
+	const char *up_path; /* the executable, absolute */
+	uint64_t up_offset;  /* the function's file offset */
+	bool up_return;      /* .return */
+	long up_pid;         /* process(PID): that process only; -1 every one */
+	const char *usdt_provider, *usdt_name;
+	int usdt_nargs;
 	const char *vars; /* -L: " $name:type ..." */
 };
 

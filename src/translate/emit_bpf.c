@@ -395,6 +395,10 @@ const char *bpf_context(struct emitter *em, struct expr *e)
 	const struct ctxvar *cv = e->cv;
 	if (cv->kind == CV_CAST)
 		return bpf_cast(em, e);
+	if (cv->kind == CV_UPROBE_RETURN)
+		return "stp_uprobe_rc(ctx)";
+	if (cv->kind == CV_USDT_ARG)
+		return fmt_str(em, "stp_usdt_arg(ctx, %d)", cv->arg_index);
 	const struct tp_field *f = cv->field;
 	if (cv->kind != CV_TP_FIELD || !f)
 		return "0";
@@ -1319,6 +1323,10 @@ static const char *section(struct emitter *em, const struct eprobe *p)
 {
 	if (p->kind == PROBE_TRACEPOINT)
 		return fmt_str(em, "tracepoint/%s/%s", p->tp_group, p->tp_event);
+	if (p->kind == PROBE_UPROBE)
+		return p->up_return ? "uretprobe" : "uprobe";
+	if (p->kind == PROBE_USDT)
+		return "usdt";
 	return "perf_event";
 }
 
@@ -1380,6 +1388,8 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 			p->index);
 	if (p->kind == PROBE_PERF)
 		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
+	if (p->kind == PROBE_UPROBE || p->kind == PROBE_USDT)
+		sb_puts(out, "\tc->uaddr = stp_uprobe_ip(ctx);\n");
 	sb_puts(out, sb_str(&body));
 	sb_printf(out,
 		  "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
@@ -1456,6 +1466,15 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	sb_printf(out, "#define STP_REC_MAX %s\n", pow2_at_least(em, t->max_record + 8));
 	sb_printf(out, "#define STP_ZERO_SIZE %d\n", 64 + 8 * (max_buckets ? max_buckets : 1));
 	sb_puts(out, "#include \"stp_bpf.h\"\n\n");
+	bool usdt = false;
+	vec_foreach(&e->probes, i)
+		usdt |= ((const struct eprobe *)e->probes.items[i])->kind == PROBE_USDT;
+	if (usdt)
+		sb_puts(out, "/* USDT marks: libbpf's argument decoding */\n"
+			     "#include <bpf/usdt.bpf.h>\n\n"
+			     "STP_INLINE int64_t stp_usdt_arg(void *ctx, int n)\n{\n"
+			     "\tlong v = 0;\n\tbpf_usdt_arg((struct pt_regs *)ctx, n, &v);\n"
+			     "\treturn v;\n}\n\n");
 	sb_puts(out, shared_decls);
 	sb_puts(out, "struct stp_shared stp_shared SEC(\".data\") = {0};\n\n");
 	core_decls(em, out);
@@ -1504,10 +1523,12 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
 		sb_printf(out, "\t[%zu] = {\"%s\"},\n", i,
-			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13) ? "hrtimer"
-			  : p->one_cpu                                      ? "timer"
-			  : p->kind == PROBE_PERF                           ? "perf_event"
-									    : "kernel_tracepoint");
+			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13)  ? "hrtimer"
+			  : p->one_cpu                                       ? "timer"
+			  : p->kind == PROBE_PERF                            ? "perf_event"
+			  : p->kind == PROBE_UPROBE && p->up_return          ? "uretprobe"
+			  : p->kind == PROBE_UPROBE || p->kind == PROBE_USDT ? "uprobe"
+									     : "kernel_tracepoint");
 	}
 	sb_puts(out, "};\n\n");
 	sb_printf(out,
