@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <sys/sdt.h>
 
+long up_leaf(long x);
+long up_add(long a, long b);
+int up_twice(int x);
+
 static volatile long sink;
 
 __attribute__((noinline)) long up_leaf(long x)

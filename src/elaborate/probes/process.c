@@ -593,11 +593,17 @@ void process_resolve_target(struct elab_state *st, struct expr *e)
 			*e = *context_read(st, CV_UPROBE_RETURN, 0, e->tok);
 			return;
 		}
-		diag_semantic(st->d, NULL, e->tok,
-			      "unable to find local '%s': the variables of user-space functions "
-			      "need the program's DWARF, which is not supported yet%s",
-			      name + (name[0] == '$' && name[1] != '$'),
-			      p->up_return ? " (alternatives: $return)" : "");
+		if (strcmp(name, "$return") == 0)
+			diag_semantic(st->d, NULL, e->tok,
+				      "unable to find local 'return': $return is only in .return "
+				      "probes");
+		else
+			diag_semantic(st->d, NULL, e->tok,
+				      "unable to find local '%s': the variables of user-space "
+				      "functions need the program's DWARF, which is not supported "
+				      "yet%s",
+				      name + (name[0] == '$' && name[1] != '$'),
+				      p->up_return ? " (alternatives: $return)" : "");
 		return;
 	}
 	if (strcmp(name, "$$name") == 0 || strcmp(name, "$$provider") == 0) {
