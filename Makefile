@@ -10,6 +10,7 @@
 #   make               build/stap
 #   make check         unit tests, golden tests and the -p1 round trip
 #   make check-asan    the same with the sanitizer build
+#   make check-qemu    the kernel-probe tests of tests/qemu/ in a 6.1 kernel under qemu
 #   make fuzz-run      fuzz the parser for FUZZ_SECONDS (default 60)
 #   make format        clang-format every C file under src/ and tests/
 #
@@ -79,7 +80,7 @@ FORMAT_FILES = $(sort $(shell find src tests -name '*.[ch]' -type f -not -path '
 export ASAN_OPTIONS  ?= detect_leaks=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
-.PHONY: all asan check check-asan fuzz fuzz-run format format-check clean difftest FORCE
+.PHONY: all asan check check-asan check-qemu fuzz fuzz-run format format-check clean difftest FORCE
 .DELETE_ON_ERROR:
 
 all: $(STAP) $(STAPRUN)
@@ -198,6 +199,11 @@ check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(DIFFTEST_GEN)
 
 check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
+
+# The qemu lane: tests/qemu/ in Debian's 6.1 kernel under qemu, modules
+# built here (tests/qemu/README.md); SKIP lines without qemu or apt.
+check-qemu: $(STAP) $(STAPRUN) $(TRIGGER)
+	@bash tests/qemu/check.sh $(STAP)
 
 # ---- fuzzing ----
 

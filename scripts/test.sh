@@ -6,6 +6,9 @@
 #
 #   make WERROR=1 check         unit tests, golden tests, -p1 round trip
 #   make WERROR=1 check-asan    the same under ASan/UBSan/LSan
+#   make WERROR=1 check-qemu    tests/qemu/ in Debian's 6.1 kernel under qemu
+#                               (installs qemu and the kernel package; SKIPs
+#                               without them), bounded by QEMU_TIMEOUT (300)
 #   make format-check           clang-format --dry-run -Werror
 #   make fuzz fuzz-run          the parser fuzzer for FUZZ_SECONDS (60)
 #
@@ -35,9 +38,15 @@ skipped=0
 steps=()
 
 # Run "$@" as one step, showing its output; add up the "N passed, N failed"
-# lines it prints, or count the step itself when $1 is "--count-as-one".
+# lines it prints, or count the step itself when $1 is "--count-as-one";
+# "--timeout S" first bounds this step by S seconds instead of STEP_TIMEOUT.
 step() {
 	local as_one=0 status p f k line step_passed=0 step_failed=0 step_skipped=0
+	local step_timeout=$step_timeout
+	if [ "$1" = --timeout ]; then
+		step_timeout=$2
+		shift 2
+	fi
 	if [ "$1" = --count-as-one ]; then
 		as_one=1
 		shift
@@ -95,6 +104,8 @@ fi
 
 step make WERROR=1 check
 step make WERROR=1 check-asan
+# the qemu lane's CI budget: 5 minutes, its set-up (apt, the kernel) included
+step --timeout "${QEMU_TIMEOUT:-300}" make WERROR=1 check-qemu
 step --count-as-one make format-check
 step --count-as-one make fuzz fuzz-run FUZZ_SECONDS="$fuzz_seconds"
 

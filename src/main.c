@@ -635,10 +635,20 @@ static void list_probes(const struct elab *e, bool vars)
 		const struct eprobe *p = e->probes.items[i];
 		if (p->synthetic)
 			continue;
-		size_t n = strlen(p->pp) + (vars && p->vars ? strlen(p->vars) : 0) + 1;
-		char *text = xmalloc(n);
-		snprintf(text, n, "%s%s", p->pp, vars && p->vars ? p->vars : "");
-		vec_push(&pps, text);
+		/* a probe through an alias lists as the alias, with the
+		 * alias' variables first, as the original does */
+		struct strbuf sb;
+		sb_init(&sb);
+		sb_puts(&sb, p->alias_pp ? p->alias_pp : p->pp);
+		if (vars && p->alias_pp)
+			vec_foreach(&p->locals, j) {
+				const struct symbol *sym = p->locals.items[j];
+				sb_printf(&sb, " %s:%s", sym->name, vtype_name(sym->type));
+			}
+		if (vars && p->vars)
+			sb_puts(&sb, p->vars);
+		vec_push(&pps, xstrdup(sb_str(&sb)));
+		sb_fini(&sb);
 	}
 	if (pps.len > 1)
 		qsort(pps.items, pps.len, sizeof(void *), cmp_str);

@@ -111,6 +111,21 @@ else
 	echo "SKIP cli/list-process-*: build/uptarget is not built (make check builds it)"
 fi
 
+# the syscall family (generated from the kernel's syscall tracepoints): an
+# alias lists as itself, with the original's variables in its order
+# (reference-stap -L), then the tracepoint's $variables (ours: the
+# original's come from DWARF or none)
+if [ -r /sys/kernel/tracing/events/syscalls/sys_enter_openat/format ]; then
+	expect list-syscall-vars 0 stdout "syscall.openat name:string dfd:long dfd_str:string filename:string filename_unquoted:string flags:long flags_str:string mode:long argstr:string \$__syscall_nr:int \$dfd:int \$filename:const char * \$flags:int \$mode:umode_t" -- -L syscall.openat
+	expect list-syscall-return 0 stdout "nd_syscall.read.return name:string retval:long retstr:string \$__syscall_nr:int \$ret:long" -- -L nd_syscall.read.return
+	expect list-syscall-wildcard 0 stdout "syscall.mmap2
+syscall.mremap
+syscall.munmap" -- -l 'syscall.m*map*'
+else
+	skipped=$((skipped + 3))
+	echo "SKIP cli/list-syscall-*: no readable syscall tracepoints"
+fi
+
 # the script on standard input
 printf 'probe end { exit() }\n' | timeout -k 5 20 "$stap" -p1 - >"$out" 2>"$err"
 if [ $? = 0 ] && [ "$(cat "$out")" = "# parse tree dump

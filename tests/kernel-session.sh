@@ -188,16 +188,38 @@ else
 	fail symbols "the stacks and symbols printed are not the expected forms: $(tail -n 3 "$tmp/out" | tr '\n' '|')"
 fi
 
-# listing: -l of perf events with a wildcard, -L of a tracepoint's fields
+# listing: -l of perf events with a wildcard; -L of a tracepoint's C
+# arguments with their types (the original's -L, stap 4.8 -r 6.1.0-47-amd64
+# with that kernel's headers: the same three lines), and of an event that
+# has none (syscalls:*, ftrace's own: the original has no such tracepoint)
+# its record's fields
 out=$(run_stap -l 'perf.sw.page_fault*' 2>&1)
 if [ "$out" = "perf.sw.page_faults
 perf.sw.page_faults_maj
 perf.sw.page_faults_min" ]; then pass list-perf; else fail list-perf "got: $out"; fi
 out=$(run_stap -L 'kernel.trace("sched:sched_process_exe?")' 2>&1)
-if [ "$out" = 'kernel.trace("sched:sched_process_exec") $filename:__data_loc char[] $pid:pid_t $old_pid:pid_t' ]; then
-	pass list-tracepoint-vars
+if [ "$out" = 'kernel.trace("sched:sched_process_exec") $p:struct task_struct* $old_pid:pid_t $bprm:struct linux_binprm*' ]; then
+	pass list-tracepoint-args
 else
-	fail list-tracepoint-vars "got: $out"
+	fail list-tracepoint-args "got: $out"
+fi
+out=$(run_stap -L 'kernel.trace("sched:sched_switch")' 2>&1)
+if [ "$out" = 'kernel.trace("sched:sched_switch") $preempt:bool $prev:struct task_struct* $next:struct task_struct* $prev_state:unsigned int' ]; then
+	pass list-tracepoint-args-switch
+else
+	fail list-tracepoint-args-switch "got: $out"
+fi
+out=$(run_stap -L 'kernel.trace("raw_syscalls:sys_enter")' 2>&1)
+if [ "$out" = 'kernel.trace("raw_syscalls:sys_enter") $regs:struct pt_regs* $id:long int' ]; then
+	pass list-tracepoint-args-raw-syscalls
+else
+	fail list-tracepoint-args-raw-syscalls "got: $out"
+fi
+out=$(run_stap -L 'kernel.trace("syscalls:sys_enter_getppid")' 2>&1)
+if [ "$out" = 'kernel.trace("syscalls:sys_enter_getppid") $__syscall_nr:int' ]; then
+	pass list-tracepoint-fields
+else
+	fail list-tracepoint-fields "got: $out"
 fi
 
 # -t: the original's probe hit report after the end probes, one line per
@@ -268,8 +290,14 @@ probe kernel.trace("syscalls:sys_enter_getppid") {
 probe kernel.trace("irq:softirq_entry") { x = 1; m += x }
 probe end { println("end") }
 EOF
-(cd "$tmp" && run_stap -DMAXSKIPPED=0 -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
-status=$?
+# Whether a softirq comes due on that CPU during the handler is the
+# machine's business (under load ksoftirqd may run them later instead): a
+# session that saw no skip is run again, three times at most.
+for attempt in 1 2 3; do
+	(cd "$tmp" && run_stap -DMAXSKIPPED=0 -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
+	status=$?
+	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err" && break
+done
 if [ $status -ne 0 ] && ! grep -q '^end$' "$tmp/out" &&
 	[ "$(head -1 "$tmp/err")" = "ERROR: Skipped too many probes, check MAXSKIPPED or try again with stap -t for more details." ] &&
 	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err"; then
@@ -277,8 +305,11 @@ if [ $status -ne 0 ] && ! grep -q '^end$' "$tmp/out" &&
 else
 	fail maxskipped "status $status"
 fi
-(cd "$tmp" && run_stap -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
-status=$?
+for attempt in 1 2 3; do
+	(cd "$tmp" && run_stap -DMAXACTION=10000000 -c "$trigger getppid 1 sleep 100" s.stp >out 2>err)
+	status=$?
+	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err" && break
+done
 if [ $status -eq 0 ] && grep -q '^end$' "$tmp/out" &&
 	grep -qE '^WARNING: Number of errors: 0, skipped probes: [1-9][0-9]*$' "$tmp/err"; then
 	pass skipped-counted

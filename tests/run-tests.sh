@@ -9,7 +9,7 @@
 #   NAME.err                  stderr                        must match, exit != 0
 #
 # A test with only NAME.err runs in its folder's pass (parse: -p1,
-# elaborate: -p2, translate: -p3, run: none).  Optional files:
+# elaborate: -p2, translate: -p3, run, kernel, qemu: none).  Optional files:
 #
 #   NAME.opts   one line of shell words put before the script (e.g. -g)
 #   NAME.args   one line of shell words after it: the script's $1, $2...
@@ -86,7 +86,7 @@ set_mode() {
 	case ${folder##*/} in
 	elaborate) mode=p2 ;;
 	translate) mode=p3 ;;
-	run | kernel | uprobes) mode=out ;;
+	run | kernel | qemu | uprobes) mode=out ;;
 	*) mode=p1 ;;
 	esac
 }

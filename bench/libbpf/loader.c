@@ -94,6 +94,25 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* "sysid NR N" for each system call number counted. */
+static void print_sysid_counts(struct bpf_map *map)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t *vals = calloc(ncpus > 0 ? (size_t)ncpus : 1, sizeof(*vals));
+
+	for (uint32_t id = 0; vals && id < 512; id++) {
+		uint64_t n = 0;
+
+		if (bpf_map_lookup_elem(bpf_map__fd(map), &id, vals))
+			continue;
+		for (int c = 0; c < ncpus; c++)
+			n += vals[c];
+		if (n)
+			printf("sysid %u %llu\n", id, (unsigned long long)n);
+	}
+	free(vals);
+}
+
 static size_t ringbuf_size(void)
 {
 	int ncpus = libbpf_num_possible_cpus();
@@ -161,11 +180,12 @@ static void wait_for_signal(void)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: loader count|comm|ringbuf DIR [OUTFILE]\n");
+		fprintf(stderr, "usage: loader count|comm|ringbuf|sysid DIR [OUTFILE]\n");
 		return 2;
 	}
 	const char *mode = argv[1];
-	if (strcmp(mode, "count") && strcmp(mode, "comm") && strcmp(mode, "ringbuf")) {
+	if (strcmp(mode, "count") && strcmp(mode, "comm") && strcmp(mode, "ringbuf") &&
+	    strcmp(mode, "sysid")) {
 		fprintf(stderr, "loader: unknown mode %s\n", mode);
 		return 2;
 	}
@@ -210,6 +230,8 @@ int main(int argc, char **argv)
 			rc = read_percpu_u64(bpf_object__find_map_by_name(obj, "counter"), &n) ? 1
 											       : 0;
 			printf("count %llu\n", (unsigned long long)n);
+		} else if (!strcmp(mode, "sysid")) {
+			print_sysid_counts(bpf_object__find_map_by_name(obj, "calls"));
 		} else {
 			print_comm_counts(bpf_object__find_map_by_name(obj, "counts"));
 		}

@@ -926,6 +926,24 @@ STP_INLINE int64_t stp_extend(uint64_t v, int size)
 	}
 }
 
+/* Argument i of a raw_tp program's tracepoint (bpf_trace_run<N>() stores
+ * each in 8 bytes, zero-extended from its size), as its C type reads. */
+#define stp_tp_arg(ctx, i, size, is_signed) stp_tp_arg_extend(stp_tp_arg_load(ctx, i), size, is_signed)
+/* one load at a constant offset from the context register itself: the
+ * verifier refuses a load through a copy clang moved (ctx + 8, then +0) */
+#define stp_tp_arg_load(ctx, i)                                                                    \
+	({                                                                                         \
+		uint64_t stp_v_;                                                                   \
+		asm volatile("%0 = *(u64 *)(%1 + %2)" : "=r"(stp_v_) : "r"(ctx), "i"((i) * 8));    \
+		stp_v_;                                                                            \
+	})
+STP_INLINE int64_t stp_tp_arg_extend(uint64_t v, int size, bool is_signed)
+{
+	if (is_signed)
+		return stp_extend(v, size);
+	return size >= 8 ? (int64_t)v : (int64_t)(v & ((UINT64_C(1) << (8 * (size & 7))) - 1));
+}
+
 STP_INLINE int stp_user_int(int64_t *out, int64_t addr, int size)
 {
 	uint64_t v = 0;

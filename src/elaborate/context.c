@@ -60,6 +60,32 @@ static struct expr *field_read(struct elab_state *st, const struct tp_field *f,
 	return e;
 }
 
+static int find_arg(const struct eprobe *p, const char *name)
+{
+	for (int i = 0; i < p->tp_nargs; i++)
+		if (strcmp(p->tp_args[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* $arg: the argument's 8 bytes of the raw_tp context, extended as its
+ * type says (the kernel stores each zero-extended). */
+static struct expr *arg_read(struct elab_state *st, const struct eprobe *p, int i,
+			     const struct token *tok)
+{
+	struct kbtf_value v;
+	kbtf_value(p->tp_args[i].type_id, &v);
+	struct expr *e = new_node(st->a, EXPR_CONTEXT, tok);
+	struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+	cv->kind = CV_TP_ARG;
+	cv->arg = i;
+	cv->type = TYPE_LONG;
+	cv->value_size = v.kind == KBTF_LONG && v.size <= 8 ? v.size : 8;
+	cv->value_signed = v.kind == KBTF_LONG && v.is_signed;
+	e->cv = cv;
+	return e;
+}
+
 /* Turn e into sprintf(fmt, args...). */
 static void make_sprintf(struct elab_state *st, struct expr *e, const char *fmt, struct vec *args)
 {
@@ -86,22 +112,115 @@ static void pretty_field(struct elab_state *st, struct strbuf *fmt, struct vec *
 	vec_push_arena(st->a, args, field_read(st, f, tok));
 }
 
-static void alternatives(struct strbuf *sb, const struct tp_format *fmt)
+/* The names a probe's $var may take: its arguments, then the fields of
+ * its record that are no argument's name. */
+static void alternatives(struct strbuf *sb, const struct eprobe *p)
 {
-	bool first = true;
-	vec_foreach(&fmt->fields, i) {
-		const struct tp_field *f = fmt->fields.items[i];
-		if (f->common)
+	for (int i = 0; i < p->tp_nargs; i++)
+		sb_printf(sb, "%s$%s", sb->len ? " " : "", p->tp_args[i].name);
+	vec_foreach(&p->tp->fields, i) {
+		const struct tp_field *f = p->tp->fields.items[i];
+		if (f->common || find_arg(p, f->name) >= 0)
 			continue;
-		sb_printf(sb, "%s$%s", first ? "" : " ", f->name);
-		first = false;
+		sb_printf(sb, "%s$%s", sb->len ? " " : "", f->name);
 	}
+}
+
+static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct expr *addr,
+			  bool of_arg);
+static void pretty_struct(struct elab_state *st, struct expr *e, const struct ctxvar *cv, int id,
+			  struct expr *addr, const struct component *pretty);
+static void pretty_parms(struct elab_state *st, struct expr *e, const struct component *pretty);
+
+/* $arg, $arg->a->b[N], $arg$ */
+static void resolve_arg(struct elab_state *st, struct expr *e, int i)
+{
+	const struct eprobe *p = st->probe;
+	int type = p->tp_args[i].type_id;
+	bool members = false;
+	const struct component *pretty = NULL;
+	vec_foreach(&e->comps, k) {
+		const struct component *c = e->comps.items[k];
+		if (c->kind == COMP_PRETTY)
+			pretty = c;
+		else
+			members = true;
+	}
+	struct expr *read = arg_read(st, p, i, e->tok);
+	if (members) {
+		int root = kbtf_pointee(type);
+		if (root < 0) {
+			char *have = kbtf_type_text(type);
+			diag_semantic(st->d, NULL, e->tok,
+				      "'%s' is a '%s': only a pointer to a struct or union has "
+				      "members here",
+				      e->str, have);
+			free(have);
+			return;
+		}
+		resolve_chain(st, e, root, read, true);
+		return;
+	}
+	if (pretty && kbtf_pointee(type) >= 0) {
+		int root = kbtf_pointee(type);
+		struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+		cv->kind = CV_CAST;
+		cv->root = arena_strdup(st->a, kbtf_type_name(root));
+		cv->root_union = kbtf_is_union(root);
+		pretty_struct(st, e, cv, type, read, pretty);
+		return;
+	}
+	if (pretty && kbtf_is_char_pointer(type)) {
+		diag_semantic(
+			st->d, NULL, pretty->tok,
+			"pretty-printing the string a pointer points to (%s$) is not supported "
+			"yet",
+			e->str);
+		return;
+	}
+	if (pretty) {
+		/* a number as the original's $var$ prints it */
+		const struct token *tok = e->tok;
+		struct vec args = {0};
+		vec_push_arena(st->a, &args, read);
+		memset(e, 0, sizeof(*e));
+		e->tok = tok;
+		struct kbtf_value v;
+		kbtf_value(type, &v);
+		make_sprintf(st, e,
+			     v.is_pointer             ? "0x%x"
+			     : read->cv->value_signed ? "%d"
+						      : "%u",
+			     &args);
+		return;
+	}
+	*e = *read;
 }
 
 static void resolve_trace_target(struct elab_state *st, struct expr *e)
 {
 	const struct eprobe *p = st->probe;
 	const char *name = e->str;
+	int arg = name[0] == '$' && name[1] != '$' ? find_arg(p, name + 1) : -1;
+	bool members = false;
+	vec_foreach(&e->comps, i)
+		members |= ((const struct component *)e->comps.items[i])->kind != COMP_PRETTY;
+	if (arg >= 0 && (members || !e->addressof)) {
+		resolve_arg(st, e, arg);
+		/* a name that is also a field: the field in a probe that
+		 * reads fields (tracepoint_contexts) */
+		const struct tp_field *f = find_field(p->tp, name + 1);
+		if (!members && f && field_type(f) == TYPE_LONG && f->kind != TPF_OTHER) {
+			struct expr *read = e->kind == EXPR_PRINT ? e->list.items[1] : e;
+			((struct ctxvar *)read->cv)->field = f;
+		}
+		return;
+	}
+	if (e->addressof) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "cannot take the address of tracepoint variable '%s'", name);
+		return;
+	}
 	const struct component *pretty = NULL;
 	vec_foreach(&e->comps, i) {
 		const struct component *c = e->comps.items[i];
@@ -115,11 +234,6 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 			return;
 		}
 	}
-	if (e->addressof) {
-		diag_semantic(st->d, NULL, e->tok,
-			      "cannot take the address of tracepoint variable '%s'", name);
-		return;
-	}
 	if (strcmp(name, "$$name") == 0 || strcmp(name, "$$system") == 0) {
 		const char *v = name[2] == 'n' ? p->tp_event : p->tp_group;
 		const struct token *tok = e->tok;
@@ -130,12 +244,22 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 		return;
 	}
 	if (strcmp(name, "$$vars") == 0 || strcmp(name, "$$parms") == 0) {
+		if (pretty && p->tp_nargs) {
+			pretty_parms(st, e, pretty);
+			return;
+		}
+		/* the arguments when the event has them, as the original;
+		 * "0x%x" is its %p and %#x (which bpf_snprintf lacks) */
 		struct strbuf fmt;
 		sb_init(&fmt);
 		struct vec args = {0};
+		for (int i = 0; i < p->tp_nargs; i++) {
+			sb_printf(&fmt, "%s%s=0x%%x", fmt.len ? " " : "", p->tp_args[i].name);
+			vec_push_arena(st->a, &args, arg_read(st, p, i, e->tok));
+		}
 		vec_foreach(&p->tp->fields, i) {
 			const struct tp_field *f = p->tp->fields.items[i];
-			if (f->common || f->kind == TPF_OTHER)
+			if (p->tp_nargs || f->common || f->kind == TPF_OTHER)
 				continue;
 			sb_printf(&fmt, "%s%s=", fmt.len ? " " : "", f->name);
 			pretty_field(st, &fmt, &args, f, e->tok, true);
@@ -149,7 +273,7 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 	if (!f || f->kind == TPF_OTHER) {
 		struct strbuf sb;
 		sb_init(&sb);
-		alternatives(&sb, p->tp);
+		alternatives(&sb, p);
 		if (f)
 			diag_semantic(
 				st->d, NULL, e->tok,
@@ -192,6 +316,222 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 			      err);
 		return;
 	}
+	resolve_chain(st, e, id, e->a, false);
+}
+
+/* ---- $var$ and $var$$ of a struct or union ---- */
+
+/* "{.a=1, .b=0x..., .c={...}, .d=[...], .comm=\"sh\", <union>={...}}", as
+ * the original prints it: $ one level, $$ every level; numbers in
+ * decimal, pointers in hex, char arrays quoted.  Each member is one read
+ * (a chain from the same address); members whose text could no longer fit
+ * in MAXSTRINGLEN are left out, as the original's string ends there. */
+struct pretty {
+	struct elab_state *st;
+	const struct ctxvar *base; /* the chain to the struct: root and steps */
+	struct expr *addr;
+	const struct token *tok;
+	struct strbuf fmt;
+	struct vec args;
+	long room; /* bytes of text that can still show */
+	bool all;  /* $$ */
+	bool failed;
+};
+
+static long max_string_len(const struct session *s)
+{
+	vec_foreach(&s->defines, i) {
+		const char *d = s->defines.items[i];
+		if (strncmp(d, "MAXSTRINGLEN=", 13) == 0)
+			return strtol(d + 13, NULL, 0);
+	}
+	return 512;
+}
+
+static void pretty_text(struct pretty *pp, const char *text, long shown)
+{
+	sb_puts(&pp->fmt, text);
+	pp->room -= shown;
+}
+
+/* One member read: the base chain, prefix, then step. */
+static void pretty_value(struct pretty *pp, const struct vec *prefix, struct kbtf_step *step,
+			 const struct kbtf_value *v)
+{
+	struct arena *a = pp->st->a;
+	struct ctxvar *cv = arena_alloc(a, sizeof(*cv));
+	*cv = *pp->base;
+	cv->steps = (struct vec){0};
+	vec_foreach(&pp->base->steps, i)
+		vec_push_arena(a, &cv->steps, pp->base->steps.items[i]);
+	vec_foreach(prefix, i)
+		vec_push_arena(a, &cv->steps, prefix->items[i]);
+	struct kbtf_step *copy = arena_alloc(a, sizeof(*copy));
+	*copy = *step;
+	if (step->decl) {
+		copy->decl = arena_strdup(a, step->decl);
+		free(step->decl);
+	}
+	vec_push_arena(a, &cv->steps, copy);
+	cv->type = v->kind == KBTF_STRING ? TYPE_STRING : TYPE_LONG;
+	cv->value_size = v->size;
+	cv->value_signed = v->is_signed;
+	cv->chars = false;
+	cv->addressof = false;
+	struct expr *e = new_node(a, EXPR_CONTEXT, pp->tok);
+	e->cv = cv;
+	e->a = arena_alloc(a, sizeof(*e->a));
+	*e->a = *pp->addr;
+	vec_push_arena(a, &pp->args, e);
+	pretty_text(pp,
+		    v->kind == KBTF_STRING ? "\\\"%s\\\""
+		    : v->is_pointer        ? "0x%x"
+		    : v->is_signed         ? "%d"
+					   : "%u",
+		    v->kind == KBTF_STRING ? 2 : 1);
+}
+
+/* The members of list_id, each stepped to from step_id (the same, but for
+ * an anonymous member's, which are its container's, and a pointer's). */
+static void pretty_members(struct pretty *pp, int list_id, int step_id, bool first,
+			   struct vec *prefix, int depth)
+{
+	struct kbtf_member ms[256];
+	int n = kbtf_members(list_id, ms, 256);
+	if (n > 256)
+		n = 256;
+	pretty_text(pp, "{", 1);
+	for (int i = 0; i < n && pp->room > 0 && !pp->failed; i++) {
+		const struct kbtf_member *m = &ms[i];
+		if (i)
+			pretty_text(pp, ", ", 2);
+		if (!m->name) {
+			pretty_text(pp, m->is_union ? "<union>=" : "<struct>=", 8);
+			if (pp->all || depth == 0)
+				pretty_members(pp, m->type_id, step_id, first, prefix, depth + 1);
+			else
+				pretty_text(pp, "{...}", 5);
+			continue;
+		}
+		char label[160];
+		snprintf(label, sizeof(label), ".%s=", m->name);
+		pretty_text(pp, label, (long)strlen(label));
+		if (m->bitfield) {
+			diag_semantic(pp->st->d, NULL, pp->tok,
+				      "pretty-printing the bit field '%s' is not supported yet",
+				      m->name);
+			pp->failed = true;
+			return;
+		}
+		struct kbtf_step step;
+		const char *err;
+		if (kbtf_step(step_id, first, m->name, 0, false, &step, &err) != 0) {
+			diag_semantic(pp->st->d, NULL, pp->tok,
+				      "cannot pretty-print member '%s': %s", m->name, err);
+			pp->failed = true;
+			return;
+		}
+		struct kbtf_value v;
+		kbtf_value(step.id, &v);
+		if (v.kind != KBTF_AGGREGATE) {
+			pretty_value(pp, prefix, &step, &v);
+			continue;
+		}
+		struct kbtf_member probe;
+		bool composite = kbtf_members(step.id, &probe, 1) >= 0;
+		if (!composite || !pp->all) {
+			free(step.decl);
+			pretty_text(pp, composite ? "{...}" : "[...]", 5);
+			continue;
+		}
+		struct kbtf_step *kept = arena_alloc(pp->st->a, sizeof(*kept));
+		*kept = step;
+		if (step.decl) {
+			kept->decl = arena_strdup(pp->st->a, step.decl);
+			free(step.decl);
+		}
+		vec_push(prefix, kept);
+		pretty_members(pp, step.id, step.id, false, prefix, depth + 1);
+		prefix->len--;
+	}
+	pretty_text(pp, "}", 1);
+}
+
+/* e (a chain whose value is cv, ending on struct or union id, or a
+ * pointer to one) becomes sprintf() of the pretty form. */
+static void pretty_struct(struct elab_state *st, struct expr *e, const struct ctxvar *cv, int id,
+			  struct expr *addr, const struct component *pretty)
+{
+	int list_id = kbtf_pointee(id);
+	if (list_id < 0)
+		list_id = id;
+	struct pretty pp = {.st = st, .base = cv, .addr = addr, .tok = e->tok};
+	pp.room = max_string_len(st->s) - 1;
+	pp.all = strcmp(pretty->name, "$$") == 0;
+	sb_init(&pp.fmt);
+	struct vec prefix = {0};
+	/* from the address itself (an argument), or on from the chain */
+	bool first = cv->steps.len == 0;
+	pretty_members(&pp, list_id, first ? list_id : id, first, &prefix, 0);
+	vec_fini(&prefix);
+	if (!pp.failed)
+		make_sprintf(st, e, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
+	sb_fini(&pp.fmt);
+}
+
+/* $$parms$, $$vars$ (and $$): "name=VALUE ..." of the arguments, a
+ * pointer to a struct as $arg$ prints it, a number in decimal. */
+static void pretty_parms(struct elab_state *st, struct expr *e, const struct component *pretty)
+{
+	const struct eprobe *p = st->probe;
+	struct pretty pp = {.st = st, .tok = e->tok};
+	pp.room = max_string_len(st->s) - 1;
+	pp.all = strcmp(pretty->name, "$$") == 0;
+	sb_init(&pp.fmt);
+	for (int i = 0; i < p->tp_nargs && pp.room > 0 && !pp.failed; i++) {
+		int type = p->tp_args[i].type_id;
+		char label[160];
+		snprintf(label, sizeof(label), "%s%s=", i ? " " : "", p->tp_args[i].name);
+		pretty_text(&pp, label, (long)strlen(label));
+		struct expr *read = arg_read(st, p, i, e->tok);
+		int root = kbtf_pointee(type);
+		if (root >= 0) {
+			struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+			cv->kind = CV_CAST;
+			cv->root = arena_strdup(st->a, kbtf_type_name(root));
+			cv->root_union = kbtf_is_union(root);
+			pp.base = cv;
+			pp.addr = read;
+			struct vec prefix = {0};
+			pretty_members(&pp, root, root, true, &prefix, 0);
+			vec_fini(&prefix);
+			continue;
+		}
+		if (kbtf_is_char_pointer(type)) {
+			diag_semantic(st->d, NULL, pretty->tok,
+				      "pretty-printing the string argument '%s' points to is not "
+				      "supported yet",
+				      p->tp_args[i].name);
+			pp.failed = true;
+			break;
+		}
+		struct kbtf_value v;
+		kbtf_value(type, &v);
+		vec_push_arena(st->a, &pp.args, read);
+		pretty_text(&pp, v.is_pointer ? "0x%x" : v.is_signed ? "%d" : "%u", 1);
+	}
+	if (!pp.failed)
+		make_sprintf(st, e, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
+	sb_fini(&pp.fmt);
+}
+
+/* e's member chain from struct or union id at address addr (a @cast's,
+ * or a pointer argument's value): e becomes an EXPR_CONTEXT reading the
+ * member the chain ends on, each from the kernel's BTF. */
+static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct expr *addr,
+			  bool of_arg)
+{
+	const char *err = NULL;
 	struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
 	cv->kind = CV_CAST;
 	cv->root = arena_strdup(st->a, kbtf_type_name(id));
@@ -212,7 +552,20 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 		}
 		struct kbtf_step *step = arena_alloc(st->a, sizeof(*step));
 		bool is_index = c->kind == COMP_INDEX;
-		if (kbtf_step(id, first, c->name, (long)c->num, is_index, step, &err) != 0) {
+		int rc = kbtf_step(id, first, c->name, (long)c->num, is_index, step, &err);
+		if (rc == -2 && of_arg) {
+			char *have = kbtf_type_text(id), *names = kbtf_member_names(id);
+			diag_semantic(st->d, NULL, c->op_tok ? c->op_tok : c->tok,
+				      "unable to find member '%s' for %s (alternatives: %s)",
+				      c->name, have, names);
+			free(have);
+			free(names);
+			/* the original's type checker then meets it untyped, twice */
+			for (int k = 0; k < 2; k++)
+				diag_semantic(st->d, "unresolved type", e->tok, "unresolved type ");
+			return;
+		}
+		if (rc != 0) {
 			char *have = kbtf_describe(id);
 			if (is_index)
 				diag_semantic(st->d, NULL, c->tok,
@@ -239,38 +592,63 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 		id = step->id;
 		first = false;
 	}
-	if (pretty) {
-		diag_semantic(st->d, NULL, pretty->tok,
-			      "pretty-printing a @cast value ($) is not supported yet");
-		return;
-	}
 	if (!cv->steps.len) {
 		diag_semantic(st->d, NULL, e->tok, "a @cast needs a member (->name) to read");
 		return;
 	}
 	struct kbtf_value v;
 	kbtf_value(id, &v);
+	struct kbtf_member probe;
+	if (pretty && !cv->addressof &&
+	    (kbtf_pointee(id) >= 0 ||
+	     (v.kind == KBTF_AGGREGATE && kbtf_members(id, &probe, 1) >= 0))) {
+		pretty_struct(st, e, cv, id, addr, pretty);
+		return;
+	}
+	if (pretty && (v.kind == KBTF_AGGREGATE || kbtf_is_char_pointer(id))) {
+		diag_semantic(st->d, NULL, pretty->tok,
+			      "pretty-printing an array or the string a pointer points to ($) is "
+			      "not supported yet");
+		return;
+	}
 	if (cv->addressof) {
 		cv->type = TYPE_LONG;
 	} else if (v.kind == KBTF_AGGREGATE) {
 		char *have = kbtf_describe(id);
 		diag_semantic(st->d, NULL, e->tok,
-			      "a @cast chain must end on a number, pointer or char array, not '%s'",
-			      have);
+			      "%s must end on a number, pointer or char array, not '%s'",
+			      of_arg ? "a member chain" : "a @cast chain", have);
 		free(have);
 		return;
 	} else {
 		cv->type = v.kind == KBTF_STRING ? TYPE_STRING : TYPE_LONG;
 		cv->value_size = v.size;
 		cv->value_signed = v.is_signed;
+		if (v.kind == KBTF_STRING && !pretty) {
+			cv->chars = true;
+			cv->type = TYPE_UNKNOWN;
+		}
 	}
-	struct expr *addr = e->a;
 	const struct token *tok = e->tok;
 	memset(e, 0, sizeof(*e));
 	e->kind = EXPR_CONTEXT;
 	e->tok = tok;
 	e->a = addr;
 	e->cv = cv;
+	if (pretty && !cv->addressof) {
+		/* the member as the original's $ prints it: a char array
+		 * quoted, a pointer in hex, a number in decimal */
+		struct expr *read = arena_alloc(st->a, sizeof(*read));
+		*read = *e;
+		struct vec args = {0};
+		vec_push_arena(st->a, &args, read);
+		make_sprintf(st, e,
+			     v.kind == KBTF_STRING ? "\\\"%s\\\""
+			     : v.is_pointer        ? "0x%x"
+			     : v.is_signed         ? "%d"
+						   : "%u",
+			     &args);
+	}
 }
 
 bool context_resolve_target(struct elab_state *st, struct expr *e)
@@ -286,13 +664,10 @@ bool context_resolve_target(struct elab_state *st, struct expr *e)
 	return true;
 }
 
-/* Whether a @cast chain resolves (for @defined). */
-static int cast_defined(const struct expr *x)
+/* Whether a member chain from struct or union id resolves (for @defined). */
+static int chain_defined(const struct expr *x, int id)
 {
 	const char *err;
-	int id = kbtf_root(x->str, &err);
-	if (id < 0)
-		return 0;
 	bool first = true;
 	vec_foreach(&x->comps, i) {
 		const struct component *c = x->comps.items[i];
@@ -313,13 +688,25 @@ static int cast_defined(const struct expr *x)
 
 int context_defined(const struct elab_state *st, const struct expr *x)
 {
-	if (x->kind == EXPR_CAST)
-		return cast_defined(x);
+	const char *err;
+	if (x->kind == EXPR_CAST) {
+		int id = kbtf_root(x->str, &err);
+		return id < 0 ? 0 : chain_defined(x, id);
+	}
 	if (st->probe && (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT) &&
 	    x->kind == EXPR_TARGET)
 		return process_target_defined(st, x);
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || x->kind != EXPR_TARGET)
 		return -1;
+	int arg = x->str[0] == '$' && x->str[1] != '$' ? find_arg(st->probe, x->str + 1) : -1;
+	if (arg >= 0) {
+		bool members = false;
+		vec_foreach(&x->comps, i)
+			members |=
+				((const struct component *)x->comps.items[i])->kind != COMP_PRETTY;
+		int root = kbtf_pointee(st->probe->tp_args[arg].type_id);
+		return !members ? 1 : root < 0 ? 0 : chain_defined(x, root);
+	}
 	if (x->comps.len && ((const struct component *)x->comps.items[0])->kind != COMP_PRETTY)
 		return 0;
 	const char *n = x->str;
@@ -632,8 +1019,116 @@ static void check_kernel_strings(struct elab_state *st, const struct eprobe *p)
 	}
 }
 
+/* The first context variable of kind k that s reads. */
+static const struct expr *find_cv_stmt(const struct stmt *s, enum ctxvar_kind k);
+
+static const struct expr *find_cv_expr(const struct expr *e, enum ctxvar_kind k)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == EXPR_CONTEXT && e->cv->kind == k)
+		return e;
+	const struct expr *r;
+	const struct expr *es[] = {e->a, e->b, e->c};
+	for (size_t i = 0; i < 3; i++)
+		if ((r = find_cv_expr(es[i], k)))
+			return r;
+	vec_foreach(&e->list, i)
+		if ((r = find_cv_expr(e->list.items[i], k)))
+			return r;
+	return NULL;
+}
+
+static const struct expr *find_cv_stmt(const struct stmt *s, enum ctxvar_kind k)
+{
+	if (!s)
+		return NULL;
+	const struct expr *r;
+	const struct expr *es[] = {s->expr, s->init, s->step, s->value, s->array, s->limit};
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++)
+		if ((r = find_cv_expr(es[i], k)))
+			return r;
+	vec_foreach(&s->keys, i)
+		if ((r = find_cv_expr(s->keys.items[i], k)))
+			return r;
+	if ((r = find_cv_stmt(s->body, k)) || (r = find_cv_stmt(s->other, k)))
+		return r;
+	vec_foreach(&s->stmts, i)
+		if ((r = find_cv_stmt(s->stmts.items[i], k)))
+			return r;
+	return NULL;
+}
+
+/* Read the fields for the arguments of the same name (and type). */
+static void args_to_fields_stmt(const struct stmt *s);
+
+static void args_to_fields_expr(const struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == EXPR_CONTEXT && e->cv->kind == CV_TP_ARG && e->cv->field) {
+		struct ctxvar *cv = (struct ctxvar *)e->cv;
+		cv->kind = CV_TP_FIELD;
+	}
+	args_to_fields_expr(e->a);
+	args_to_fields_expr(e->b);
+	args_to_fields_expr(e->c);
+	vec_foreach(&e->list, i)
+		args_to_fields_expr(e->list.items[i]);
+}
+
+static void args_to_fields_stmt(const struct stmt *s)
+{
+	if (!s)
+		return;
+	const struct expr *es[] = {s->expr, s->init, s->step, s->value, s->array, s->limit};
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++)
+		args_to_fields_expr(es[i]);
+	vec_foreach(&s->keys, i)
+		args_to_fields_expr(s->keys.items[i]);
+	args_to_fields_stmt(s->body);
+	args_to_fields_stmt(s->other);
+	vec_foreach(&s->stmts, i)
+		args_to_fields_stmt(s->stmts.items[i]);
+}
+
+/* A tracepoint probe that reads an argument runs as a raw_tp program,
+ * which has the arguments but not the event's record: a probe cannot
+ * have both (a script of the original's kind reads arguments, one of
+ * its BPF runtime's kind fields).  A name that is both ($old_pid of
+ * sched_process_exec) is the argument, as in the original, unless the
+ * probe reads a field that is no argument: then it is the field. */
+static void tracepoint_contexts(struct elab_state *st)
+{
+	vec_foreach(&st->e->probes, i) {
+		struct eprobe *p = st->e->probes.items[i];
+		if (p->elided || p->kind != PROBE_TRACEPOINT)
+			continue;
+		const struct expr *field = find_cv_stmt(p->body, CV_TP_FIELD);
+		if (!field)
+			field = find_cv_expr(p->cond, CV_TP_FIELD);
+		if (field) {
+			args_to_fields_stmt(p->body);
+			args_to_fields_expr(p->cond);
+		}
+		const struct expr *arg = find_cv_stmt(p->body, CV_TP_ARG);
+		if (!arg)
+			arg = find_cv_expr(p->cond, CV_TP_ARG);
+		if (!arg)
+			continue;
+		p->tp_raw = true;
+		if (field)
+			diag_semantic(st->d, NULL, field->tok,
+				      "tracepoint field '%s' cannot be read in a probe that also "
+				      "reads the tracepoint's arguments ('%s' here): the event "
+				      "gives one or the other",
+				      field->tok->text, arg->tok->text);
+	}
+}
+
 void context_place(struct elab_state *st)
 {
+	tracepoint_contexts(st);
 	timers_to_kernel(st);
 	vec_foreach(&st->e->probes, i) {
 		const struct eprobe *p = st->e->probes.items[i];

@@ -97,12 +97,14 @@ enum ctxvar_kind {
 	CV_TP_NAME,       /* $$name: the event */
 	CV_TP_SYSTEM,     /* $$system: its group */
 	CV_CAST,          /* @cast(addr, "type")->member...: kernel memory, by BTF */
+	CV_TP_ARG,        /* $arg: a C argument of a tracepoint (raw_tp context) */
 	CV_UPROBE_RETURN, /* $return of process(...).function(...).return */
 	CV_USDT_ARG,      /* $argN of process(...).mark(...): arg_index N-1 */
 };
 
 struct tp_field;
 struct tp_format;
+struct kbtf_param;
 
 struct ctxvar {
 	enum ctxvar_kind kind;
@@ -118,6 +120,11 @@ struct ctxvar {
 	bool value_signed;
 	bool addressof; /* &@cast(...)->m: the member's address */
 	int arg_index;  /* CV_USDT_ARG */
+	int arg;        /* CV_TP_ARG: its position; value_size, value_signed */
+	/* CV_CAST ending on char name[N]: the original's value is the array's
+	 * address (kernel_string() reads it); where a string is wanted, ours
+	 * is its text.  The typer decides (type TYPE_UNKNOWN until then). */
+	bool chars;
 };
 
 struct eprobe {
@@ -144,11 +151,19 @@ struct eprobe {
 	bool kernel;
 	const char *tp_group, *tp_event; /* PROBE_TRACEPOINT */
 	const struct tp_format *tp;
+	/* the tracepoint's C arguments (struct kbtf_param, from BTF); a
+	 * handler that reads one is attached as raw_tp, which sees the
+	 * arguments but not the event's record */
+	const struct kbtf_param *tp_args;
+	int tp_nargs;
+	bool tp_raw;
 	uint32_t perf_type; /* PROBE_PERF */
 	uint64_t perf_config;
 	uint64_t sample_period; /* or */
 	uint64_t sample_freq;
-	bool one_cpu; /* a timer in kernel context: one event, on the first CPU */
+	bool one_cpu;         /* a timer in kernel context: one event, on the first CPU */
+	const char *vars;     /* -L: " $name:type ..." */
+	const char *alias_pp; /* -l/-L: the alias name the script's point matched */
 	/* PROBE_UPROBE, PROBE_USDT (probes/process.c) */
 	const char *up_path; /* the executable, absolute */
 	uint64_t up_offset;  /* the function's file offset */
@@ -156,7 +171,6 @@ struct eprobe {
 	long up_pid;         /* process(PID): that process only; -1 every one */
 	const char *usdt_provider, *usdt_name;
 	int usdt_nargs;
-	const char *vars; /* -L: " $name:type ..." */
 };
 
 struct elab {

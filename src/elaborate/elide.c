@@ -26,6 +26,17 @@ struct elider {
 
 static bool func_pure(struct efunction *f);
 
+/* Inside a function body being judged: what it writes to its own locals
+ * and parameters is not seen by its caller (the original elides a call of
+ * `function f(x) { y = x + 1; return y }`). */
+static bool in_function_body;
+
+static bool is_own_local(const struct expr *target)
+{
+	return in_function_body && target && target->kind == EXPR_SYMBOL && target->sym &&
+	       target->sym->kind != SYM_GLOBAL;
+}
+
 static bool expr_pure(const struct expr *e)
 {
 	if (!e)
@@ -34,6 +45,9 @@ static bool expr_pure(const struct expr *e)
 	case EXPR_ASSIGN:
 	case EXPR_PREINC:
 	case EXPR_POSTINC:
+		if (!is_own_local(e->a))
+			return false;
+		break;
 	case EXPR_EMBEDDED:
 		return false;
 	case EXPR_PRINT:
@@ -81,7 +95,10 @@ static bool func_pure(struct efunction *f)
 			f->purity = f->pure ? 1 : 2;
 		} else {
 			f->purity = 1;
+			bool saved = in_function_body;
+			in_function_body = true;
 			f->purity = stmt_pure(f->decl->body) ? 1 : 2;
+			in_function_body = saved;
 		}
 	}
 	return f->purity == 1;
@@ -151,15 +168,17 @@ static void elide_stmt(struct elider *el, struct stmt *s)
 		struct expr *e = s->expr;
 		if (e->kind == EXPR_ASSIGN && e->a->kind == EXPR_SYMBOL && e->a->sym &&
 		    e->a->sym->kind != SYM_GLOBAL && !e->a->sym->read) {
-			diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
-					   e->a->sym->name);
+			if (!e->tok->loc.src->library)
+				diag_token_warning(el->st->d, e->tok, "Eliding assignment to '%s'",
+						   e->a->sym->name);
 			s->expr = expr_pure(e->b) ? e->a : e->b;
 			el->changed = true;
 			e = s->expr;
 		}
 		if (!el->assignments && expr_pure(e)) {
-			diag_token_warning(el->st->d, first_token(e),
-					   "Eliding side-effect-free expression ");
+			if (!first_token(e)->loc.src->library)
+				diag_token_warning(el->st->d, first_token(e),
+						   "Eliding side-effect-free expression ");
 			make_null(s);
 			el->changed = true;
 		}

@@ -54,6 +54,12 @@ struct elab_state {
 	bool in_function;
 	const struct token *probe_tok;  /* of the script probe being derived */
 	const struct token *point_tok;  /* the written point being derived */
+	const char *alias_pp;           /* -l/-L: the alias the written point matched */
+	bool syscalls_loaded;           /* the generated syscall tapset (syscalls.c) */
+	struct vec sc_vars;             /* syscalls.c: the family's variable names */
+	struct vec sc_calls;            /* syscalls.c: its calls */
+	struct vec sc_numbers;          /* syscalls.c: the system call table */
+	int sc_dispatches;              /* syscalls.c: dispatch aliases made */
 	const struct eprobe *probe;     /* the probe being resolved, NULL in functions */
 	const struct token *assign_tok; /* the assignment whose target is resolved */
 	const char *scope_name;         /* "probe begin", "function f" */
@@ -66,6 +72,18 @@ void tapset_load(struct elab_state *st);
  * NAME (kind 'f', 'g' or 'a'); true if one was pulled now. */
 bool tapset_pull_for(struct elab_state *st, char kind, const char *name);
 void tapset_pull(struct elab_state *st, struct tapset_file *f);
+
+/* syscalls.c: generate and add the syscall family's tapset file, once,
+ * when a lookup (kind and name as tapset_pull_for's) may concern it. */
+void syscalls_tapset_load(struct elab_state *st, char kind, const char *name);
+/* For a wildcard over the family (syscall.*, nd_syscall.open*.return)
+ * whose body reads nothing but name (and retval, retstr): the name of an
+ * alias, defined now, of one probe on raw_syscalls that dispatches on the
+ * call's number, and in extra the names of the calls it matches that the
+ * system call table does not number (each to be probed alone); NULL when
+ * the point is not such a wildcard. */
+const char *syscalls_dispatch(struct elab_state *st, const struct probe_point *pt,
+			      const struct stmt *body, const struct expr *cond, struct vec *extra);
 
 /* probes.c: derive the probes of the script (aliases, builtin kinds). */
 void probes_derive(struct elab_state *st);

@@ -253,6 +253,7 @@ void probes_add(struct elab_state *st, const struct derive_ctx *dc, struct eprob
 	p->direct = dc->depth == 0;
 	p->cond = dc->cond;
 	p->body = dc->body;
+	p->alias_pp = st->alias_pp;
 	vec_push_arena(st->a, &st->e->probes, p);
 }
 
@@ -295,6 +296,11 @@ static const char *reason_key(const char *msg)
 static void explain_mismatch(struct elab_state *st, const struct probe_point *pt)
 {
 	const struct pp_comp *c0 = pt->comps.items[0];
+	/* the library's aliases under the same first name, for "similar:" */
+	if (!strchr(c0->name, '*')) {
+		tapset_pull_for(st, 'a', c0->name);
+		tapset_pull_for(st, 'a', arena_printf(st->a, "%s.*", c0->name));
+	}
 	struct vec cands = {0}; /* aliases matching every component so far */
 	vec_foreach(&st->adefs, i)
 		vec_push(&cands, st->adefs.items[i]);
@@ -327,8 +333,8 @@ static void explain_mismatch(struct elab_state *st, const struct probe_point *pt
 				report_failure(st, c0->tok, "probe point suffix", u->tok,
 					       "invalid suffix for probe");
 			} else {
-				/* up to five names, nearest first (by length difference,
-				 * then name), as "similar:" */
+				/* up to five names, nearest first, as the original's
+				 * suggest_functors */
 				struct strbuf sb;
 				sb_init(&sb);
 				sb_puts(&sb,
@@ -336,19 +342,12 @@ static void explain_mismatch(struct elab_state *st, const struct probe_point *pt
 						? "probe point mismatch: didn't find any wildcard "
 						  "matches"
 						: "probe point mismatch");
-				size_t shown = 0;
-				vec_foreach(&names, i) {
-					bool dup = false;
-					for (size_t j = 0; j < i; j++)
-						dup |= strcmp(names.items[j], names.items[i]) == 0;
-					if (dup || shown == 5)
-						continue;
-					sb_printf(&sb, "%s%s", shown ? ", " : " (similar: ",
-						  (char *)names.items[i]);
-					shown++;
-				}
-				if (shown)
-					sb_putc(&sb, ')');
+				char *similar =
+					suggest_names(u->name, (const char *const *)names.items,
+						      names.len, 5, 10);
+				if (*similar)
+					sb_printf(&sb, " (similar: %s)", similar);
+				free(similar);
 				/* the token names the component as written, "zzz*" */
 				struct token *shown_tok = arena_alloc(st->a, sizeof(*shown_tok));
 				*shown_tok = *u->tok;
@@ -415,6 +414,37 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 		if (why.msg[0] && !pt->optional)
 			report_failure(st, c0->tok, reason_key(why.msg), why.tok, why.msg);
 		return -1;
+	}
+	/* a wildcard over the syscall family that reads only the call's name:
+	 * one program on raw_syscalls instead of one per call */
+	struct vec extra = {0};
+	const char *dispatch = syscalls_dispatch(st, pt, body, cond, &extra);
+	if (dispatch) {
+		int total = 0;
+		for (size_t k = 0; k <= extra.len; k++) {
+			struct probe_point *dp = arena_alloc(st->a, sizeof(*dp));
+			*dp = *pt;
+			dp->comps = (struct vec){0};
+			dp->cond = NULL; /* already in cond */
+			struct pp_comp *dc0 = arena_alloc(st->a, sizeof(*dc0));
+			*dc0 = *c0;
+			if (k == 0)
+				dc0->name = dispatch;
+			vec_push_arena(st->a, &dp->comps, dc0);
+			/* then FAMILY.NAME[.return] for each call it leaves out */
+			for (size_t j = 1; k > 0 && j < pt->comps.len; j++) {
+				struct pp_comp *c = arena_alloc(st->a, sizeof(*c));
+				*c = *(const struct pp_comp *)pt->comps.items[j];
+				if (j == 1)
+					c->name = extra.items[k - 1];
+				vec_push_arena(st->a, &dp->comps, c);
+			}
+			int n = derive_point(st, dp, body, cond, chain, from, depth, stack);
+			if (n < 0)
+				return -1;
+			total += n;
+		}
+		return total;
 	}
 	/* aliases: pull in the tapset files that define a match */
 	struct strbuf pat;
@@ -485,6 +515,12 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 		sb_puts(&sb, from);
 		const char *nfrom = arena_strdup(st->a, sb_str(&sb));
 		sb_fini(&sb);
+		if (depth == 0) {
+			sb_init(&sb);
+			point_text(&sb, ad->name->point, false);
+			st->alias_pp = arena_strdup(st->a, sb_str(&sb));
+			sb_fini(&sb);
+		}
 		vec_foreach(&al->points, j) {
 			const struct probe_point *ap = al->points.items[j];
 			int n = derive_point(st, ap, nb, cond, nchain, nfrom, depth + 1, stack);
@@ -497,6 +533,8 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 				break;
 			}
 		}
+		if (depth == 0)
+			st->alias_pp = NULL;
 		if (failed)
 			break;
 	}

@@ -30,6 +30,7 @@ void tapset_load(struct elab_state *st)
 		src->name = arena_strdup(st->a, path);
 		src->text = arena_strndup(st->a, text, len);
 		src->len = len;
+		src->library = true;
 		free(text);
 		struct diag d;
 		diag_init(&d, stderr, st->s->verbose);
@@ -136,6 +137,7 @@ static bool file_defines(struct elab_state *st, const struct program *p, char ki
 bool tapset_pull_for(struct elab_state *st, char kind, const char *name)
 {
 	bool pulled = false;
+	syscalls_tapset_load(st, kind, name);
 	vec_foreach(&st->files, i) {
 		struct tapset_file *f = st->files.items[i];
 		if (!f->pulled && file_defines(st, f->prog, kind, name)) {

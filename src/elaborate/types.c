@@ -524,7 +524,19 @@ static void ty_expr(struct typer *ty, struct expr *e)
 	case EXPR_CONTEXT: {
 		/* a context variable: typed by the event's format or BTF; a
 		 * @cast's address is a long */
-		enum vtype cv = e->cv->type;
+		struct ctxvar *c = (struct ctxvar *)e->cv; /* typed here */
+		if (c->chars && c->type == TYPE_UNKNOWN) {
+			if (ty->t == TYPE_UNKNOWN && !ty->asserting) {
+				unresolved(ty, e->tok);
+				return;
+			}
+			/* a char array: its text where a string is wanted, else
+			 * its address, as the original */
+			c->type = ty->t == TYPE_STRING ? TYPE_STRING : TYPE_LONG;
+			c->addressof = c->type == TYPE_LONG;
+			resolved(ty, e->tok, c->type, NULL, -1);
+		}
+		enum vtype cv = c->type;
 		if (ty->t != cv && ty->t != TYPE_UNKNOWN)
 			mismatch(ty, e->tok, ty->t, cv);
 		if (e->a)

@@ -217,7 +217,7 @@ int kbtf_step(int id, bool at_address, const char *member, long index, bool is_i
 	const struct btf_member *m = find_member(btf, t, member);
 	if (!m) {
 		*err = "no such member";
-		return -1;
+		return -2;
 	}
 	if (btf_kflag(t) && BTF_MEMBER_BITFIELD_SIZE(m->offset)) {
 		*err = "bit fields cannot be read yet";
@@ -276,4 +276,177 @@ char *kbtf_describe(int id)
 	while (n && d[n - 1] == ' ')
 		d[--n] = 0;
 	return d;
+}
+
+static void type_text(struct btf *btf, int id, struct strbuf *sb, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, (uint32_t)id);
+	if (!t || id == 0 || depth > 16) {
+		sb_puts(sb, "void");
+		return;
+	}
+	const char *name = btf__name_by_offset(btf, t->name_off);
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+		type_text(btf, (int)t->type, sb, depth + 1);
+		sb_puts(sb, "*");
+		return;
+	case BTF_KIND_CONST:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_RESTRICT:
+		sb_puts(sb, btf_is_const(t) ? "const " : btf_is_volatile(t) ? "volatile " : "");
+		type_text(btf, (int)t->type, sb, depth + 1);
+		return;
+	case BTF_KIND_TYPE_TAG:
+		type_text(btf, (int)t->type, sb, depth + 1);
+		return;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD: {
+		const char *tag = btf_is_union(t) || (btf_is_fwd(t) && btf_kflag(t)) ? "union"
+				  : btf_is_any_enum(t)                               ? "enum"
+										     : "struct";
+		sb_printf(sb, "%s %s", tag, name && *name ? name : "{...}");
+		return;
+	}
+	case BTF_KIND_ARRAY:
+		type_text(btf, (int)btf_array(t)->type, sb, depth + 1);
+		sb_printf(sb, "[%u]", btf_array(t)->nelems);
+		return;
+	case BTF_KIND_FUNC_PROTO:
+		sb_puts(sb, "void (*)()");
+		return;
+	default: /* INT, FLOAT, TYPEDEF: by name, as DWARF names them */
+		sb_puts(sb, name && *name ? name : "?");
+	}
+}
+
+/* The names of t's members, anonymous ones' inside, ", " between. */
+static void member_names(struct btf *btf, const struct btf_type *t, struct strbuf *sb, int depth)
+{
+	const struct btf_member *m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		if (mn && *mn) {
+			sb_printf(sb, "%s%s", sb->len ? ", " : "", mn);
+			continue;
+		}
+		const struct btf_type *inner = type_of(btf, (int)m->type, NULL);
+		if (inner && btf_is_composite(inner) && depth < 8)
+			member_names(btf, inner, sb, depth + 1);
+	}
+}
+
+char *kbtf_member_names(int id)
+{
+	struct btf *btf = kernel_btf();
+	const struct btf_type *t = btf ? type_of(btf, id, NULL) : NULL;
+	struct strbuf sb;
+	sb_init(&sb);
+	if (t && btf_is_ptr(t))
+		t = type_of(btf, (int)t->type, NULL);
+	if (t && btf_is_composite(t))
+		member_names(btf, t, &sb, 0);
+	char *r = xstrdup(sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
+int kbtf_pointee(int id)
+{
+	struct btf *btf = kernel_btf();
+	const struct btf_type *t = btf ? type_of(btf, id, NULL) : NULL;
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	int rid;
+	t = type_of(btf, (int)t->type, &rid);
+	return t && btf_is_composite(t) ? rid : -1;
+}
+
+int kbtf_members(int id, struct kbtf_member *out, int max)
+{
+	struct btf *btf = kernel_btf();
+	const struct btf_type *t = btf ? type_of(btf, id, NULL) : NULL;
+	if (!t || !btf_is_composite(t))
+		return -1;
+	const struct btf_member *m = btf_members(t);
+	int n = btf_vlen(t);
+	for (int i = 0; i < n && i < max; i++, m++) {
+		const struct btf_type *mt = type_of(btf, (int)m->type, &out[i].type_id);
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		out[i].name = mn && *mn ? mn : NULL;
+		out[i].bitfield = btf_kflag(t) && BTF_MEMBER_BITFIELD_SIZE(m->offset);
+		out[i].is_union = mt && btf_is_union(mt);
+	}
+	return n;
+}
+
+bool kbtf_is_char_pointer(int id)
+{
+	struct btf *btf = kernel_btf();
+	const struct btf_type *t = btf ? type_of(btf, id, NULL) : NULL;
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = type_of(btf, (int)t->type, NULL);
+	return t && btf_is_int(t) && t->size == 1;
+}
+
+char *kbtf_type_text(int id)
+{
+	struct btf *btf = kernel_btf();
+	if (!btf)
+		return xstrdup("?");
+	struct strbuf sb;
+	sb_init(&sb);
+	type_text(btf, id, &sb, 0);
+	char *r = xstrdup(sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
+int kbtf_func_params(const char *func, struct kbtf_param *out, int max, const char **err)
+{
+	struct btf *btf = kernel_btf();
+	if (!btf) {
+		*err = "the kernel's BTF (/sys/kernel/btf/vmlinux) cannot be read";
+		return -1;
+	}
+	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	const struct btf_type *f = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+	const struct btf_type *proto = f ? btf__type_by_id(btf, f->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto)) {
+		*err = "no such function in the kernel's BTF";
+		return -1;
+	}
+	const struct btf_param *p = btf_params(proto);
+	int n = btf_vlen(proto);
+	for (int i = 0; i < n && i < max; i++) {
+		out[i].name = btf__name_by_offset(btf, p[i].name_off);
+		out[i].type_id = (int)p[i].type;
+	}
+	return n;
+}
+
+int kbtf_tracepoint_args(const char *event, struct kbtf_param *out)
+{
+	/* btf_trace_EVENT, the raw_tp prototype, has the types but no names;
+	 * __traceiter_EVENT(void *__data, TP_PROTO...) is defined once per
+	 * event (DEFINE_TRACE_FN) with the names of its TP_PROTO.
+	 * __bpf_trace_* is per event class, so its names may be another
+	 * event's. */
+	char fn[256];
+	struct kbtf_param all[KBTF_MAX_TP_ARGS + 1];
+	const char *err;
+	snprintf(fn, sizeof(fn), "__traceiter_%s", event);
+	int n = kbtf_func_params(fn, all, KBTF_MAX_TP_ARGS + 1, &err);
+	if (n < 1 || n > KBTF_MAX_TP_ARGS + 1)
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if (!all[i].name || !*all[i].name)
+			return 0;
+		out[i - 1] = all[i];
+	}
+	return n - 1;
 }

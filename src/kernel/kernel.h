@@ -103,7 +103,8 @@ struct kbtf_value {
 /* The type id of "struct NAME", "union NAME", "NAME" (or a typedef of
  * one); -1 and *err when the kernel has none. */
 int kbtf_root(const char *type_name, const char **err);
-/* From type id (at_address: the first step, from the cast's address). */
+/* From type id (at_address: the first step, from the cast's address); 0,
+ * or -1 (-2: no such member) and *err. */
 int kbtf_step(int id, bool at_address, const char *member, long index, bool is_index,
 	      struct kbtf_step *out, const char **err);
 int kbtf_value(int id, struct kbtf_value *out);
@@ -111,5 +112,42 @@ bool kbtf_is_union(int id);
 const char *kbtf_type_name(int id);
 /* "struct task_struct *", for messages and -L (heap). */
 char *kbtf_describe(int id);
+/* The members of struct or union id (or of the one it points to), as
+ * "a, b, c" (heap): a message's alternatives. */
+char *kbtf_member_names(int id);
+/* The struct or union that pointer type id points to; -1 if none. */
+int kbtf_pointee(int id);
+bool kbtf_is_char_pointer(int id);
+
+/* A member of a struct or union, for pretty-printing it. */
+struct kbtf_member {
+	const char *name; /* NULL: an anonymous struct or union */
+	int type_id;      /* typedefs and qualifiers resolved */
+	bool bitfield, is_union;
+};
+/* The members of struct or union id, in order, into out (at most max);
+ * their number, or -1 when id is none. */
+int kbtf_members(int id, struct kbtf_member *out, int max);
+/* The C type as the original's -L writes it from DWARF: "struct
+ * task_struct*", "unsigned int", "pid_t", "const char*" (heap). */
+char *kbtf_type_text(int id);
+
+/* A named parameter of a kernel function: its name (BTF's string, valid
+ * for the whole run) and type id. */
+struct kbtf_param {
+	const char *name;
+	int type_id;
+};
+
+/* The parameters of kernel function FUNC, in order, into out (at most
+ * max); their number, or -1 and *err (no such function, no BTF). */
+int kbtf_func_params(const char *func, struct kbtf_param *out, int max, const char **err);
+
+/* The C arguments of tracepoint EVENT (its TP_PROTO), in order: the
+ * parameters of the kernel's __traceiter_EVENT() but its first (void
+ * *__data).  0 when the event is no tracepoint (syscalls:*: ftrace's own
+ * events) or the kernel's BTF does not name them. */
+#define KBTF_MAX_TP_ARGS 12 /* bpf_trace_run12(): what a raw_tp program can see */
+int kbtf_tracepoint_args(const char *event, struct kbtf_param *out);
 
 #endif

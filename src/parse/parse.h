@@ -19,6 +19,7 @@ struct source {
 	const char *name; /* as printed in locations: a path or "<input>" */
 	const char *text; /* NUL-terminated */
 	size_t len;
+	bool library; /* a tapset file: the optimizer elides its code silently */
 };
 
 struct srcloc {
@@ -91,7 +92,8 @@ enum comp_kind {
 struct component {
 	enum comp_kind kind;
 	const struct token *tok;
-	const char *name; /* field name, or "$"/"$$" */
+	const struct token *op_tok; /* the "->" of a field */
+	const char *name;           /* field name, or "$"/"$$" */
 	long long num;
 	struct expr *index;
 };

@@ -389,6 +389,7 @@ static void parse_components(struct parser *p, struct expr *e)
 			const char *name = split_pretty(p, f->text, &pretty);
 			bool is_pretty = strcmp(name, "$") == 0 || strcmp(name, "$$") == 0;
 			push_component(p, e, is_pretty ? COMP_PRETTY : COMP_FIELD, f, name);
+			((struct component *)e->comps.items[e->comps.len - 1])->op_tok = t;
 			if (pretty)
 				push_component(p, e, COMP_PRETTY, f, pretty);
 		} else if (token_is_op(t, "[")) {

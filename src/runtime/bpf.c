@@ -429,8 +429,13 @@ int bpf_session_attach(struct bpf_session *bs)
 		if (!prog) {
 			rc = -ENOENT;
 		} else if (p->kind == STP_PROBE_TRACEPOINT) {
+			/* a probe that reads the tracepoint's arguments is a
+			 * raw_tp program (SEC("raw_tp/EVENT")) */
+			bool raw = bpf_program__type(prog) == BPF_PROG_TYPE_RAW_TRACEPOINT;
 			struct bpf_link *l =
-				bpf_program__attach_tracepoint(prog, p->tp_group, p->tp_event);
+				raw ? bpf_program__attach_raw_tracepoint(prog, p->tp_event)
+				    : bpf_program__attach_tracepoint(prog, p->tp_group,
+								     p->tp_event);
 			if (l)
 				vec_push(&bs->links, l);
 			else

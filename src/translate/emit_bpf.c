@@ -399,6 +399,9 @@ const char *bpf_context(struct emitter *em, struct expr *e)
 		return "stp_uprobe_rc(ctx)";
 	if (cv->kind == CV_USDT_ARG)
 		return fmt_str(em, "stp_usdt_arg(ctx, %d)", cv->arg_index);
+	if (cv->kind == CV_TP_ARG)
+		return fmt_str(em, "stp_tp_arg(ctx, %d, %d, %d)", cv->arg, cv->value_size,
+			       cv->value_signed);
 	const struct tp_field *f = cv->field;
 	if (cv->kind != CV_TP_FIELD || !f)
 		return "0";
@@ -510,6 +513,8 @@ static size_t kpieces_print(struct emitter *em, struct expr *e, const char *base
  * format is cut into groups whose arguments fit, each formatted on its
  * own, and the results are concatenated. */
 #define KFMT_ARG_BUF 512
+/* and takes at most 12 arguments (MAX_BPRINTF_VARARGS): more fail whole */
+#define KFMT_MAX_ARGS 12
 
 /* bpf_snprintf of pieces [from, to) with the arguments from sa<k>[arg]. */
 static void bpf_snprintf_group(struct emitter *em, const char *dst, struct vec *pieces, size_t from,
@@ -566,7 +571,9 @@ static const char *bpf_sprint(struct emitter *em, struct expr *e, const char *ba
 		const struct kpiece *prev = i > from ? pieces.items[i - 1] : NULL;
 		bool cut = p && !p->conv && p->len > 0 && prev && prev->str &&
 			   isalnum((unsigned char)p->text[0]);
-		if (p && !cut && (used + cost <= KFMT_ARG_BUF || i == from)) {
+		bool fits = p && used + cost <= KFMT_ARG_BUF &&
+			    arg - group_arg + p->conv <= KFMT_MAX_ARGS;
+		if (p && !cut && (fits || i == from)) {
 			used += cost;
 			arg += p && p->conv;
 			continue;
@@ -1321,6 +1328,8 @@ static void bpf_function(struct emitter *em, struct bpf_file *bf, const struct e
 
 static const char *section(struct emitter *em, const struct eprobe *p)
 {
+	if (p->kind == PROBE_TRACEPOINT && p->tp_raw)
+		return fmt_str(em, "raw_tp/%s", p->tp_event);
 	if (p->kind == PROBE_TRACEPOINT)
 		return fmt_str(em, "tracepoint/%s/%s", p->tp_group, p->tp_event);
 	if (p->kind == PROBE_UPROBE)

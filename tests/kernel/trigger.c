@@ -11,16 +11,31 @@
  *   trigger spin MS         use MS milliseconds of CPU time (CPU time, so that a
  *                           loaded machine does not shorten what a probe sees)
  *   trigger faults N        touch N fresh pages (page faults)
+ *   trigger fork N          fork N children, one after the other, each exiting at once
+ *   trigger exec PATH       run PATH (no arguments) in a child, and wait for it
+ *   trigger udp N           send N datagrams of 5 bytes to a socket of its own on 127.0.0.1
+ *   trigger files DIR       in DIR: openat(DIR/f, O_WRONLY|O_CREAT|O_TRUNC, 0640),
+ *                           write "abc", close; openat(DIR/f, O_RDONLY|O_CLOEXEC),
+ *                           read 16, lseek(fd, 1, SEEK_SET), close; unlink;
+ *                           openat(DIR/nosuch) fails (ENOENT); close(-1) (EBADF)
+ *   trigger mmap            mmap 2 anonymous pages (PROT_READ|PROT_WRITE,
+ *                           MAP_PRIVATE|MAP_ANONYMOUS), mprotect(PROT_READ)
+ *                           the first, munmap both
+ *   trigger kill0           kill(getpid(), 0)
  *
  * Steps may follow one another: trigger sleep 100 getppid 3.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -87,6 +102,70 @@ int main(int argc, char **argv)
 			for (long k = 0; k < n; k++)
 				p[k * page] = 1;
 			munmap(p, (size_t)(n * page));
+		} else if (strcmp(what, "fork") == 0) {
+			long n = arg(argv, ++i, argc);
+			for (long k = 0; k < n; k++) {
+				pid_t child = fork();
+				if (child == 0)
+					_exit(0);
+				if (child > 0)
+					waitpid(child, NULL, 0);
+			}
+		} else if (strcmp(what, "udp") == 0) {
+			long n = arg(argv, ++i, argc);
+			int fd = socket(AF_INET, SOCK_DGRAM, 0);
+			struct sockaddr_in to = {.sin_family = AF_INET};
+			socklen_t len = sizeof(to);
+			to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			/* to itself: no port-unreachable reply adds packets */
+			if (fd < 0 || bind(fd, (struct sockaddr *)&to, sizeof(to)) != 0 ||
+			    getsockname(fd, (struct sockaddr *)&to, &len) != 0)
+				return 1;
+			for (long k = 0; k < n; k++)
+				if (sendto(fd, "hello", 5, 0, (struct sockaddr *)&to, len) != 5)
+					return 1;
+			close(fd);
+		} else if (strcmp(what, "exec") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "/bin/true";
+			pid_t child = fork();
+			if (child == 0) {
+				execl(path, path, (char *)NULL);
+				_exit(127);
+			}
+			if (child > 0)
+				waitpid(child, NULL, 0);
+		} else if (strcmp(what, "files") == 0) {
+			const char *dir = i + 1 < argc ? argv[++i] : "/tmp";
+			char path[4096], missing[4096], buf[16];
+			snprintf(path, sizeof(path), "%s/f", dir);
+			snprintf(missing, sizeof(missing), "%s/nosuch", dir);
+			int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+					      O_WRONLY | O_CREAT | O_TRUNC, 0640);
+			if (fd < 0)
+				return 1;
+			if (syscall(SYS_write, fd, "abc", 3) != 3)
+				return 1;
+			syscall(SYS_close, fd);
+			fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return 1;
+			if (syscall(SYS_read, fd, buf, sizeof(buf)) < 0)
+				return 1;
+			syscall(SYS_lseek, fd, 1, SEEK_SET);
+			syscall(SYS_close, fd);
+			syscall(SYS_unlink, path);
+			syscall(SYS_openat, AT_FDCWD, missing, O_RDONLY);
+			syscall(SYS_close, -1);
+		} else if (strcmp(what, "mmap") == 0) {
+			long page = sysconf(_SC_PAGESIZE);
+			char *p = (char *)syscall(SYS_mmap, NULL, 2 * page, PROT_READ | PROT_WRITE,
+						  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				return 1;
+			syscall(SYS_mprotect, p, page, PROT_READ);
+			syscall(SYS_munmap, p, 2 * page);
+		} else if (strcmp(what, "kill0") == 0) {
+			syscall(SYS_kill, getpid(), 0);
 		} else {
 			fprintf(stderr, "trigger: unknown step %s\n", what);
 			return 2;

@@ -3,8 +3,9 @@
  * trace events (tracefs): "GROUP:EVENT" with wildcards in both parts, or
  * "EVENT" alone matched in every group, as the original matches tracepoint
  * names; each match becomes its own probe, in name order, named
- * kernel.trace("GROUP:EVENT").  Its record format types the $field context
- * variables (resolve.c).  The other kernel.* families need kprobes or BPF
+ * kernel.trace("GROUP:EVENT").  The tracepoint's C arguments (from BTF)
+ * type the $arg context variables, its record format the $field ones
+ * (context.c).  The other kernel.* families need kprobes or BPF
  * fentry, which are reported by name when the kernel lacks them.
  */
 #include <errno.h>
@@ -22,14 +23,21 @@ static const struct pp_comp *comp(const struct probe_point *pt, size_t i)
 	return i < pt->comps.len ? pt->comps.items[i] : NULL;
 }
 
-/* " $name:type" for each field but the common ones: what -L shows. */
-static const char *vars_text(struct elab_state *st, const struct tp_format *fmt)
+/* What -L shows: " $name:type" for each C argument, as the original
+ * lists them; for an event that has none (syscalls:*, ftrace's own
+ * events) each record field but the common ones. */
+static const char *vars_text(struct elab_state *st, const struct eprobe *p)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	vec_foreach(&fmt->fields, i) {
-		const struct tp_field *f = fmt->fields.items[i];
-		if (f->common)
+	for (int i = 0; i < p->tp_nargs; i++) {
+		char *type = kbtf_type_text(p->tp_args[i].type_id);
+		sb_printf(&sb, " $%s:%s", p->tp_args[i].name, type);
+		free(type);
+	}
+	vec_foreach(&p->tp->fields, i) {
+		const struct tp_field *f = p->tp->fields.items[i];
+		if (f->common || p->tp_nargs)
 			continue;
 		sb_printf(&sb, " $%s:%s", f->name, f->type);
 		if (f->kind == TPF_CHAR_ARRAY)
@@ -91,11 +99,17 @@ static int derive_trace(struct elab_state *st, const struct derive_ctx *dc)
 				p->tp_group = arena_strdup(st->a, group);
 				p->tp_event = arena_strdup(st->a, event);
 				p->tp = fmt;
-				p->vars = vars_text(st, fmt);
+				struct kbtf_param args[KBTF_MAX_TP_ARGS];
+				p->tp_nargs = kbtf_tracepoint_args(event, args);
+				p->tp_args = arena_alloc(st->a, sizeof(args));
+				memcpy((void *)p->tp_args, args, sizeof(args));
+				p->vars = vars_text(st, p);
 				char *text = tracefs_format_text(group, event);
 				if (text)
 					vec_push_arena(st->a, &st->e->kernel_inputs,
 						       arena_strdup(st->a, text));
+				/* the arguments' types shape the code too */
+				vec_push_arena(st->a, &st->e->kernel_inputs, (void *)p->vars);
 				free(text);
 				probes_add(st, dc, p,
 					   arena_printf(st->a, "kernel.trace(\"%s:%s\")", group,
