@@ -85,6 +85,32 @@ expect list-probes 0 stdout "timer.s(1)" -- -l 'timer.s(1)'
 expect list-probes-none 1 stdout "" -- -l 'nosuchprobe'
 expect dump-probe-types 0 stdout-head "begin" -- --dump-probe-types
 
+# process(...) points listed from the test program's symbols, DWARF and SDT
+# notes (build/uptarget, built by make check); the expected lists are the
+# original's (reference-stap -l / -L on the same binary), its path put back.
+if [ -x build/uptarget ]; then
+	up=$PWD/build/uptarget
+	expect list-process-functions 0 stdout "process(\"$up\").function(\"__do_global_dtors_aux\")
+process(\"$up\").function(\"_fini\")
+process(\"$up\").function(\"_init\")
+process(\"$up\").function(\"_start\")
+process(\"$up\").function(\"deregister_tm_clones\")
+process(\"$up\").function(\"frame_dummy\")
+process(\"$up\").function(\"main@tests/uprobes/target.c:34\")
+process(\"$up\").function(\"register_tm_clones\")
+process(\"$up\").function(\"up_add@tests/uprobes/target.c:24\")
+process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\")
+process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\")" -- -l 'process("build/uptarget").function("*")'
+	expect list-process-returns 0 stdout "process(\"$up\").function(\"up_add@tests/uprobes/target.c:24\").return
+process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\").return
+process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\").return" -- -l 'process("build/uptarget").function("up_*").return'
+	expect list-process-marks 0 stdout "process(\"$up\").mark(\"done\") \$arg1:long \$arg2:long \$arg3:long
+process(\"$up\").mark(\"tick\") \$arg1:long \$arg2:long" -- -L 'process("build/uptarget").mark("*")'
+else
+	skipped=$((skipped + 3))
+	echo "SKIP cli/list-process-*: build/uptarget is not built (make check builds it)"
+fi
+
 # the syscall family (generated from the kernel's syscall tracepoints): an
 # alias lists as itself, with the original's variables in its order
 # (reference-stap -L), then the tracepoint's $variables (ours: the

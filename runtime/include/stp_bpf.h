@@ -186,6 +186,7 @@ struct stp_context {
 	 * program's mechanism (fentry/fexit, kprobe/kretprobe) delivered them */
 	uint64_t kargs[6];
 	uint64_t kret;
+	int64_t uaddr; /* uaddr(): the user-space instruction pointer, 0 unknown */
 };
 
 struct stp_scratch_hdr {
@@ -1260,6 +1261,23 @@ STP_INLINE struct task_struct___stp *stp_current_task(void)
 STP_INLINE int64_t stp_addr(struct stp_context *c)
 {
 	return c->ip;
+}
+
+STP_INLINE int64_t stp_uaddr(struct stp_context *c)
+{
+	return c->uaddr;
+}
+
+/* A uprobe's registers (struct pt_regs): where the program was, and what
+ * a function returns (in a uretprobe). */
+STP_INLINE int64_t stp_uprobe_ip(void *ctx)
+{
+	return (int64_t)PT_REGS_IP((struct pt_regs *)ctx);
+}
+
+STP_INLINE int64_t stp_uprobe_rc(void *ctx)
+{
+	return (int64_t)PT_REGS_RC((struct pt_regs *)ctx);
 }
 
 /* A perf event's registers: where the CPU was. */

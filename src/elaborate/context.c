@@ -803,6 +803,11 @@ bool context_resolve_target(struct elab_state *st, struct expr *e)
 		resolve_kfunc_target(st, e);
 		return true;
 	}
+	if (st->probe && (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT) &&
+	    e->kind == EXPR_TARGET) {
+		process_resolve_target(st, e);
+		return true;
+	}
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || e->kind != EXPR_TARGET)
 		return false;
 	resolve_trace_target(st, e);
@@ -862,6 +867,9 @@ int context_defined(const struct elab_state *st, const struct expr *x)
 		int tid = kbtf_root(tmp.str, &err);
 		return tid < 0 ? 0 : chain_defined(&tmp, tid);
 	}
+	if (st->probe && (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT) &&
+	    x->kind == EXPR_TARGET)
+		return process_target_defined(st, x);
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || x->kind != EXPR_TARGET)
 		return -1;
 	int arg = x->str[0] == '$' && x->str[1] != '$' ? find_arg(st->probe, x->str + 1) : -1;

@@ -289,6 +289,12 @@ static void res_lvalue(struct elab_state *st, struct expr *e, bool also_read)
 		diag_semantic(st->d, NULL, e->tok, "tracepoint variables cannot be modified");
 		return;
 	}
+	if (e->kind == EXPR_TARGET && st->probe &&
+	    (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT)) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "user-space context variables cannot be modified yet");
+		return;
+	}
 	if (e->kind == EXPR_CAST) {
 		diag_semantic(st->d, NULL, e->tok, "writing kernel memory is not supported");
 		return;

@@ -519,6 +519,28 @@ static int attach_perf(struct bpf_session *bs, struct bpf_program *prog, const s
 	return rc;
 }
 
+/* A uprobe at the function's file offset (libbpf's uprobe_opts), or a USDT
+ * mark by provider and name (libbpf finds its sites, decodes its argument
+ * specs for bpf_usdt_arg() and counts its semaphore up while attached). */
+static int attach_uprobe(struct bpf_session *bs, struct bpf_program *prog,
+			 const struct stp_probe *p)
+{
+	pid_t pid = p->up_pid > 0 ? (pid_t)p->up_pid : -1;
+	struct bpf_link *l;
+	if (p->kind == STP_PROBE_USDT) {
+		l = bpf_program__attach_usdt(prog, pid, p->up_path, p->usdt_provider, p->usdt_name,
+					     NULL);
+	} else {
+		LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = p->up_retprobe);
+		l = bpf_program__attach_uprobe_opts(prog, pid, p->up_path, (size_t)p->up_offset,
+						    &opts);
+	}
+	if (!l)
+		return -errno;
+	vec_push(&bs->links, l);
+	return 0;
+}
+
 static void detach_all(struct bpf_session *bs)
 {
 	vec_foreach(&bs->links, i)
@@ -558,6 +580,8 @@ int bpf_session_attach(struct bpf_session *bs)
 				vec_push(&bs->links, l);
 			else
 				rc = -errno;
+		} else if (p->kind == STP_PROBE_UPROBE || p->kind == STP_PROBE_USDT) {
+			rc = attach_uprobe(bs, prog, p);
 		} else {
 			rc = attach_perf(bs, prog, p);
 		}

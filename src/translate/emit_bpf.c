@@ -401,6 +401,10 @@ const char *bpf_context(struct emitter *em, struct expr *e)
 	if (cv->kind == CV_KF_RETURN)
 		return fmt_str(em, "stp_kf_value(c->kret, %d, %d)", cv->value_size,
 			       cv->value_signed);
+	if (cv->kind == CV_UPROBE_RETURN)
+		return "stp_uprobe_rc(ctx)";
+	if (cv->kind == CV_USDT_ARG)
+		return fmt_str(em, "stp_usdt_arg(ctx, %d)", cv->arg_index);
 	if (cv->kind == CV_TP_ARG)
 		return fmt_str(em, "stp_tp_arg(ctx, %d, %d, %d)", cv->arg, cv->value_size,
 			       cv->value_signed);
@@ -1338,6 +1342,10 @@ static const char *section(struct emitter *em, const struct eprobe *p)
 		return fmt_str(em, "%s/%s", p->kf_return ? "fexit" : "fentry", p->kf->name);
 	if (p->kind == PROBE_KFUNC)
 		return "kprobe";
+	if (p->kind == PROBE_UPROBE)
+		return p->up_return ? "uretprobe" : "uprobe";
+	if (p->kind == PROBE_USDT)
+		return "usdt";
 	return "perf_event";
 }
 
@@ -1399,6 +1407,8 @@ static void bpf_program(struct emitter *em, struct strbuf *out, const struct epr
 			p->index);
 	if (p->kind == PROBE_PERF)
 		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
+	if (p->kind == PROBE_UPROBE || p->kind == PROBE_USDT)
+		sb_puts(out, "\tc->uaddr = stp_uprobe_ip(ctx);\n");
 	sb_puts(out, prologue);
 	sb_puts(out, body);
 	sb_printf(out,
@@ -1535,6 +1545,15 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	sb_printf(out, "#define STP_REC_MAX %s\n", pow2_at_least(em, t->max_record + 8));
 	sb_printf(out, "#define STP_ZERO_SIZE %d\n", 64 + 8 * (max_buckets ? max_buckets : 1));
 	sb_puts(out, "#include \"stp_bpf.h\"\n\n");
+	bool usdt = false;
+	vec_foreach(&e->probes, i)
+		usdt |= ((const struct eprobe *)e->probes.items[i])->kind == PROBE_USDT;
+	if (usdt)
+		sb_puts(out, "/* USDT marks: libbpf's argument decoding */\n"
+			     "#include <bpf/usdt.bpf.h>\n\n"
+			     "STP_INLINE int64_t stp_usdt_arg(void *ctx, int n)\n{\n"
+			     "\tlong v = 0;\n\tbpf_usdt_arg((struct pt_regs *)ctx, n, &v);\n"
+			     "\treturn v;\n}\n\n");
 	sb_puts(out, shared_decls);
 	sb_puts(out, "struct stp_shared stp_shared SEC(\".data\") = {0};\n\n");
 	core_decls(em, out);
@@ -1583,12 +1602,14 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
 		sb_printf(out, "\t[%zu] = {\"%s\"},\n", i,
-			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13) ? "hrtimer"
-			  : p->one_cpu                                      ? "timer"
-			  : p->kind == PROBE_PERF                           ? "perf_event"
-			  : p->kind == PROBE_KFUNC && p->kf_return          ? "kretprobe"
-			  : p->kind == PROBE_KFUNC                          ? "kprobe"
-									    : "kernel_tracepoint");
+			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13)  ? "hrtimer"
+			  : p->one_cpu                                       ? "timer"
+			  : p->kind == PROBE_PERF                            ? "perf_event"
+			  : p->kind == PROBE_KFUNC && p->kf_return           ? "kretprobe"
+			  : p->kind == PROBE_KFUNC                           ? "kprobe"
+			  : p->kind == PROBE_UPROBE && p->up_return          ? "uretprobe"
+			  : p->kind == PROBE_UPROBE || p->kind == PROBE_USDT ? "uprobe"
+									     : "kernel_tracepoint");
 	}
 	sb_puts(out, "};\n\n");
 	sb_printf(out,
