@@ -174,6 +174,15 @@ $(TRIGGER): tests/kernel/trigger.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static $(BASE_CFLAGS) -o $@ $<
 
+# The user-space probes' test program (tests/uprobes/target.c): -g for its
+# DWARF (the probe points name NAME@FILE:LINE), USDT marks from sys/sdt.h
+# (systemtap-sdt-dev).  Compiled from the repository root, so that its DWARF
+# names the file tests/uprobes/target.c, as the expected outputs do.
+UPTARGET := build/uptarget
+$(UPTARGET): tests/uprobes/target.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(BASE_CFLAGS) -o $@ $<
+
 # The differential tester's script generator (tests/difftest/gen.c).
 DIFFTEST_GEN := build/difftest-gen
 $(DIFFTEST_GEN): tests/difftest/gen.c
@@ -184,11 +193,11 @@ $(DIFFTEST_GEN): tests/difftest/gen.c
 # so the differential tester's CI set (seeds 1..DIFFTEST_CI, about two
 # minutes here): what it compares is the BPF code against the user-space one.
 DIFFTEST_CI ?= 200
-check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(DIFFTEST_GEN)
+check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(DIFFTEST_GEN)
 	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1; \
 		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1;)
 
-check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER)
+check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
 
 # The qemu lane: tests/qemu/ in Debian's 6.1 kernel under qemu, modules

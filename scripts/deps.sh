@@ -8,11 +8,13 @@ set -euo pipefail
 # Build: a C11 compiler, make, pkg-config.  BPF side: clang and llvm for
 # `clang -target bpf`, libbpf, libelf, zlib, libdw (DWARF).  Tests: clang's
 # libFuzzer runtime (libclang_rt.fuzzer is in libclang-rt-14-dev on Debian
-# 12), clang-format.
+# 12), clang-format, sys/sdt.h (systemtap-sdt-dev) for the USDT marks of the
+# user-space probes' test program.
 packages=(
 	build-essential gcc make pkg-config
 	clang llvm clang-format libclang-rt-14-dev
 	libbpf-dev libelf-dev zlib1g-dev libdw-dev
+	systemtap-sdt-dev
 )
 # Only some releases package bpftool on its own; take it where they do.
 optional=(bpftool)

@@ -85,6 +85,32 @@ expect list-probes 0 stdout "timer.s(1)" -- -l 'timer.s(1)'
 expect list-probes-none 1 stdout "" -- -l 'nosuchprobe'
 expect dump-probe-types 0 stdout-head "begin" -- --dump-probe-types
 
+# process(...) points listed from the test program's symbols, DWARF and SDT
+# notes (build/uptarget, built by make check); the expected lists are the
+# original's (reference-stap -l / -L on the same binary), its path put back.
+if [ -x build/uptarget ]; then
+	up=$PWD/build/uptarget
+	expect list-process-functions 0 stdout "process(\"$up\").function(\"__do_global_dtors_aux\")
+process(\"$up\").function(\"_fini\")
+process(\"$up\").function(\"_init\")
+process(\"$up\").function(\"_start\")
+process(\"$up\").function(\"deregister_tm_clones\")
+process(\"$up\").function(\"frame_dummy\")
+process(\"$up\").function(\"main@tests/uprobes/target.c:34\")
+process(\"$up\").function(\"register_tm_clones\")
+process(\"$up\").function(\"up_add@tests/uprobes/target.c:24\")
+process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\")
+process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\")" -- -l 'process("build/uptarget").function("*")'
+	expect list-process-returns 0 stdout "process(\"$up\").function(\"up_add@tests/uprobes/target.c:24\").return
+process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\").return
+process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\").return" -- -l 'process("build/uptarget").function("up_*").return'
+	expect list-process-marks 0 stdout "process(\"$up\").mark(\"done\") \$arg1:long \$arg2:long \$arg3:long
+process(\"$up\").mark(\"tick\") \$arg1:long \$arg2:long" -- -L 'process("build/uptarget").mark("*")'
+else
+	skipped=$((skipped + 3))
+	echo "SKIP cli/list-process-*: build/uptarget is not built (make check builds it)"
+fi
+
 # the syscall family (generated from the kernel's syscall tracepoints): an
 # alias lists as itself, with the original's variables in its order
 # (reference-stap -L), then the tracepoint's $variables (ours: the
@@ -214,6 +240,45 @@ probe begin{
 	failed=$((failed + 1))
 	echo "FAIL cli/deep-conditionals: exit $status"
 	head -c 300 "$err"
+fi
+
+# kernel function probes at pass 2 (the kernel's BTF; no kprobes needed): -L
+# lists the traceable functions a pattern matches, kernel.function with their
+# typed parameters in the original's type spelling (without its
+# "@FILE:LINE", which BTF does not know), kprobe.function without (as the
+# original, which reads no debuginfo for them: reference-stap -L here)
+if [ -r /sys/kernel/btf/vmlinux ]; then
+	expect list-kprobe-function 0 stdout 'kprobe.function("vfs_read")
+kprobe.function("vfs_readlink")
+kprobe.function("vfs_readv")' -- -L 'kprobe.function("vfs_rea*")'
+	expect list-kernel-function 0 stdout 'kernel.function("vfs_read") $file:struct file* $buf:char* $count:size_t $pos:loff_t*' -- -L 'kernel.function("vfs_read")'
+	expect list-kernel-function-return 0 stdout 'kernel.function("vfs_read").return $return:ssize_t $file:struct file* $buf:char* $count:size_t $pos:loff_t*' -- -L 'kernel.function("vfs_read").return'
+	expect kernel-function-source-file 1 stderr 'semantic error: while resolving probe point: identifier '"'"'kernel'"'"' at <input>:1:7
+        source: probe kernel.function("vfs_read@fs/read_write.c") {}
+                      ^
+
+semantic error: a source file or line (FUNCTION@FILE:LINE) needs the kernel'"'"'s debuginfo, which is not installed; BTF names functions only: keyword at :1:14
+        source: probe kernel.function("vfs_read@fs/read_write.c") {}
+                             ^
+
+Pass 2: analysis failed.  [man error::pass2]' -- -p2 -e 'probe kernel.function("vfs_read@fs/read_write.c") {}'
+	expect kernel-function-wildcard-no-match 1 stderr 'semantic error: while resolving probe point: identifier '"'"'kernel'"'"' at <input>:1:7
+        source: probe kernel.function("zzzz_nomatch*") {}
+                      ^
+
+semantic error: no match
+
+Pass 2: analysis failed.  [man error::pass2]' -- -p2 -e 'probe kernel.function("zzzz_nomatch*") {}'
+	expect kernel-function-return-not-in-return 1 stderr 'semantic error: unable to find local '"'"'return'"'"' in vfs_read (alternatives: $file $buf $count $pos): identifier '"'"'$return'"'"' at <input>:1:45
+        source: probe kernel.function("vfs_read") { println($return) }
+                                                            ^
+
+Pass 2: analysis failed.  [man error::pass2]' -- -p2 -e 'probe kernel.function("vfs_read") { println($return) }'
+else
+	for n in list-kprobe-function list-kernel-function list-kernel-function-return kernel-function-source-file kernel-function-wildcard-no-match kernel-function-return-not-in-return; do
+		echo "SKIP cli/$n: no kernel BTF"
+		skipped=$((skipped + 1))
+	done
 fi
 
 echo "cli: $passed passed, $failed failed, $skipped skipped"

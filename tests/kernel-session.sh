@@ -89,9 +89,11 @@ ends_by() {
 		kill -9 "$spid" 2>/dev/null
 		return
 	fi
-	"$trigger" getpgid 3
+	# the session's BPF objects, read at once: with -T the session may
+	# end soon after it starts, on a loaded machine
 	local objects
 	objects=$(bpf_objects "$spid")
+	"$trigger" getpgid 3
 	sleep 0.2
 	[ -n "$sig" ] && kill "-$sig" "$spid"
 	wait_bounded "$spid"
@@ -124,7 +126,7 @@ ends_by() {
 
 ends_by sigint INT
 ends_by sigterm TERM
-ends_by timeout-T "" -T 1
+ends_by timeout-T "" -T 2
 ends_by kill-9 KILL
 
 # exit() in the kernel handler, then the command goes on making events

@@ -58,7 +58,7 @@ for arg in "$@"; do
 done
 cd "$root" || exit 2
 if [ ${#targets[@]} -eq 0 ]; then
-	for dir in tests/parse tests/elaborate tests/translate tests/run tests/kernel; do
+	for dir in tests/parse tests/elaborate tests/translate tests/run tests/kernel tests/uprobes; do
 		[ -d "$dir" ] && targets+=("$dir")
 	done
 fi
@@ -86,7 +86,7 @@ set_mode() {
 	case ${folder##*/} in
 	elaborate) mode=p2 ;;
 	translate) mode=p3 ;;
-	run | kernel | qemu) mode=out ;;
+	run | kernel | qemu | uprobes) mode=out ;;
 	*) mode=p1 ;;
 	esac
 }

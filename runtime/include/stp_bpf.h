@@ -182,6 +182,11 @@ struct stp_context {
 	int64_t actionremaining;
 	int64_t probe; /* the probe's index */
 	int64_t ip;    /* addr(): where the interrupted code was, 0 unknown */
+	/* kernel function probes: the parameters and the return value, as the
+	 * program's mechanism (fentry/fexit, kprobe/kretprobe) delivered them */
+	uint64_t kargs[6];
+	uint64_t kret;
+	int64_t uaddr; /* uaddr(): the user-space instruction pointer, 0 unknown */
 };
 
 struct stp_scratch_hdr {
@@ -848,6 +853,38 @@ STP_INLINE int64_t stp_bstat_variance(void *map, const void *key, const struct s
 	return stp_shr(stp_div64(stp_add(a.s1, a.s2), agg->count - 1), 2 * shift);
 }
 
+/* ---- kernel function probes ---- */
+
+/* A parameter or return value of `size` bytes from its 64-bit slot. */
+STP_INLINE int64_t stp_kf_value(uint64_t v, int size, bool is_signed)
+{
+	switch (size) {
+	case 1:
+		return is_signed ? (int64_t)(int8_t)v : (int64_t)(uint8_t)v;
+	case 2:
+		return is_signed ? (int64_t)(int16_t)v : (int64_t)(uint16_t)v;
+	case 4:
+		return is_signed ? (int64_t)(int32_t)v : (int64_t)(uint32_t)v;
+	default:
+		return (int64_t)v;
+	}
+}
+
+/* x86-64's struct pt_regs, as a kprobe's context: the argument registers
+ * (di, si, dx, cx, r8, r9), ax (the return value) and ip, by offset. */
+#define STP_REGS_AX 80
+#define STP_REGS_IP 128
+STP_INLINE uint64_t stp_kp_reg(void *ctx, uint32_t off)
+{
+	return *(uint64_t *)((char *)ctx + off);
+}
+
+STP_INLINE uint64_t stp_kp_arg(void *ctx, int i)
+{
+	static const uint32_t offs[6] = {112, 104, 96, 88, 72, 64};
+	return stp_kp_reg(ctx, offs[i]);
+}
+
 /* ---- tracepoint records ---- */
 
 STP_INLINE int64_t stp_tp_long(void *ctx, uint32_t off, int size, bool is_signed)
@@ -1224,6 +1261,23 @@ STP_INLINE struct task_struct___stp *stp_current_task(void)
 STP_INLINE int64_t stp_addr(struct stp_context *c)
 {
 	return c->ip;
+}
+
+STP_INLINE int64_t stp_uaddr(struct stp_context *c)
+{
+	return c->uaddr;
+}
+
+/* A uprobe's registers (struct pt_regs): where the program was, and what
+ * a function returns (in a uretprobe). */
+STP_INLINE int64_t stp_uprobe_ip(void *ctx)
+{
+	return (int64_t)PT_REGS_IP((struct pt_regs *)ctx);
+}
+
+STP_INLINE int64_t stp_uprobe_rc(void *ctx)
+{
+	return (int64_t)PT_REGS_RC((struct pt_regs *)ctx);
 }
 
 /* A perf event's registers: where the CPU was. */

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define STP_ABI_VERSION 2
+#define STP_ABI_VERSION 3
 
 #ifndef MAXSTRINGLEN
 #define MAXSTRINGLEN 512
@@ -326,6 +326,7 @@ void stp_probe_type(struct stp_context *c, char *dst);
 void stp_ppfunc(struct stp_context *c, char *dst);
 /* addr(): the interrupted instruction; user-space probes have none (0). */
 int64_t stp_addr(struct stp_context *c);
+int64_t stp_uaddr(struct stp_context *c);
 int64_t stp_gettimeofday_ns(struct stp_context *c);
 int64_t stp_local_clock_ns(struct stp_context *c);
 int64_t stp_jiffies(struct stp_context *c);
@@ -396,6 +397,9 @@ enum stp_probe_kind {
 	STP_PROBE_TIMER,
 	STP_PROBE_TRACEPOINT, /* a BPF program: kernel.trace */
 	STP_PROBE_PERF,       /* a BPF program on a perf event, every CPU */
+	STP_PROBE_KFUNC,      /* BPF programs on a kernel function: fentry/fexit or kprobe */
+	STP_PROBE_UPROBE,     /* a BPF program on a uprobe or uretprobe */
+	STP_PROBE_USDT,       /* a BPF program on a USDT mark (libbpf's usdt) */
 };
 
 struct stp_probe {
@@ -415,6 +419,21 @@ struct stp_probe {
 	/* -t's report: where the probe is written (NULL: added by pass 2, not
 	 * reported), " from: ..." its derivation */
 	const char *location, *derivation;
+	/* kernel function probes: the function (NULL: the address kf_addr),
+	 * its module (NULL: vmlinux); bpf_prog is the fentry/fexit program,
+	 * kp_prog the kprobe/kretprobe one; entry_args: a .return probe that
+	 * reads parameters, which only fexit gives */
+	const char *kf_name, *kf_module, *kp_prog;
+	bool kf_return, entry_args;
+	int64_t maxactive;
+	uint64_t kf_addr;
+	/* uprobes and USDT: the executable, the function's file offset, a
+	 * uretprobe, the process (-1 every one); the mark's provider and name */
+	const char *up_path;
+	uint64_t up_offset;
+	bool up_retprobe;
+	int64_t up_pid;
+	const char *usdt_provider, *usdt_name;
 };
 
 /* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes);

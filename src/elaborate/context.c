@@ -298,6 +298,151 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 	*e = *field_read(st, f, e->tok);
 }
 
+/* ---- kernel functions: $param, $return, $$parms ---- */
+
+static struct expr *kf_read(struct elab_state *st, const struct kfunc_value *v, int index,
+			    const struct token *tok)
+{
+	struct expr *e = new_node(st->a, EXPR_CONTEXT, tok);
+	struct ctxvar *cv = arena_alloc(st->a, sizeof(*cv));
+	cv->kind = index < 0 ? CV_KF_RETURN : CV_KF_ARG;
+	if (index >= 0 && st->probe && st->probe->kf_return)
+		((struct eprobe *)st->probe)->entry_args = true;
+	if (index >= 0 && index < 32 && st->probe)
+		((struct eprobe *)st->probe)->args_used |= 1u << index;
+	cv->index = index;
+	cv->type = TYPE_LONG;
+	cv->value_size = v->size;
+	cv->value_signed = v->is_signed;
+	e->cv = cv;
+	return e;
+}
+
+static void kf_alternatives(struct strbuf *sb, const struct eprobe *p)
+{
+	const struct kfunc *f = p->kf;
+	if (p->kf_return && f->returns)
+		sb_puts(sb, "$return");
+	for (int i = 0; i < f->nparams; i++)
+		if (f->params[i].name[0])
+			sb_printf(sb, "%s$%s", sb->len ? " " : "", f->params[i].name);
+}
+
+/* The parameter (or return value) named $name; NULL (and *index) when none. */
+static const struct kfunc_value *kf_find(const struct eprobe *p, const char *name, int *index)
+{
+	const struct kfunc *f = p->kf;
+	if (name[0] != '$' || name[1] == '$')
+		return NULL;
+	if (strcmp(name + 1, "return") == 0) {
+		*index = -1;
+		return p->kf_return && f->returns ? &f->ret : NULL;
+	}
+	for (int i = 0; i < f->nparams; i++)
+		if (strcmp(f->params[i].name, name + 1) == 0) {
+			*index = i;
+			return &f->params[i].value;
+		}
+	return NULL;
+}
+
+static void resolve_kfunc_target(struct elab_state *st, struct expr *e)
+{
+	const struct eprobe *p = st->probe;
+	const struct kfunc *f = p->kf;
+	const char *name = e->str;
+	if (strcmp(name, "$$vars") == 0 || strcmp(name, "$$parms") == 0 ||
+	    strcmp(name, "$$return") == 0 || strcmp(name, "$$locals") == 0) {
+		if (e->comps.len) {
+			diag_semantic(st->d, NULL, e->tok,
+				      "pretty-printing %s$ is not supported yet", name);
+			return;
+		}
+		struct strbuf fmt;
+		sb_init(&fmt);
+		struct vec args = {0};
+		if (name[2] == 'r') {
+			if (p->kf_return && f->returns) {
+				sb_puts(&fmt, "return=0x%x");
+				vec_push_arena(st->a, &args, kf_read(st, &f->ret, -1, e->tok));
+			}
+		} else if (name[2] != 'l') {
+			for (int i = 0; i < f->nparams; i++) {
+				const struct kfunc_param *prm = &f->params[i];
+				if (!prm->name[0])
+					continue;
+				sb_printf(&fmt, "%s%s=", fmt.len ? " " : "", prm->name);
+				if (prm->value.scalar) {
+					/* sign-extended, as the original: int -100 is
+					 * 0xffffffffffffff9c */
+					sb_puts(&fmt, "0x%x");
+					vec_push_arena(st->a, &args,
+						       kf_read(st, &prm->value, i, e->tok));
+				} else {
+					sb_puts(&fmt, "{...}");
+				}
+			}
+		}
+		make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
+		sb_fini(&fmt);
+		return;
+	}
+	int index = 0;
+	const struct kfunc_value *v = kf_find(p, name, &index);
+	if (!v) {
+		struct strbuf sb;
+		sb_init(&sb);
+		kf_alternatives(&sb, p);
+		diag_semantic(st->d, NULL, e->tok,
+			      "unable to find local '%s' in %s (alternatives: %s)", name + 1,
+			      f->name, sb_str(&sb));
+		sb_fini(&sb);
+		return;
+	}
+	if (!v->scalar) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "'%s' is a %s, passed by value: only integers and pointers can be "
+			      "read yet",
+			      name, v->type);
+		return;
+	}
+	if (e->addressof) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "cannot take the address of '%s': it lives in a register", name);
+		return;
+	}
+	const struct component *first = e->comps.len ? e->comps.items[0] : NULL;
+	if (first && first->kind == COMP_PRETTY) {
+		if (v->is_pointer) {
+			diag_semantic(st->d, NULL, first->tok,
+				      "pretty-printing the %s '%s' ($) is not supported yet",
+				      v->type, name);
+			return;
+		}
+		struct vec args = {0};
+		vec_push_arena(st->a, &args, kf_read(st, v, index, e->tok));
+		make_sprintf(st, e, "%d", &args);
+		return;
+	}
+	if (first) {
+		/* $p->a->b is @cast($p, "struct T")->a->b */
+		if (!v->pointee) {
+			diag_semantic(st->d, NULL, first->tok,
+				      "'%s' is a %s: only a pointer to a struct or union has "
+				      "members",
+				      name, v->type);
+			return;
+		}
+		e->kind = EXPR_CAST;
+		e->str = v->pointee;
+		e->module = NULL;
+		e->a = kf_read(st, v, index, e->tok);
+		context_resolve_cast(st, e);
+		return;
+	}
+	*e = *kf_read(st, v, index, e->tok);
+}
+
 /* @cast(addr, "type" [, "module"])->a->b[N]...: each member from the
  * kernel's BTF; the node becomes an EXPR_CONTEXT whose a is the address. */
 void context_resolve_cast(struct elab_state *st, struct expr *e)
@@ -653,6 +798,16 @@ static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct 
 
 bool context_resolve_target(struct elab_state *st, struct expr *e)
 {
+	if (st->probe && st->probe->kind == PROBE_KFUNC && st->probe->kf && !st->probe->kf_kprobe &&
+	    e->kind == EXPR_TARGET) {
+		resolve_kfunc_target(st, e);
+		return true;
+	}
+	if (st->probe && (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT) &&
+	    e->kind == EXPR_TARGET) {
+		process_resolve_target(st, e);
+		return true;
+	}
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || e->kind != EXPR_TARGET)
 		return false;
 	resolve_trace_target(st, e);
@@ -688,6 +843,33 @@ int context_defined(const struct elab_state *st, const struct expr *x)
 		int id = kbtf_root(x->str, &err);
 		return id < 0 ? 0 : chain_defined(x, id);
 	}
+	if (st->probe && st->probe->kind == PROBE_KFUNC && x->kind == EXPR_TARGET) {
+		if (!st->probe->kf || st->probe->kf_kprobe)
+			return 0;
+		const char *n = x->str;
+		if (strcmp(n, "$$vars") == 0 || strcmp(n, "$$parms") == 0 ||
+		    strcmp(n, "$$locals") == 0)
+			return 1;
+		if (strcmp(n, "$$return") == 0)
+			return st->probe->kf_return;
+		int index;
+		const struct kfunc_value *v = kf_find(st->probe, n, &index);
+		if (!v || !v->scalar)
+			return 0;
+		if (!x->comps.len ||
+		    ((const struct component *)x->comps.items[0])->kind == COMP_PRETTY)
+			return 1;
+		if (!v->pointee)
+			return 0;
+		struct expr tmp = *x;
+		tmp.kind = EXPR_CAST;
+		tmp.str = v->pointee;
+		int tid = kbtf_root(tmp.str, &err);
+		return tid < 0 ? 0 : chain_defined(&tmp, tid);
+	}
+	if (st->probe && (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT) &&
+	    x->kind == EXPR_TARGET)
+		return process_target_defined(st, x);
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || x->kind != EXPR_TARGET)
 		return -1;
 	int arg = x->str[0] == '$' && x->str[1] != '$' ? find_arg(st->probe, x->str + 1) : -1;

@@ -85,21 +85,29 @@ enum probe_kind {
 	PROBE_TIMER,
 	PROBE_TRACEPOINT, /* kernel.trace("group:event") */
 	PROBE_PERF,       /* perf.sw.*, perf.hw.*, perf.type(T).config(C) */
+	PROBE_KFUNC,      /* kernel.function, module().function, kprobe.*: fentry or kprobe */
+	PROBE_UPROBE,     /* process("PATH").function("NAME")[.return] */
+	PROBE_USDT,       /* process("PATH").mark("NAME") */
 };
 
 /* A context variable resolved in a kernel probe ($field, $$vars...): what
  * the translator reads.  EXPR_CONTEXT nodes point to one. */
 enum ctxvar_kind {
-	CV_TP_FIELD,  /* $field of a trace event's record */
-	CV_TP_VARS,   /* $$vars, $$parms: "name=value ..." of the fields */
-	CV_TP_NAME,   /* $$name: the event */
-	CV_TP_SYSTEM, /* $$system: its group */
-	CV_CAST,      /* @cast(addr, "type")->member...: kernel memory, by BTF */
-	CV_TP_ARG,    /* $arg: a C argument of a tracepoint (raw_tp context) */
+	CV_TP_FIELD,      /* $field of a trace event's record */
+	CV_TP_VARS,       /* $$vars, $$parms: "name=value ..." of the fields */
+	CV_TP_NAME,       /* $$name: the event */
+	CV_TP_SYSTEM,     /* $$system: its group */
+	CV_CAST,          /* @cast(addr, "type")->member...: kernel memory, by BTF */
+	CV_KF_ARG,        /* $param of a kernel function: register `index` */
+	CV_KF_RETURN,     /* $return of a kernel function */
+	CV_TP_ARG,        /* $arg: a C argument of a tracepoint (raw_tp context) */
+	CV_UPROBE_RETURN, /* $return of process(...).function(...).return */
+	CV_USDT_ARG,      /* $argN of process(...).mark(...): arg_index N-1 */
 };
 
 struct tp_field;
 struct tp_format;
+struct kfunc;
 struct kbtf_param;
 
 struct ctxvar {
@@ -115,6 +123,8 @@ struct ctxvar {
 	int value_size;   /* bytes of the integer read; N of a char[N] */
 	bool value_signed;
 	bool addressof; /* &@cast(...)->m: the member's address */
+	int index;      /* CV_KF_ARG: the parameter's position */
+	int arg_index;  /* CV_USDT_ARG */
 	int arg;        /* CV_TP_ARG: its position; value_size, value_signed */
 	/* CV_CAST ending on char name[N]: the original's value is the array's
 	 * address (kernel_string() reads it); where a string is wanted, ours
@@ -159,6 +169,21 @@ struct eprobe {
 	bool one_cpu;         /* a timer in kernel context: one event, on the first CPU */
 	const char *vars;     /* -L: " $name:type ..." */
 	const char *alias_pp; /* -l/-L: the alias name the script's point matched */
+	/* PROBE_KFUNC: the function, its BTF prototype (NULL for an address) */
+	const struct kfunc *kf;
+	bool kf_return;     /* .return: fexit or kretprobe */
+	bool kf_kprobe;     /* kprobe.*: no context variables, as the original */
+	int64_t maxactive;  /* .maxactive(N), 0: the kernel's default */
+	uint64_t kf_addr;   /* kprobe.statement(ADDR).absolute */
+	bool entry_args;    /* .return reading parameters: fexit only */
+	uint32_t args_used; /* bit i: the body reads parameter i */
+	/* PROBE_UPROBE, PROBE_USDT (probes/process.c) */
+	const char *up_path; /* the executable, absolute */
+	uint64_t up_offset;  /* the function's file offset */
+	bool up_return;      /* .return */
+	long up_pid;         /* process(PID): that process only; -1 every one */
+	const char *usdt_provider, *usdt_name;
+	int usdt_nargs;
 };
 
 struct elab {

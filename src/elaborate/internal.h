@@ -110,6 +110,14 @@ void probes_report_failure(struct elab_state *st, const struct token *at, const 
  * or -1 after reporting (nothing reported for an optional point). */
 int probes_derive_kernel(struct elab_state *st, const struct derive_ctx *dc);
 int probes_derive_perf(struct elab_state *st, const struct derive_ctx *dc);
+/* probes/kfunc.c: kernel.function, module().function, kprobe.* */
+int probes_derive_kfunc(struct elab_state *st, const struct derive_ctx *dc);
+/* probes/process.c: process(...).function/.mark (uprobes, USDT) */
+int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc);
+/* $return, $argN, $$name, $$provider, $$parms of the probe being resolved;
+ * whether one is defined (@defined) */
+void process_resolve_target(struct elab_state *st, struct expr *e);
+int process_target_defined(const struct elab_state *st, const struct expr *x);
 
 /* resolve.c */
 void resolve_probe(struct elab_state *st, struct eprobe *p);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernel/kernel.h"
 #include "internal.h"
 
 static void print_symbol(FILE *out, const struct symbol *s, const char *indent)
@@ -104,6 +105,8 @@ void elab_print(FILE *out, const struct elab *e, bool verbose)
 		fprintf(out, "%s%s", p->pp, p->marks ? p->marks : "");
 		if (p->cond_text)
 			fprintf(out, " if (%s)", p->cond_text);
+		if (p->kind == PROBE_KFUNC && p->kf_kprobe) /* the original's kprobe */
+			fprintf(out, " /*  name = %s*/", p->kf ? p->kf->name : "");
 		fprintf(out, " /* %s */\n", p->chain);
 		print_locals(out, &p->locals);
 		if (verbose)

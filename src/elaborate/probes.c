@@ -397,8 +397,12 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 	const struct derive_ctx dc = {pt, body, cond, chain, depth, from};
 	if (strcmp(c0->name, "kernel") == 0)
 		return probes_derive_kernel(st, &dc);
+	if (strcmp(c0->name, "kprobe") == 0 || strcmp(c0->name, "module") == 0)
+		return probes_derive_kfunc(st, &dc);
 	if (strcmp(c0->name, "perf") == 0)
 		return probes_derive_perf(st, &dc);
+	if (strcmp(c0->name, "process") == 0)
+		return probes_derive_process(st, &dc);
 	if (is_builtin_name(c0->name) && !is_timer_profile(pt)) {
 		struct eprobe *p = arena_alloc(st->a, sizeof(*p));
 		if (resolve_builtin(pt, p, &why)) {

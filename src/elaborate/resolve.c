@@ -280,8 +280,19 @@ static void res_lvalue(struct elab_state *st, struct expr *e, bool also_read)
 		res_expr(st, e);
 		return;
 	}
+	if (e->kind == EXPR_TARGET && st->probe && st->probe->kind == PROBE_KFUNC) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "writing a kernel function's parameters is not supported");
+		return;
+	}
 	if (e->kind == EXPR_TARGET && st->probe && st->probe->kind == PROBE_TRACEPOINT) {
 		diag_semantic(st->d, NULL, e->tok, "tracepoint variables cannot be modified");
+		return;
+	}
+	if (e->kind == EXPR_TARGET && st->probe &&
+	    (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT)) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "user-space context variables cannot be modified yet");
 		return;
 	}
 	if (e->kind == EXPR_CAST) {
@@ -400,6 +411,13 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		return;
 	}
 	case EXPR_ENTRY:
+		if (st->probe && st->probe->kind == PROBE_KFUNC && st->probe->kf_return) {
+			/* fexit sees the parameters' values at entry: @entry($p) reads
+			 * them there (memory they point to is read at exit) */
+			*e = *e->a;
+			res_expr(st, e);
+			return;
+		}
 		/* host probes have no .return */
 		if (diag_semantic(st->d, NULL, NULL, "while processing %s", st->scope_name))
 			diag_semantic_part(

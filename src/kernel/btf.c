@@ -28,6 +28,11 @@ static struct btf *kernel_btf(void)
 	return vmlinux;
 }
 
+struct btf *kbtf_vmlinux(void)
+{
+	return kernel_btf();
+}
+
 static const struct btf_type *type_of(struct btf *btf, int id, int *rid)
 {
 	int r = btf__resolve_type(btf, (uint32_t)id);

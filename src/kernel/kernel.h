@@ -112,6 +112,52 @@ bool kbtf_is_union(int id);
 const char *kbtf_type_name(int id);
 /* "struct task_struct *", for messages and -L (heap). */
 char *kbtf_describe(int id);
+/* The kernel's BTF (libbpf's struct btf), NULL when it cannot be read. */
+struct btf;
+struct btf *kbtf_vmlinux(void);
+
+/* ---- kernel functions (kfunc.c) ---- */
+
+/* A parameter or return value of a kernel function, from its BTF. */
+struct kfunc_value {
+	const char *type; /* as -L shows it: "struct file*" */
+	bool scalar;      /* an integer, enum or pointer: one register */
+	int size;
+	bool is_signed, is_pointer;
+	const char *pointee; /* a pointer to "struct NAME" (or a typedef of one) */
+	bool char_pointer;
+};
+
+struct kfunc_param {
+	const char *name;
+	struct kfunc_value value;
+};
+
+struct kfunc {
+	const char *name;
+	const char *module; /* NULL: vmlinux */
+	int nparams;
+	struct kfunc_param *params;
+	bool varargs;
+	bool returns; /* not void */
+	struct kfunc_value ret;
+};
+
+/* The traceable functions of the kernel (module NULL) or of a module
+ * matching the fnmatch pattern (only exported ones: exported_only), as
+ * struct kfunc in the arena, appended to out sorted by name; all_names, if
+ * given, gets every traceable name (for "similar functions").  0, or -1
+ * and *err. */
+int kfunc_list(struct arena *a, const char *module, const char *pattern, bool exported_only,
+	       struct vec *out, struct vec *all_names, const char **err);
+/* Whether the running kernel has the function in its BTF and lets it be
+ * traced (available_filter_functions, when readable): for a module
+ * compiled against another kernel. */
+bool kfunc_probeable(const char *name, const char *module);
+/* 0 when the kernel's exported symbols can be known, -ENOENT otherwise. */
+int kfunc_exported_available(void);
+/* The loaded modules' names (heap strings, sorted); 0 or -errno. */
+int kfunc_modules(struct vec *out);
 /* The members of struct or union id (or of the one it points to), as
  * "a, b, c" (heap): a message's alternatives. */
 char *kbtf_member_names(int id);

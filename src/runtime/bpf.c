@@ -14,6 +14,7 @@
 #include "bpf.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -71,6 +72,7 @@ struct bpf_session {
 	size_t shared_size;
 	struct vec links; /* of struct bpf_link */
 	struct vec perf_fds;
+	char *kf_kprobe;             /* per probe: 1 a kernel function probe runs as a kprobe */
 	const struct bpf_events *ev; /* while records are handled */
 	int verbose;
 };
@@ -230,6 +232,135 @@ static int64_t clock_ns(clockid_t id)
 
 static int handle_record(void *ctx, void *data, size_t size);
 
+/* Whether this kernel attaches fentry programs: a trivial one is loaded
+ * on func (or vfs_read) and attached, once.  Kernels without BPF
+ * trampolines refuse it (loading or attaching); then kprobes serve. */
+static bool fentry_works(const char *func)
+{
+	static int known = -1;
+	if (known >= 0)
+		return known;
+	known = 0;
+	struct btf *btf = kbtf_vmlinux();
+	int id = btf && func ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
+	if (id < 0 && btf)
+		id = btf__find_by_name_kind(btf, "vfs_read", BTF_KIND_FUNC);
+	if (id < 0)
+		return false;
+	struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = (uint32_t)id);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "stp_fentry", "GPL", insns, 2, &o);
+	if (fd < 0)
+		return false;
+	int lfd = bpf_raw_tracepoint_open(NULL, fd);
+	known = lfd >= 0;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	return known;
+}
+
+static bool kprobes_work(void)
+{
+	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
+}
+
+/* "kernel.function" of kernel.function("f").return: the probe's family. */
+static void probe_family(const char *pp, char *out, size_t n)
+{
+	size_t len = strcspn(pp, "(");
+	if (strncmp(pp, "module(", 7) == 0)
+		snprintf(out, n, "module().function");
+	else
+		snprintf(out, n, "%.*s", (int)(len < n ? len : n - 1), pp);
+}
+
+/* For each kernel function probe, the program this kernel can run: fentry
+ * or fexit where it allows them, else a kprobe or kretprobe; the other is
+ * not loaded.  0, or -1 after saying which probe cannot be had and why. */
+static int choose_kfunc_programs(struct bpf_session *bs)
+{
+	const struct stp_module *mod = bs->mod;
+	bs->kf_kprobe = calloc((size_t)mod->nprobes + 1, 1);
+	if (!bs->kf_kprobe)
+		return -1;
+	for (int i = 0; i < mod->nprobes; i++) {
+		const struct stp_probe *p = &mod->probes[i];
+		if (p->kind != STP_PROBE_KFUNC)
+			continue;
+		struct bpf_program *fe =
+			p->kf_name ? bpf_object__find_program_by_name(bs->obj, p->bpf_prog) : NULL;
+		struct bpf_program *kp = bpf_object__find_program_by_name(bs->obj, p->kp_prog);
+		if (p->kf_name && !kfunc_probeable(p->kf_name, p->kf_module)) {
+			/* compiled against another kernel: this one lacks it */
+			fprintf(stderr,
+				"WARNING: probe %s registration error: this kernel has no "
+				"traceable function %s\n",
+				p->pp, p->kf_name);
+			if (fe)
+				bpf_program__set_autoload(fe, false);
+			if (kp)
+				bpf_program__set_autoload(kp, false);
+			bs->kf_kprobe[i] = 2;
+			continue;
+		}
+		const char *why = NULL;
+		char family[64];
+		probe_family(p->pp, family, sizeof(family));
+		/* STAP_KFUNC=kprobe: kprobes even where fentry works (to compare
+		 * them, and to test that path on a kernel that has both) */
+		const char *force = getenv("STAP_KFUNC");
+		bool no_fentry = force && strcmp(force, "kprobe") == 0;
+		if (fe && !no_fentry && fentry_works(p->kf_name)) {
+			if (kp)
+				bpf_program__set_autoload(kp, false);
+			continue;
+		}
+		if (!kprobes_work())
+			why = p->kf_name
+				      ? "probes need kprobes or BPF fentry, and this kernel gives "
+					"neither"
+				      : "probes need kprobes, which this kernel does not give";
+		else if (p->entry_args)
+			why = "probes reading parameters need BPF fexit, which this kernel does "
+			      "not give (kretprobes see only the return value)";
+		if (why) {
+			fprintf(stderr, "ERROR: cannot attach probe %s%s%s: %s %s\n", p->pp,
+				p->location ? " at " : "", p->location ? p->location : "", family,
+				why);
+			return -1;
+		}
+		if (fe)
+			bpf_program__set_autoload(fe, false);
+		bs->kf_kprobe[i] = 1;
+	}
+	return 0;
+}
+
+static int attach_kfunc(struct bpf_session *bs, int i, const struct stp_probe *p)
+{
+	struct bpf_link *l;
+	if (bs->kf_kprobe[i] == 2)
+		return 1; /* not loaded: reported */
+	if (!bs->kf_kprobe[i]) {
+		struct bpf_program *fe = bpf_object__find_program_by_name(bs->obj, p->bpf_prog);
+		l = fe ? bpf_program__attach(fe) : NULL;
+	} else {
+		struct bpf_program *kp = bpf_object__find_program_by_name(bs->obj, p->kp_prog);
+		LIBBPF_OPTS(bpf_kprobe_opts, o, .retprobe = p->kf_return,
+			    .offset = p->kf_name ? 0 : (size_t)p->kf_addr);
+		l = kp ? bpf_program__attach_kprobe_opts(kp, p->kf_name, &o) : NULL;
+	}
+	if (!l)
+		return errno ? -errno : -ENOENT;
+	vec_push(&bs->links, l);
+	return 0;
+}
+
 int bpf_session_open(const struct stp_module *mod, long buffer_mb, int verbose,
 		     struct bpf_session **out)
 {
@@ -270,6 +401,8 @@ int bpf_session_open(const struct stp_module *mod, long buffer_mb, int verbose,
 			pow <<= 1;
 		bpf_map__set_max_entries(m, (uint32_t)pow);
 	}
+	if (choose_kfunc_programs(bs) != 0)
+		goto fail;
 	sb_fini(&libbpf_log);
 	sb_init(&libbpf_log);
 	if (bpf_object__load(bs->obj) != 0) {
@@ -386,6 +519,28 @@ static int attach_perf(struct bpf_session *bs, struct bpf_program *prog, const s
 	return rc;
 }
 
+/* A uprobe at the function's file offset (libbpf's uprobe_opts), or a USDT
+ * mark by provider and name (libbpf finds its sites, decodes its argument
+ * specs for bpf_usdt_arg() and counts its semaphore up while attached). */
+static int attach_uprobe(struct bpf_session *bs, struct bpf_program *prog,
+			 const struct stp_probe *p)
+{
+	pid_t pid = p->up_pid > 0 ? (pid_t)p->up_pid : -1;
+	struct bpf_link *l;
+	if (p->kind == STP_PROBE_USDT) {
+		l = bpf_program__attach_usdt(prog, pid, p->up_path, p->usdt_provider, p->usdt_name,
+					     NULL);
+	} else {
+		LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = p->up_retprobe);
+		l = bpf_program__attach_uprobe_opts(prog, pid, p->up_path, (size_t)p->up_offset,
+						    &opts);
+	}
+	if (!l)
+		return -errno;
+	vec_push(&bs->links, l);
+	return 0;
+}
+
 static void detach_all(struct bpf_session *bs)
 {
 	vec_foreach(&bs->links, i)
@@ -398,13 +553,20 @@ static void detach_all(struct bpf_session *bs)
 
 int bpf_session_attach(struct bpf_session *bs)
 {
+	int attached = 0, kf_failed = 0;
 	for (int i = 0; i < bs->mod->nprobes; i++) {
 		const struct stp_probe *p = &bs->mod->probes[i];
 		if (!p->bpf_prog)
 			continue;
 		struct bpf_program *prog = bpf_object__find_program_by_name(bs->obj, p->bpf_prog);
 		int rc = 0;
-		if (!prog) {
+		if (p->kind == STP_PROBE_KFUNC) {
+			rc = attach_kfunc(bs, i, p);
+			if (rc == 1) {
+				kf_failed++;
+				continue;
+			}
+		} else if (!prog) {
 			rc = -ENOENT;
 		} else if (p->kind == STP_PROBE_TRACEPOINT) {
 			/* a probe that reads the tracepoint's arguments is a
@@ -418,8 +580,19 @@ int bpf_session_attach(struct bpf_session *bs)
 				vec_push(&bs->links, l);
 			else
 				rc = -errno;
+		} else if (p->kind == STP_PROBE_UPROBE || p->kind == STP_PROBE_USDT) {
+			rc = attach_uprobe(bs, prog, p);
 		} else {
 			rc = attach_perf(bs, prog, p);
+		}
+		if (rc < 0 && p->kind == STP_PROBE_KFUNC) {
+			/* as the original: a kernel function the kernel will not let
+			 * us probe (notrace, a module compiled elsewhere naming a
+			 * function this kernel lacks) is a warning, the others run */
+			fprintf(stderr, "WARNING: probe %s registration error (rc %d): %s\n", p->pp,
+				rc, strerror(-rc));
+			kf_failed++;
+			continue;
 		}
 		if (rc < 0) {
 			fprintf(stderr, "ERROR: cannot attach probe %s: %s\n", p->pp,
@@ -427,6 +600,11 @@ int bpf_session_attach(struct bpf_session *bs)
 			detach_all(bs);
 			return -1;
 		}
+		attached++;
+	}
+	if (kf_failed && !attached) {
+		fprintf(stderr, "ERROR: no probe could be attached\n");
+		return -1;
 	}
 	return 0;
 }
@@ -613,6 +791,7 @@ void bpf_session_close(struct bpf_session *bs)
 	detach_all(bs);
 	vec_fini(&bs->links);
 	vec_fini(&bs->perf_fds);
+	free(bs->kf_kprobe);
 	if (bs->rb)
 		ring_buffer__free(bs->rb);
 	if (bs->rt)

@@ -758,6 +758,8 @@ void stp_probe_type(struct stp_context *c, char *dst)
 		[STP_PROBE_TIMER] = "timer",
 		[STP_PROBE_TRACEPOINT] = "kernel_tracepoint",
 		[STP_PROBE_PERF] = "perf_event",
+		[STP_PROBE_UPROBE] = "uprobe",
+		[STP_PROBE_USDT] = "uprobe",
 	};
 	const char *name = c->probe ? names[c->probe->kind] : "";
 	/* the original's timers are hrtimers but for timer.jiffies */
@@ -980,6 +982,12 @@ void stp_ppfunc(struct stp_context *c, char *dst)
 }
 
 int64_t stp_addr(struct stp_context *c)
+{
+	(void)c;
+	return 0;
+}
+
+int64_t stp_uaddr(struct stp_context *c)
 {
 	(void)c;
 	return 0;

@@ -395,6 +395,16 @@ const char *bpf_context(struct emitter *em, struct expr *e)
 	const struct ctxvar *cv = e->cv;
 	if (cv->kind == CV_CAST)
 		return bpf_cast(em, e);
+	if (cv->kind == CV_KF_ARG)
+		return fmt_str(em, "stp_kf_value(c->kargs[%d], %d, %d)", cv->index, cv->value_size,
+			       cv->value_signed);
+	if (cv->kind == CV_KF_RETURN)
+		return fmt_str(em, "stp_kf_value(c->kret, %d, %d)", cv->value_size,
+			       cv->value_signed);
+	if (cv->kind == CV_UPROBE_RETURN)
+		return "stp_uprobe_rc(ctx)";
+	if (cv->kind == CV_USDT_ARG)
+		return fmt_str(em, "stp_usdt_arg(ctx, %d)", cv->arg_index);
 	if (cv->kind == CV_TP_ARG)
 		return fmt_str(em, "stp_tp_arg(ctx, %d, %d, %d)", cv->arg, cv->value_size,
 			       cv->value_signed);
@@ -1328,6 +1338,14 @@ static const char *section(struct emitter *em, const struct eprobe *p)
 		return fmt_str(em, "raw_tp/%s", p->tp_event);
 	if (p->kind == PROBE_TRACEPOINT)
 		return fmt_str(em, "tracepoint/%s/%s", p->tp_group, p->tp_event);
+	if (p->kind == PROBE_KFUNC && p->kf)
+		return fmt_str(em, "%s/%s", p->kf_return ? "fexit" : "fentry", p->kf->name);
+	if (p->kind == PROBE_KFUNC)
+		return "kprobe";
+	if (p->kind == PROBE_UPROBE)
+		return p->up_return ? "uretprobe" : "uprobe";
+	if (p->kind == PROBE_USDT)
+		return "usdt";
 	return "perf_event";
 }
 
@@ -1349,6 +1367,56 @@ static bool names_scratch_helper(const char *body)
 	return false;
 }
 
+/* The parameters a kernel function probe reads from registers: the
+ * leading integers and pointers, six at most (x86-64's argument registers). */
+static int kf_args(const struct eprobe *p)
+{
+	int n = 0;
+	if (!p->kf)
+		return 0;
+	while (n < p->kf->nparams && n < 6 && p->kf->params[n].value.scalar)
+		n++;
+	return n;
+}
+
+/* One BPF program of a probe: its section, prologue (what fills the
+ * context from ctx) and body. */
+static void bpf_program(struct emitter *em, struct strbuf *out, const struct eprobe *p,
+			const char *sec, const char *name, const char *frame, const char *prologue,
+			const char *body)
+{
+	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", sec, name, p->pp);
+	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n\tSTP_TIMING_START;\n");
+	if (em->uses_scratch)
+		sb_printf(out,
+			  "\tuint32_t cpu = bpf_get_smp_processor_id();\n"
+			  "\tstruct stp_scratch *S = bpf_map_lookup_elem(&stp_scratch, &cpu);\n"
+			  "\tif (!S) {\n\t\t__sync_fetch_and_add(&stp_rt.skipped, 1);\n\t\treturn "
+			  "0;\n\t}\n"
+			  "\tstruct stp_context *c = &S->h.ctx;\n"
+			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = "
+			  "MAXACTION, "
+			  ".probe = %d};\n"
+			  "\tstruct %s_frame *F = (void *)S->frames;\n",
+			  p->index, frame);
+	else
+		sb_printf(
+			out,
+			"\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
+			".probe = %d};\n\tstruct stp_context *c = &cs;\n",
+			p->index);
+	if (p->kind == PROBE_PERF)
+		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
+	if (p->kind == PROBE_UPROBE || p->kind == PROBE_USDT)
+		sb_puts(out, "\tc->uaddr = stp_uprobe_ip(ctx);\n");
+	sb_puts(out, prologue);
+	sb_puts(out, body);
+	sb_printf(out,
+		  "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
+		  "\t\t%s(c);\n\tSTP_TIMING_END(%d);\n\treturn 0;\n}\n\n",
+		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code", p->index);
+}
+
 static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 {
 	struct frame_info *fi = arena_alloc(em->arena, sizeof(*fi));
@@ -1366,34 +1434,46 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 		em->uses_scratch = true;
 	struct strbuf *out = &bf->code;
 	sb_puts(out, sb_str(&callbacks));
-	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", section(em, p), fi->name,
-		  p->pp);
-	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n\tSTP_TIMING_START;\n");
-	if (em->uses_scratch)
-		sb_printf(out,
-			  "\tuint32_t cpu = bpf_get_smp_processor_id();\n"
-			  "\tstruct stp_scratch *S = bpf_map_lookup_elem(&stp_scratch, &cpu);\n"
-			  "\tif (!S) {\n\t\t__sync_fetch_and_add(&stp_rt.skipped, 1);\n\t\treturn "
-			  "0;\n\t}\n"
-			  "\tstruct stp_context *c = &S->h.ctx;\n"
-			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = "
-			  "MAXACTION, "
-			  ".probe = %d};\n"
-			  "\tstruct %s_frame *F = (void *)S->frames;\n",
-			  p->index, fi->name);
-	else
-		sb_printf(
-			out,
-			"\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
-			".probe = %d};\n\tstruct stp_context *c = &cs;\n",
-			p->index);
-	if (p->kind == PROBE_PERF)
-		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
-	sb_puts(out, sb_str(&body));
-	sb_printf(out,
-		  "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
-		  "\t\t%s(c);\n\tSTP_TIMING_END(%d);\n\treturn 0;\n}\n\n",
-		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code", p->index);
+	if (p->kind != PROBE_KFUNC) {
+		bpf_program(em, out, p, section(em, p), fi->name, fi->name, "", sb_str(&body));
+	} else {
+		/* two programs, one body: the runtime loads the one this kernel
+		 * allows (fentry/fexit first), each filling c->kargs its way */
+		struct strbuf pro;
+		sb_init(&pro);
+		int n = kf_args(p);
+		if (p->kf) {
+			/* only the parameters the body reads: the verifier refuses a
+			 * read past the function's arguments, and a module compiled
+			 * against another kernel may count them otherwise */
+			for (int i = 0; i < n; i++)
+				if (p->args_used & (1u << i))
+					sb_printf(&pro, "\tc->kargs[%d] = ((uint64_t *)ctx)[%d];\n",
+						  i, i);
+			if (p->kf_return)
+				sb_printf(&pro, "\tc->kret = ((uint64_t *)ctx)[%d];\n",
+					  p->kf->nparams);
+			bpf_program(em, out, p, section(em, p), fi->name, fi->name, sb_str(&pro),
+				    sb_str(&body));
+			sb_fini(&pro);
+			sb_init(&pro);
+		}
+		sb_puts(&pro, "\tc->ip = (int64_t)stp_kp_reg(ctx, STP_REGS_IP);\n");
+		if (p->kf_return)
+			sb_puts(&pro, "\tc->kret = stp_kp_reg(ctx, STP_REGS_AX);\n");
+		else
+			for (int i = 0; i < n; i++)
+				if (p->args_used & (1u << i))
+					sb_printf(&pro, "\tc->kargs[%d] = stp_kp_arg(ctx, %d);\n",
+						  i, i);
+		const char *sec =
+			!p->kf ? "kprobe"
+			       : fmt_str(em, "%s/%s", p->kf_return ? "kretprobe" : "kprobe",
+					 p->kf->name);
+		bpf_program(em, out, p, sec, fmt_str(em, "%s_kp", fi->name), fi->name, sb_str(&pro),
+			    sb_str(&body));
+		sb_fini(&pro);
+	}
 	frame_struct(&bf->frames, fi->name, &frame);
 	sb_fini(&frame);
 	sb_fini(&callbacks);
@@ -1465,6 +1545,15 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	sb_printf(out, "#define STP_REC_MAX %s\n", pow2_at_least(em, t->max_record + 8));
 	sb_printf(out, "#define STP_ZERO_SIZE %d\n", 64 + 8 * (max_buckets ? max_buckets : 1));
 	sb_puts(out, "#include \"stp_bpf.h\"\n\n");
+	bool usdt = false;
+	vec_foreach(&e->probes, i)
+		usdt |= ((const struct eprobe *)e->probes.items[i])->kind == PROBE_USDT;
+	if (usdt)
+		sb_puts(out, "/* USDT marks: libbpf's argument decoding */\n"
+			     "#include <bpf/usdt.bpf.h>\n\n"
+			     "STP_INLINE int64_t stp_usdt_arg(void *ctx, int n)\n{\n"
+			     "\tlong v = 0;\n\tbpf_usdt_arg((struct pt_regs *)ctx, n, &v);\n"
+			     "\treturn v;\n}\n\n");
 	sb_puts(out, shared_decls);
 	sb_puts(out, "struct stp_shared stp_shared SEC(\".data\") = {0};\n\n");
 	core_decls(em, out);
@@ -1513,10 +1602,14 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
 		sb_printf(out, "\t[%zu] = {\"%s\"},\n", i,
-			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13) ? "hrtimer"
-			  : p->one_cpu                                      ? "timer"
-			  : p->kind == PROBE_PERF                           ? "perf_event"
-									    : "kernel_tracepoint");
+			  p->one_cpu && strncmp(p->pp, "timer.jiffies", 13)  ? "hrtimer"
+			  : p->one_cpu                                       ? "timer"
+			  : p->kind == PROBE_PERF                            ? "perf_event"
+			  : p->kind == PROBE_KFUNC && p->kf_return           ? "kretprobe"
+			  : p->kind == PROBE_KFUNC                           ? "kprobe"
+			  : p->kind == PROBE_UPROBE && p->up_return          ? "uretprobe"
+			  : p->kind == PROBE_UPROBE || p->kind == PROBE_USDT ? "uprobe"
+									     : "kernel_tracepoint");
 	}
 	sb_puts(out, "};\n\n");
 	sb_printf(out,

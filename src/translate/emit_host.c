@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../kernel/kernel.h"
 #include "internal.h"
 
 static void declare_locals(struct strbuf *sb, const struct vec *locals)
@@ -235,9 +236,15 @@ static void emit_globals(struct emitter *em, struct strbuf *out, struct strbuf *
 }
 
 static const char *const probe_kinds[] = {
-	[PROBE_BEGIN] = "STP_PROBE_BEGIN",           [PROBE_END] = "STP_PROBE_END",
-	[PROBE_ERROR] = "STP_PROBE_ERROR",           [PROBE_TIMER] = "STP_PROBE_TIMER",
-	[PROBE_TRACEPOINT] = "STP_PROBE_TRACEPOINT", [PROBE_PERF] = "STP_PROBE_PERF",
+	[PROBE_BEGIN] = "STP_PROBE_BEGIN",
+	[PROBE_END] = "STP_PROBE_END",
+	[PROBE_ERROR] = "STP_PROBE_ERROR",
+	[PROBE_TIMER] = "STP_PROBE_TIMER",
+	[PROBE_TRACEPOINT] = "STP_PROBE_TRACEPOINT",
+	[PROBE_PERF] = "STP_PROBE_PERF",
+	[PROBE_KFUNC] = "STP_PROBE_KFUNC",
+	[PROBE_UPROBE] = "STP_PROBE_UPROBE",
+	[PROBE_USDT] = "STP_PROBE_USDT",
 };
 
 static int emit_probe_table(struct emitter *em, struct strbuf *out)
@@ -262,6 +269,33 @@ static int emit_probe_table(struct emitter *em, struct strbuf *out)
 			arena_printf(em->arena, ".location = %s, .derivation = %s",
 				     p->synthetic ? "NULL" : c_string(em, loc, strlen(loc)),
 				     c_string(em, from, strlen(from)));
+		if (p->kind == PROBE_KFUNC) {
+			const char *kn = p->kf ? p->kf->name : NULL;
+			const char *km = p->kf ? p->kf->module : NULL;
+			where_from = arena_printf(
+				em->arena,
+				"%s, .kf_name = %s, .kf_module = %s, .kp_prog = \"probe%d_kp\", "
+				".kf_return = %s, .entry_args = %s, .maxactive = %lld, .kf_addr = "
+				"UINT64_C(%llu)",
+				where_from, kn ? c_string(em, kn, strlen(kn)) : "NULL",
+				km ? c_string(em, km, strlen(km)) : "NULL", p->index,
+				p->kf_return ? "true" : "false", p->entry_args ? "true" : "false",
+				(long long)p->maxactive, (unsigned long long)p->kf_addr);
+		}
+		if (p->kind == PROBE_UPROBE || p->kind == PROBE_USDT)
+			where_from = arena_printf(
+				em->arena,
+				"%s,\n\t  .up_path = %s, .up_offset = UINT64_C(%llu), "
+				".up_retprobe = %s, .up_pid = INT64_C(%ld), .usdt_provider = %s, "
+				".usdt_name = %s",
+				where_from, c_string(em, p->up_path, strlen(p->up_path)),
+				(unsigned long long)p->up_offset, p->up_return ? "true" : "false",
+				p->up_pid,
+				p->usdt_provider
+					? c_string(em, p->usdt_provider, strlen(p->usdt_provider))
+					: "NULL",
+				p->usdt_name ? c_string(em, p->usdt_name, strlen(p->usdt_name))
+					     : "NULL");
 		if (!p->kernel) {
 			sb_printf(out, "probe%d, .index = %d, %s},\n", p->index, p->index,
 				  where_from);

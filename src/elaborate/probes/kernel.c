@@ -5,15 +5,13 @@
  * names; each match becomes its own probe, in name order, named
  * kernel.trace("GROUP:EVENT").  The tracepoint's C arguments (from BTF)
  * type the $arg context variables, its record format the $field ones
- * (context.c).  The other kernel.* families need kprobes or BPF
- * fentry, which are reported by name when the kernel lacks them.
+ * (context.c).  kernel.function and kernel.statement are kfunc.c's.
  */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../../kernel/kernel.h"
 #include "../internal.h"
@@ -142,20 +140,8 @@ int probes_derive_kernel(struct elab_state *st, const struct derive_ctx *dc)
 	}
 	if (strcmp(c1->name, "trace") == 0)
 		return derive_trace(st, dc);
-	if (strcmp(c1->name, "function") == 0 || strcmp(c1->name, "statement") == 0) {
-		if (!pt->optional) {
-			bool kprobes =
-				access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
-			char *msg = arena_printf(
-				st->a,
-				kprobes ? "kernel.%s probes are not supported yet"
-					: "kernel.%s probes need kprobes or BPF fentry, "
-					  "and this kernel gives neither",
-				c1->name);
-			probes_report_failure(st, c0->tok, "probe point value", c1->tok, msg);
-		}
-		return -1;
-	}
+	if (strcmp(c1->name, "function") == 0 || strcmp(c1->name, "statement") == 0)
+		return probes_derive_kfunc(st, dc);
 	if (!pt->optional)
 		probes_report_failure(st, c0->tok, "probe point mismatch", c1->tok,
 				      "probe point mismatch (similar: trace, function, statement)");
