@@ -114,10 +114,18 @@ ends_by() {
 		return
 	fi
 	pass "$name"
-	# Afterwards nothing of the session is left in the kernel.
+	# Afterwards nothing of the session is left in the kernel.  The kernel
+	# frees a closed program or map after an RCU grace period, from a work
+	# queue: under load that is not at once, so it is given 5 s.
+	local left=0
+	for _ in $(seq 1 50); do
+		left=$(still_there "$objects")
+		[ "$left" = 0 ] && break
+		sleep 0.1
+	done
 	if [ -z "$bpftool" ]; then
 		skip "$name-leftovers" "no bpftool to look for the session's BPF objects"
-	elif [ "$(still_there "$objects")" != 0 ]; then
+	elif [ "$left" != 0 ]; then
 		fail "$name-leftovers" "BPF objects of pid $spid still exist after it ended: $(echo $objects)"
 	else
 		pass "$name-leftovers"
