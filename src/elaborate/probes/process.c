@@ -149,7 +149,8 @@ static void read_symbols(Elf *elf, struct uelf *u)
 		f->offset = off;
 		vec_push(&u->funcs, f);
 	}
-	qsort(u->funcs.items, u->funcs.len, sizeof(void *), cmp_func);
+	if (u->funcs.len > 1)
+		qsort(u->funcs.items, u->funcs.len, sizeof(void *), cmp_func);
 	/* one probe per name, at its first address, as the original lists it */
 	size_t k = 0;
 	vec_foreach(&u->funcs, i) {
@@ -275,7 +276,8 @@ static void read_marks(Elf *elf, struct uelf *u)
 			vec_push(&u->marks, m);
 		}
 	}
-	qsort(u->marks.items, u->marks.len, sizeof(void *), cmp_mark);
+	if (u->marks.len > 1) /* (no items: a NULL pointer, which qsort may not take) */
+		qsort(u->marks.items, u->marks.len, sizeof(void *), cmp_mark);
 }
 
 static int uelf_read(const char *path, struct uelf *u)
