@@ -86,8 +86,18 @@ static struct expr *arg_read(struct elab_state *st, const struct eprobe *p, int 
 	return e;
 }
 
+/* Turn e into the string literal str. */
+void context_make_string(struct expr *e, const char *str)
+{
+	const struct token *tok = e->tok;
+	memset(e, 0, sizeof(*e));
+	e->kind = EXPR_STRING;
+	e->tok = tok;
+	e->str = str;
+}
+
 /* Turn e into sprintf(fmt, args...). */
-static void make_sprintf(struct elab_state *st, struct expr *e, const char *fmt, struct vec *args)
+void context_make_sprintf(struct elab_state *st, struct expr *e, const char *fmt, struct vec *args)
 {
 	const struct token *tok = e->tok;
 	memset(e, 0, sizeof(*e));
@@ -187,11 +197,11 @@ static void resolve_arg(struct elab_state *st, struct expr *e, int i)
 		e->tok = tok;
 		struct kbtf_value v;
 		kbtf_value(type, &v);
-		make_sprintf(st, e,
-			     v.is_pointer             ? "0x%x"
-			     : read->cv->value_signed ? "%d"
-						      : "%u",
-			     &args);
+		context_make_sprintf(st, e,
+				     v.is_pointer             ? "0x%x"
+				     : read->cv->value_signed ? "%d"
+							      : "%u",
+				     &args);
 		return;
 	}
 	*e = *read;
@@ -235,12 +245,7 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 		}
 	}
 	if (strcmp(name, "$$name") == 0 || strcmp(name, "$$system") == 0) {
-		const char *v = name[2] == 'n' ? p->tp_event : p->tp_group;
-		const struct token *tok = e->tok;
-		memset(e, 0, sizeof(*e));
-		e->kind = EXPR_STRING;
-		e->tok = tok;
-		e->str = v;
+		context_make_string(e, name[2] == 'n' ? p->tp_event : p->tp_group);
 		return;
 	}
 	if (strcmp(name, "$$vars") == 0 || strcmp(name, "$$parms") == 0) {
@@ -264,7 +269,7 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 			sb_printf(&fmt, "%s%s=", fmt.len ? " " : "", f->name);
 			pretty_field(st, &fmt, &args, f, e->tok, true);
 		}
-		make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
+		context_make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
 		sb_fini(&fmt);
 		return;
 	}
@@ -291,7 +296,7 @@ static void resolve_trace_target(struct elab_state *st, struct expr *e)
 		sb_init(&fmt);
 		struct vec args = {0};
 		pretty_field(st, &fmt, &args, f, e->tok, false);
-		make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
+		context_make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
 		sb_fini(&fmt);
 		return;
 	}
@@ -383,7 +388,7 @@ static void resolve_kfunc_target(struct elab_state *st, struct expr *e)
 				}
 			}
 		}
-		make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
+		context_make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
 		sb_fini(&fmt);
 		return;
 	}
@@ -421,7 +426,7 @@ static void resolve_kfunc_target(struct elab_state *st, struct expr *e)
 		}
 		struct vec args = {0};
 		vec_push_arena(st->a, &args, kf_read(st, v, index, e->tok));
-		make_sprintf(st, e, "%d", &args);
+		context_make_sprintf(st, e, "%d", &args);
 		return;
 	}
 	if (first) {
@@ -620,7 +625,7 @@ static void pretty_struct(struct elab_state *st, struct expr *e, const struct ct
 	pretty_members(&pp, list_id, first ? list_id : id, first, &prefix, 0);
 	vec_fini(&prefix);
 	if (!pp.failed)
-		make_sprintf(st, e, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
+		context_make_sprintf(st, e, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
 	sb_fini(&pp.fmt);
 }
 
@@ -666,7 +671,7 @@ static void pretty_parms(struct elab_state *st, struct expr *e, const struct com
 		pretty_text(&pp, v.is_pointer ? "0x%x" : v.is_signed ? "%d" : "%u", 1);
 	}
 	if (!pp.failed)
-		make_sprintf(st, e, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
+		context_make_sprintf(st, e, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
 	sb_fini(&pp.fmt);
 }
 
@@ -787,12 +792,12 @@ static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct 
 		*read = *e;
 		struct vec args = {0};
 		vec_push_arena(st->a, &args, read);
-		make_sprintf(st, e,
-			     v.kind == KBTF_STRING ? "\\\"%s\\\""
-			     : v.is_pointer        ? "0x%x"
-			     : v.is_signed         ? "%d"
-						   : "%u",
-			     &args);
+		context_make_sprintf(st, e,
+				     v.kind == KBTF_STRING ? "\\\"%s\\\""
+				     : v.is_pointer        ? "0x%x"
+				     : v.is_signed         ? "%d"
+							   : "%u",
+				     &args);
 	}
 }
 

@@ -609,32 +609,19 @@ void process_resolve_target(struct elab_state *st, struct expr *e)
 		return;
 	}
 	if (strcmp(name, "$$name") == 0 || strcmp(name, "$$provider") == 0) {
-		const char *v = name[2] == 'n' ? p->usdt_name : p->usdt_provider;
-		const struct token *tok = e->tok;
-		memset(e, 0, sizeof(*e));
-		e->kind = EXPR_STRING;
-		e->tok = tok;
-		e->str = v;
+		context_make_string(e, name[2] == 'n' ? p->usdt_name : p->usdt_provider);
 		return;
 	}
 	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0) {
 		/* the original's "$arg1=%#x $arg2=%#x ...", which 0x%x prints alike */
 		struct strbuf fmt;
 		sb_init(&fmt);
-		const struct token *tok = e->tok;
-		memset(e, 0, sizeof(*e));
-		e->kind = EXPR_PRINT;
-		e->tok = tok;
-		e->str = "sprintf";
-		struct expr *f = arena_alloc(st->a, sizeof(*f));
-		f->kind = EXPR_STRING;
-		f->tok = tok;
-		vec_push_arena(st->a, &e->list, f);
+		struct vec args = {0};
 		for (int i = 1; i <= p->usdt_nargs; i++) {
 			sb_printf(&fmt, "%s$arg%d=0x%%x", i > 1 ? " " : "", i);
-			vec_push_arena(st->a, &e->list, context_read(st, CV_USDT_ARG, i - 1, tok));
+			vec_push_arena(st->a, &args, context_read(st, CV_USDT_ARG, i - 1, e->tok));
 		}
-		f->str = arena_strdup(st->a, sb_str(&fmt));
+		context_make_sprintf(st, e, arena_strdup(st->a, sb_str(&fmt)), &args);
 		sb_fini(&fmt);
 		return;
 	}
