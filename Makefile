@@ -99,7 +99,8 @@ RUNTIME_HEADERS := $(sort $(wildcard runtime/include/*.h))
 # The tapset reference (function::NAME.3stap...) is generated from the doc
 # comments of tapset/*.stp (scripts/tapset-man.pl) into build/man/3stap/;
 # the pages have '::' in their names, which make cannot name as targets, so
-# one stamp stands for them all.
+# one stamp stands for them all (tapset/ itself among its prerequisites: a
+# file removed takes its pages with it).
 MAN_STAMP := build/man/.stamp
 MAN_PAGES := man/stap.1 man/staprun.8 man/stapprobes.3stap
 
@@ -280,7 +281,7 @@ clean:
 
 man: $(MAN_STAMP)
 
-$(MAN_STAMP): scripts/tapset-man.pl $(TAPSET_FILES)
+$(MAN_STAMP): scripts/tapset-man.pl $(TAPSET_FILES) tapset
 	@rm -rf build/man/3stap
 	@mkdir -p build/man/3stap
 	perl scripts/tapset-man.pl build/man/3stap $(filter %.stp,$(TAPSET_FILES))

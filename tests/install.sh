@@ -6,13 +6,15 @@
 #   the installed stap run from / by full path, as another user's shell would
 #     (no SYSTEMTAP_TAPSET, a fresh HOME): a begin script, a tapset function,
 #     -p4 then the installed staprun, a kernel tracepoint (root and BPF only),
-#     and a few golden tests (tests/run-tests.sh with the installed binary)
+#     and a few golden tests (tests/run-tests.sh with the installed binary);
+#     and a begin script as the user nobody
 #   every man page renders without a warning (groff -ww; man -l on one of
 #     each kind: a pipeline per page costs a second on a loaded machine), man finds
 #     our stap(1) and function::execname(3stap) in the installed tree
 #   every tapset function (stap --dump-functions) and probe alias (tapset/)
 #     has its page, and every reference page names one that exists
-#   stap --help and stap(1) list the same options; every option letter of
+#   stap --help and stap(1) list the same options (staprun's usage and
+#     staprun(8) too); every option letter of
 #     the parser (src/main.c) is in --help
 #   the bash completion completes options, probe points and functions
 #   make uninstall leaves no file behind
@@ -118,6 +120,20 @@ module=$(cd "$tmp" && "${user_env[@]}" "$bin/stap" -p4 -m installed_mod \
 expect_output staprun-installed 14 "$bin/staprun" "$tmp/installed_mod.so" n=7
 [ "$module" = installed_mod.so ] || fail staprun-module "$module"
 
+# Another user's shell: an unprivileged user runs a begin script (its
+# module cache in its own HOME).
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null || ! id nobody >/dev/null 2>&1; then
+	skip run-as-nobody "needs root, setpriv and the user nobody"
+else
+	chmod 755 "$tmp"
+	mkdir -p "$tmp/nobody"
+	chown nobody "$tmp/nobody"
+	got=$(cd / && setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+		env -i PATH=/usr/bin:/bin HOME="$tmp/nobody" "$bin/stap" \
+		-e 'probe begin { printf("%d\n", uid()) exit() }' 2>&1)
+	if [ "$got" = "$(id -u nobody)" ]; then pass run-as-nobody; else fail run-as-nobody "$got"; fi
+fi
+
 # The issue's "done when": a kernel tracepoint, from /, with the installed copy.
 if [ "$(id -u)" -ne 0 ]; then
 	skip kernel-trace-installed "not root"
@@ -203,6 +219,15 @@ if [ -z "$diff_opts" ] && [ "$(printf '%s\n' "$help_opts" | wc -l)" -gt 30 ]; th
 	pass "help-matches-man ($(printf '%s\n' "$help_opts" | wc -l) options)"
 else
 	fail help-matches-man "< stap --help, > stap.1" "$diff_opts"
+fi
+# staprun's usage line and staprun(8) likewise
+run_opts=$("$bin/staprun" 2>&1 | grep -oE '\[-[A-Za-z]' | tr -d '[' | sort -u)
+run_man=$(sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$man/man8/staprun.8" | grep -A1 '^\.TP' |
+	grep -E '^\.B' | sed 's/\\-/-/g' | grep -oE '(^|[ "])-[A-Za-z]' | tr -d ' "' | sort -u)
+if [ -n "$run_opts" ] && [ "$run_opts" = "$run_man" ]; then
+	pass staprun-help-matches-man
+else
+	fail staprun-help-matches-man "usage:" $run_opts "staprun.8:" $run_man
 fi
 letters=$(sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' src/main.c | tr -d ':' | fold -w1)
 longs=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*_argument.*/--\1/p' src/main.c)
