@@ -198,7 +198,8 @@ want=$(mktemp -p "$tmp")
 	cd / && "${user_env[@]}" "$bin/stap" --dump-functions |
 		sed -n 's/^\([A-Za-z][A-Za-z0-9_]*\)[:( ].*/function::\1/p'
 	cat "$dest$prefix"/share/stap-ebpf/tapset/*.stp |
-		sed -n 's/^probe[[:space:]]\{1,\}\([A-Za-z][A-Za-z0-9_.]*\)[[:space:]]*+\{0,1\}=.*/probe::\1/p'
+		sed -n 's/^probe[[:space:]]\{1,\}\([A-Za-z][A-Za-z0-9_.]*\)[[:space:]]*+\{0,1\}=.*/probe::\1/p' |
+		grep -v '\._'
 } | sort -u > "$want"
 have=$(cd "$man/man3" && ls | sed -n 's/^\(\(function\|probe\)::.*\)\.3stap$/\1/p' | sort -u)
 missing=$(comm -23 "$want" <(printf '%s\n' "$have"))
