@@ -55,6 +55,7 @@ struct elab_state {
 	const struct token *probe_tok;  /* of the script probe being derived */
 	const struct token *point_tok;  /* the written point being derived */
 	const char *alias_pp;           /* -l/-L: the alias the written point matched */
+	bool fallback_follows;          /* the point being derived has alternatives after it */
 	bool syscalls_loaded;           /* the generated syscall tapset (syscalls.c) */
 	struct vec sc_vars;             /* syscalls.c: the family's variable names */
 	struct vec sc_calls;            /* syscalls.c: its calls */
