@@ -13,6 +13,10 @@
  *   trigger faults N        touch N fresh pages (page faults)
  *   trigger fork N          fork N children, one after the other, each exiting at once
  *   trigger exec PATH       run PATH (no arguments) in a child, and wait for it
+ *   trigger execargs PATH   run PATH in a child with arguments "one" "two words" and the
+ *                           environment A=1 B=2, and wait for it
+ *   trigger dio PATH        write 4096 bytes to PATH with O_DIRECT, fsync, read them back
+ *                           with O_DIRECT, unlink PATH (block requests of 4096 bytes)
  *   trigger udp N           send N datagrams of 5 bytes to a socket of its own on 127.0.0.1
  *   trigger kill SIG        fork a child that waits in pause(), send it signal SIG, which
  *                           it catches with a handler that exits (status 0), and wait
@@ -24,6 +28,8 @@
  *                           MAP_PRIVATE|MAP_ANONYMOUS), mprotect(PROT_READ)
  *                           the first, munmap both
  *   trigger kill0           kill(getpid(), 0)
+ *   trigger tkill0          tkill(gettid(), 0)
+ *   trigger tgkill0         tgkill(getpid(), gettid(), 0)
  *
  * Steps may follow one another: trigger sleep 100 getppid 3.
  */
@@ -158,6 +164,33 @@ int main(int argc, char **argv)
 			}
 			if (child > 0)
 				waitpid(child, NULL, 0);
+		} else if (strcmp(what, "execargs") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "/bin/true";
+			char *const args[] = {(char *)path, "one", "two words", NULL};
+			char *const env[] = {"A=1", "B=2", NULL};
+			pid_t child = fork();
+			if (child == 0) {
+				execve(path, args, env);
+				_exit(127);
+			}
+			if (child > 0)
+				waitpid(child, NULL, 0);
+		} else if (strcmp(what, "dio") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "dio.tmp";
+			void *buf = NULL;
+			if (posix_memalign(&buf, 4096, 4096) != 0)
+				return 1;
+			memset(buf, 'x', 4096);
+			int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0600);
+			if (fd < 0 || pwrite(fd, buf, 4096, 0) != 4096 || fsync(fd) != 0)
+				return 1;
+			close(fd);
+			fd = open(path, O_RDONLY | O_DIRECT);
+			if (fd < 0 || pread(fd, buf, 4096, 0) != 4096)
+				return 1;
+			close(fd);
+			unlink(path);
+			free(buf);
 		} else if (strcmp(what, "files") == 0) {
 			const char *dir = i + 1 < argc ? argv[++i] : "/tmp";
 			char path[4096], missing[4096], buf[16];
@@ -190,6 +223,10 @@ int main(int argc, char **argv)
 			syscall(SYS_munmap, p, 2 * page);
 		} else if (strcmp(what, "kill0") == 0) {
 			syscall(SYS_kill, getpid(), 0);
+		} else if (strcmp(what, "tkill0") == 0) {
+			syscall(SYS_tkill, gettid(), 0);
+		} else if (strcmp(what, "tgkill0") == 0) {
+			syscall(SYS_tgkill, getpid(), gettid(), 0);
 		} else {
 			fprintf(stderr, "trigger: unknown step %s\n", what);
 			return 2;
