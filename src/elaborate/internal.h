@@ -139,6 +139,8 @@ void context_resolve_cast(struct elab_state *st, struct expr *e);
 /* @defined(x) of a context variable: 1, 0, or -1 when not one. */
 int context_defined(const struct elab_state *st, const struct expr *x);
 void context_place(struct elab_state *st);
+/* resolve.c: parse, derive and resolve probes written as text. */
+void elab_add_synthetic(struct elab_state *st, const char *text);
 /* Rewrite e in place as a string literal, or as sprintf(fmt, args...). */
 void context_make_string(struct expr *e, const char *str);
 void context_make_sprintf(struct elab_state *st, struct expr *e, const char *fmt, struct vec *args);

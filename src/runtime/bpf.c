@@ -517,9 +517,13 @@ static void detach_all(struct bpf_session *bs)
 int bpf_session_attach(struct bpf_session *bs)
 {
 	int attached = 0, kf_failed = 0;
-	for (int i = 0; i < bs->mod->nprobes; i++) {
+	/* the probes marked first (a deferred syscall entry handler, replayed
+	 * at the exit: it must run before the script's own exit handlers),
+	 * then the others; programs on one event run in attach order */
+	for (int k = 0; k < 2 * bs->mod->nprobes; k++) {
+		int i = k % bs->mod->nprobes;
 		const struct stp_probe *p = &bs->mod->probes[i];
-		if (!p->bpf_prog)
+		if (!p->bpf_prog || p->first != (k < bs->mod->nprobes))
 			continue;
 		struct bpf_program *prog = bpf_object__find_program_by_name(bs->obj, p->bpf_prog);
 		int rc = 0;

@@ -6,6 +6,9 @@
  *   trigger getppid N       N getppid() system calls
  *   trigger getpgid N       N getpgid(0) system calls (the session tests' event)
  *   trigger openat PATH N   N openat(PATH) calls (failing or not)
+ *   trigger openmap PATH N  N openat(PATH) calls, PATH each time in a fresh mapping of a
+ *                           memfd that the process never touches (its page is not
+ *                           mapped in until the kernel reads the name)
  *   trigger write N         N write(2) calls of "x" to /dev/null
  *   trigger sleep MS        sleep MS milliseconds
  *   trigger spin MS         use MS milliseconds of CPU time (CPU time, so that a
@@ -164,10 +167,30 @@ int main(int argc, char **argv)
 			}
 			if (child > 0)
 				waitpid(child, NULL, 0);
+		} else if (strcmp(what, "openmap") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "/nonexistent";
+			long n = i + 1 < argc ? atol(argv[++i]) : 1;
+			int mfd = memfd_create("trigger-openmap", 0);
+			size_t len = strlen(path) + 1;
+			if (mfd < 0 || write(mfd, path, len) != (ssize_t)len)
+				return 1;
+			for (long k = 0; k < n; k++) {
+				char *name = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, mfd, 0);
+				if (name == MAP_FAILED)
+					return 1;
+				int fd = (int)syscall(SYS_openat, AT_FDCWD, name, O_RDONLY);
+				if (fd >= 0)
+					close(fd);
+				munmap(name, 4096);
+			}
+			close(mfd);
 		} else if (strcmp(what, "execargs") == 0) {
 			const char *path = i + 1 < argc ? argv[++i] : "/bin/true";
-			char *const args[] = {(char *)path, "one", "two words", NULL};
-			char *const env[] = {"A=1", "B=2", NULL};
+			/* on the stack, so that the pages are there when the kernel's
+			 * execve tracepoint reads them (a BPF read cannot fault) */
+			char one[] = "one", two[] = "two words", a[] = "A=1", b[] = "B=2";
+			char *const args[] = {(char *)path, one, two, NULL};
+			char *const env[] = {a, b, NULL};
 			pid_t child = fork();
 			if (child == 0) {
 				execve(path, args, env);
