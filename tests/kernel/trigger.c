@@ -31,6 +31,8 @@
  *                           MAP_PRIVATE|MAP_ANONYMOUS), mprotect(PROT_READ)
  *                           the first, munmap both
  *   trigger kill0           kill(getpid(), 0)
+ *   trigger sigops          block SIGUSR1 (sigprocmask), sigpending, sigaction(SIGUSR2) with
+ *                           a handler and SIGUSR1 in its mask, unblock SIGUSR1
  *   trigger tkill0          tkill(gettid(), 0)
  *   trigger tgkill0         tgkill(getpid(), gettid(), 0)
  *
@@ -246,6 +248,17 @@ int main(int argc, char **argv)
 			syscall(SYS_munmap, p, 2 * page);
 		} else if (strcmp(what, "kill0") == 0) {
 			syscall(SYS_kill, getpid(), 0);
+		} else if (strcmp(what, "sigops") == 0) {
+			sigset_t set, pending;
+			sigemptyset(&set);
+			sigaddset(&set, SIGUSR1);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+			sigpending(&pending);
+			struct sigaction sa = {.sa_handler = exit_at_signal};
+			sigemptyset(&sa.sa_mask);
+			sigaddset(&sa.sa_mask, SIGUSR1);
+			sigaction(SIGUSR2, &sa, NULL);
+			sigprocmask(SIG_UNBLOCK, &set, NULL);
 		} else if (strcmp(what, "tkill0") == 0) {
 			syscall(SYS_tkill, gettid(), 0);
 		} else if (strcmp(what, "tgkill0") == 0) {
