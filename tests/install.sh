@@ -24,6 +24,8 @@
 # Prints PASS/FAIL/SKIP lines (VERBOSE=1 for the passes) and ends with
 # "install: N passed, N failed, N skipped"; exit status 1 if any failed.
 set -uo pipefail
+# (no `printf ... | grep -q` below: grep -q leaves at the first match, the
+# writer may then die of SIGPIPE, and pipefail would call the match a miss)
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 2
@@ -110,7 +112,7 @@ expect_output tapset-from-install 'ab
 Cd' "$bin/stap" -e 'probe begin { println(substr("xaby", 1, 2)) println(str_replace("cd", "c", "C")) exit() }'
 # the search path reaches the installed library, not the source tree's
 got=$(cd / && "${user_env[@]}" "$bin/stap" -p2 -e 'probe begin { println(pid()) }' 2>&1)
-if printf '%s\n' "$got" | grep -q "^# functions" && ! printf '%s\n' "$got" | grep -q "$root/tapset"; then
+if grep -q "^# functions" <<<"$got" && ! grep -q "$root/tapset" <<<"$got"; then
 	pass tapset-path
 else
 	fail tapset-path "$got"
@@ -234,7 +236,7 @@ letters=$(sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' src/main.c | t
 longs=$(sed -n 's/^[[:space:]]*{"\([a-z-]*\)", [a-z_]*_argument.*/--\1/p' src/main.c)
 undocumented=()
 for o in $(printf -- '-%s\n' $letters) $longs; do
-	printf '%s\n' "$help_opts" | grep -qx -- "$o" || undocumented+=("$o")
+	grep -qx -- "$o" <<<"$help_opts" || undocumented+=("$o")
 done
 if [ -n "$letters" ] && [ -n "$longs" ] && [ ${#undocumented[@]} -eq 0 ]; then
 	pass parser-options-in-help
@@ -290,15 +292,15 @@ else
 			/usr/lib/stap-ebpf/share/man/man1/stap.1.gz \
 			/usr/lib/stap-ebpf/share/man/man3/function::execname.3stap.gz \
 			/usr/share/man/man1/stap-ebpf.1.gz /usr/share/bash-completion/completions/stap-ebpf; do
-			printf '%s\n' "$contents" | grep -qx -- "$f" || bad+=("not in the package: $f")
+			grep -qx -- "$f" <<<"$contents" || bad+=("not in the package: $f")
 		done
 		# beside the original: none of the systemtap packages' files
 		for f in /usr/bin/stap /usr/bin/staprun /usr/share/man/man1/stap.1.gz \
 			/usr/share/bash-completion/completions/stap; do
-			printf '%s\n' "$contents" | grep -qx -- "$f" && bad+=("shared with systemtap: $f")
+			grep -qx -- "$f" <<<"$contents" && bad+=("shared with systemtap: $f")
 		done
 		for d in clang libbpf libelf1 libdw1 libc6-dev linux-libc-dev; do
-			printf '%s\n' "$control" | grep -q "$d" || bad+=("Depends lacks $d")
+			grep -q "$d" <<<"$control" || bad+=("Depends lacks $d")
 		done
 		if [ ${#bad[@]} -eq 0 ]; then pass deb-contents; else fail deb-contents "${bad[@]}"; fi
 
