@@ -72,7 +72,9 @@ struct bpf_session {
 	size_t shared_size;
 	struct vec links; /* of struct bpf_link */
 	struct vec perf_fds;
-	char *kf_kprobe;             /* per probe: 1 a kernel function probe runs as a kprobe */
+	/* per kernel function probe: 0 fentry/fexit, 1 a kprobe, 2 not loaded
+	 * (reported), 3 a kprobe of its group's kprobe.multi link */
+	char *kf_kprobe;
 	const struct bpf_events *ev; /* while records are handled */
 	int verbose;
 };
@@ -264,6 +266,69 @@ static bool fentry_works(const char *func)
 	return known;
 }
 
+/* Whether this kernel has kprobe.multi links (5.18): a trivial program
+ * attached to func through one, once. */
+static bool kprobe_multi_works(const char *func)
+{
+	static int known = -1;
+	if (known >= 0)
+		return known;
+	known = 0;
+	struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "stp_kpm", "GPL", insns, 2, &o);
+	if (fd < 0)
+		return false;
+	const char *syms[1] = {func};
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .kprobe_multi.syms = syms, .kprobe_multi.cnt = 1);
+	int lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
+	known = lfd >= 0;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	return known;
+}
+
+/* The groups of kprobes one kprobe.multi program can run (kp_group): where
+ * the kernel has those links, the group's program is loaded instead of its
+ * members' kprobe programs (kf_kprobe 3), else each member keeps its own. */
+static void choose_kprobe_multi(struct bpf_session *bs)
+{
+	const struct stp_module *mod = bs->mod;
+	for (int l = 0; l < mod->nprobes; l++) {
+		const struct stp_probe *lead = &mod->probes[l];
+		if (lead->kind != STP_PROBE_KFUNC || !lead->kpm_prog)
+			continue;
+		struct bpf_program *kpm = bpf_object__find_program_by_name(bs->obj, lead->kpm_prog);
+		if (!kpm)
+			continue;
+		int n = 0;
+		for (int i = l; i < mod->nprobes; i++)
+			n += mod->probes[i].kp_group == l + 1 && bs->kf_kprobe[i] == 1;
+		/* STAP_KFUNC=kprobe-single: a kprobe per function, as where the
+		 * kernel lacks kprobe.multi (to compare them, and to test that) */
+		const char *force = getenv("STAP_KFUNC");
+		bool single = force && strcmp(force, "kprobe-single") == 0;
+		if (n < 2 || single || !kprobe_multi_works(lead->kf_name)) {
+			bpf_program__set_autoload(kpm, false);
+			continue;
+		}
+		for (int i = l; i < mod->nprobes; i++) {
+			const struct stp_probe *p = &mod->probes[i];
+			if (p->kp_group != l + 1 || bs->kf_kprobe[i] != 1)
+				continue;
+			struct bpf_program *kp =
+				bpf_object__find_program_by_name(bs->obj, p->kp_prog);
+			if (kp)
+				bpf_program__set_autoload(kp, false);
+			bs->kf_kprobe[i] = 3;
+		}
+	}
+}
+
 static bool kprobes_work(void)
 {
 	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
@@ -314,7 +379,7 @@ static int choose_kfunc_programs(struct bpf_session *bs)
 		/* STAP_KFUNC=kprobe: kprobes even where fentry works (to compare
 		 * them, and to test that path on a kernel that has both) */
 		const char *force = getenv("STAP_KFUNC");
-		bool no_fentry = force && strcmp(force, "kprobe") == 0;
+		bool no_fentry = force && strncmp(force, "kprobe", 6) == 0;
 		if (fe && !no_fentry && fentry_works(p->kf_name)) {
 			if (kp)
 				bpf_program__set_autoload(kp, false);
@@ -338,7 +403,36 @@ static int choose_kfunc_programs(struct bpf_session *bs)
 			bpf_program__set_autoload(fe, false);
 		bs->kf_kprobe[i] = 1;
 	}
+	choose_kprobe_multi(bs);
 	return 0;
+}
+
+/* One kprobe.multi link for the group led by probe l: its functions, each
+ * with its probe's index as the cookie. */
+static int attach_kprobe_multi(struct bpf_session *bs, int l)
+{
+	const struct stp_module *mod = bs->mod;
+	const struct stp_probe *lead = &mod->probes[l];
+	struct bpf_program *kpm = bpf_object__find_program_by_name(bs->obj, lead->kpm_prog);
+	const char **syms = calloc((size_t)mod->nprobes, sizeof(*syms));
+	__u64 *cookies = calloc((size_t)mod->nprobes, sizeof(*cookies));
+	size_t n = 0;
+	for (int i = l; syms && cookies && i < mod->nprobes; i++) {
+		if (mod->probes[i].kp_group != l + 1 || bs->kf_kprobe[i] != 3)
+			continue;
+		syms[n] = mod->probes[i].kf_name;
+		cookies[n++] = (__u64)i;
+	}
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms, .cookies = cookies, .cnt = n,
+		    .retprobe = lead->kf_return);
+	struct bpf_link *link =
+		kpm && n ? bpf_program__attach_kprobe_multi_opts(kpm, NULL, &o) : NULL;
+	int rc = link ? 0 : errno ? -errno : -ENOENT;
+	free(syms);
+	free(cookies);
+	if (link)
+		vec_push(&bs->links, link);
+	return rc;
 }
 
 static int attach_kfunc(struct bpf_session *bs, int i, const struct stp_probe *p)
@@ -346,6 +440,14 @@ static int attach_kfunc(struct bpf_session *bs, int i, const struct stp_probe *p
 	struct bpf_link *l;
 	if (bs->kf_kprobe[i] == 2)
 		return 1; /* not loaded: reported */
+	if (bs->kf_kprobe[i] == 3) {
+		/* the group's first member attaches them all */
+		int lead = p->kp_group - 1;
+		for (int j = lead; j < i; j++)
+			if (bs->mod->probes[j].kp_group == p->kp_group && bs->kf_kprobe[j] == 3)
+				return 0;
+		return attach_kprobe_multi(bs, lead);
+	}
 	if (!bs->kf_kprobe[i]) {
 		struct bpf_program *fe = bpf_object__find_program_by_name(bs->obj, p->bpf_prog);
 		l = fe ? bpf_program__attach(fe) : NULL;
