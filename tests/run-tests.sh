@@ -13,6 +13,8 @@
 #
 #   NAME.opts   one line of shell words put before the script (e.g. -g)
 #   NAME.args   one line of shell words after it: the script's $1, $2...
+#   NAME.env    one line of VAR=VALUE words set in the run's environment
+#               (e.g. STAP_KFUNC=kprobe)
 #   NAME.timeout  seconds the test may take, instead of the 20 s default
 #   NAME.skip   a bash script run first; if it exits 0, its output is the
 #               reason the test cannot run here and the test is a SKIP
@@ -118,7 +120,7 @@ run_test() {
 	local base=${1%.stp} out=$2
 	local name=${base#tests/}
 	local mode expected actual status
-	local opts args pflag=()
+	local opts args envs pflag=()
 
 	local skip
 	for skip in "${base%/*}/folder.skip" "$base.skip"; do
@@ -134,11 +136,12 @@ run_test() {
 	[ "$mode" != out ] && pflag=("-$mode")
 	read_words "$base.opts" opts
 	read_words "$base.args" args
+	read_words "$base.env" envs
 
 	local limit=$timeout_s
 	[ -f "$base.timeout" ] && read -r limit <"$base.timeout"
-	timeout -k 5 "$limit" "$stap" "${pflag[@]}" "${opts[@]}" "$1" "${args[@]}" \
-		</dev/null >"$out.stdout" 2>"$out.stderr"
+	env "${envs[@]}" timeout -k 5 "$limit" "$stap" "${pflag[@]}" "${opts[@]}" "$1" \
+		"${args[@]}" </dev/null >"$out.stdout" 2>"$out.stderr"
 	status=$?
 
 	if [ $status -eq 124 ]; then

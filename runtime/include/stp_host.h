@@ -428,6 +428,10 @@ struct stp_probe {
 	bool kf_return, entry_args;
 	int64_t maxactive;
 	uint64_t kf_addr;
+	/* 1 + the probe whose kprobe.multi program (kpm_prog, its own) runs
+	 * this one too, its index the cookie; 0: none */
+	int kp_group;
+	const char *kpm_prog;
 	/* uprobes and USDT: the executable, the function's file offset, a
 	 * uretprobe, the process (-1 every one); the mark's provider and name */
 	const char *up_path;

@@ -183,6 +183,10 @@ struct eprobe {
 	uint64_t kf_addr;   /* kprobe.statement(ADDR).absolute */
 	bool entry_args;    /* .return reading parameters: fexit only */
 	uint32_t args_used; /* bit i: the body reads parameter i */
+	/* 1 + the index of the probe whose kprobe.multi program can run this
+	 * one too (on a cookie naming it): probes of one written point whose
+	 * bodies read no parameter nor $return, so are the same; 0: none */
+	int kp_group;
 	/* PROBE_UPROBE, PROBE_USDT (probes/process.c) */
 	const char *up_path; /* the executable, absolute */
 	uint64_t up_offset;  /* the function's file offset */

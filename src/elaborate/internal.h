@@ -113,12 +113,19 @@ int probes_derive_kernel(struct elab_state *st, const struct derive_ctx *dc);
 int probes_derive_perf(struct elab_state *st, const struct derive_ctx *dc);
 /* probes/kfunc.c: kernel.function, module().function, kprobe.* */
 int probes_derive_kfunc(struct elab_state *st, const struct derive_ctx *dc);
+/* The kernel function probes that one kprobe.multi program can serve
+ * (eprobe.kp_group), once their bodies are final. */
+void kfunc_group_probes(struct elab_state *st);
 /* probes/process.c: process(...).function/.mark (uprobes, USDT) */
 int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc);
 /* $return, $argN, $$name, $$provider, $$parms of the probe being resolved;
  * whether one is defined (@defined) */
 void process_resolve_target(struct elab_state *st, struct expr *e);
 int process_target_defined(const struct elab_state *st, const struct expr *x);
+
+/* entry.c: @entry(expr) and the parameters of .return probes, taken at
+ * entry by a synthesized entry probe placed before each such probe */
+void entry_capture(struct elab_state *st);
 
 /* resolve.c */
 void resolve_probe(struct elab_state *st, struct eprobe *p);
@@ -128,6 +135,7 @@ struct expr *copy_expr(struct arena *a, const struct expr *e);
 
 /* print.c: an expression as -p2 prints it */
 const char *elab_expr_text(struct arena *a, const struct expr *e);
+const char *elab_stmt_text(struct arena *a, const struct stmt *s);
 
 /* types.c */
 void types_infer(struct elab_state *st);

@@ -137,8 +137,11 @@ static void print_list(struct strbuf *sb, const struct vec *v, size_t first)
 
 static void print_symbol_ref(struct strbuf *sb, const struct expr *e)
 {
-	if (e->sym && e->sym->kind == SYM_GLOBAL)
+	/* the globals of @entry (entry.c) carry the prefix in their name */
+	if (e->sym && e->sym->kind == SYM_GLOBAL && strncmp(e->sym->name, "__global_", 9) != 0)
 		sb_printf(sb, "__global_%s", e->sym->name);
+	else if (e->sym && e->sym->kind == SYM_GLOBAL)
+		sb_puts(sb, e->sym->name);
 	else
 		sb_puts(sb, e->str ? e->str : "?");
 }
@@ -177,6 +180,23 @@ static void print_expr(struct strbuf *sb, const struct expr *e)
 		return;
 	case EXPR_WILDCARD:
 		sb_putc(sb, '*');
+		return;
+	case EXPR_TARGET:
+		/* $file->f_pos[2]$: as written */
+		sb_printf(sb, "%s%s", e->addressof ? "&" : "", e->str);
+		vec_foreach(&e->comps, i) {
+			const struct component *c = e->comps.items[i];
+			if (c->kind == COMP_FIELD)
+				sb_printf(sb, "->%s", c->name);
+			else if (c->kind == COMP_INDEX)
+				sb_printf(sb, "[%lld]", c->num);
+			else if (c->kind == COMP_EXPR) {
+				sb_putc(sb, '[');
+				print_expr(sb, c->index);
+				sb_putc(sb, ']');
+			} else
+				sb_puts(sb, c->name);
+		}
 		return;
 	case EXPR_INDEX:
 		if (e->a->kind == EXPR_SYMBOL)
@@ -405,6 +425,16 @@ void elab_print_body(FILE *out, const struct stmt *body)
 }
 
 /* The condition of a probe line, as -p2 prints it. */
+const char *elab_stmt_text(struct arena *a, const struct stmt *s)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	print_stmt(&sb, s);
+	const char *r = arena_strdup(a, sb_str(&sb));
+	sb_fini(&sb);
+	return r;
+}
+
 const char *elab_expr_text(struct arena *a, const struct expr *e)
 {
 	struct strbuf sb;

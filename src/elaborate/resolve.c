@@ -412,8 +412,9 @@ static void res_expr(struct elab_state *st, struct expr *e)
 	}
 	case EXPR_ENTRY:
 		if (st->probe && st->probe->kind == PROBE_KFUNC && st->probe->kf_return) {
-			/* fexit sees the parameters' values at entry: @entry($p) reads
-			 * them there (memory they point to is read at exit) */
+			/* entry.c moved the body's @entry to an entry probe; one
+			 * left in a condition reads the parameters as fexit has
+			 * them (their values at entry) */
 			*e = *e->a;
 			res_expr(st, e);
 			return;
@@ -686,6 +687,7 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	probes_derive(&st);
 	if (diag->errors > errors0)
 		return NULL;
+	entry_capture(&st);
 	vec_foreach(&e->probes, i)
 		resolve_probe(&st, e->probes.items[i]);
 	resolve_functions(&st);
@@ -716,6 +718,7 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	if (diag->errors > errors0)
 		return NULL;
 	lvalues_collect(&st);
+	kfunc_group_probes(&st);
 	size_t live = 0;
 	vec_foreach(&e->probes, i)
 		live += !((struct eprobe *)e->probes.items[i])->elided;

@@ -325,12 +325,36 @@ int kfunc_modules(struct vec *out)
 	return 0;
 }
 
+/* vmlinux's BTF functions by name, sorted once: btf__find_by_name_kind()
+ * walks every type, which a wildcard over a thousand functions would do a
+ * thousand times at load (a minute under qemu's emulation). */
+static const struct name_set *vmlinux_funcs(void)
+{
+	static struct name_set funcs;
+	if (funcs.loaded)
+		return &funcs;
+	funcs.loaded = true;
+	struct btf *btf = kbtf_vmlinux();
+	uint32_t n = btf ? btf__type_cnt(btf) : 0;
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		if (btf_is_func(t))
+			vec_push(&funcs.names, (void *)btf__name_by_offset(btf, t->name_off));
+	}
+	funcs.present = funcs.names.len > 0;
+	if (funcs.names.len > 1)
+		qsort(funcs.names.items, funcs.names.len, sizeof(void *), cmp_str);
+	return &funcs;
+}
+
 bool kfunc_probeable(const char *name, const char *module)
 {
 	const struct name_set *tr = traceable_set();
 	if (tr->present && !set_has(tr, name))
 		return false;
-	struct btf *btf = module ? module_btf(module) : kbtf_vmlinux();
+	if (!module)
+		return set_has(vmlinux_funcs(), name);
+	struct btf *btf = module_btf(module);
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
 }
 

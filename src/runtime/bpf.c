@@ -17,6 +17,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,7 +73,11 @@ struct bpf_session {
 	size_t shared_size;
 	struct vec links; /* of struct bpf_link */
 	struct vec perf_fds;
-	char *kf_kprobe;             /* per probe: 1 a kernel function probe runs as a kprobe */
+	/* per kernel function probe: 0 fentry/fexit, 1 a kprobe, 2 not loaded
+	 * (reported), 3 a kprobe of its group's kprobe.multi link */
+	char *kf_kprobe;
+	struct vec kp_events; /* heap strings: the tracefs kretprobes made for .maxactive(N) */
+	int64_t kp_missed;    /* their misses, counted when they were removed */
 	const struct bpf_events *ev; /* while records are handled */
 	int verbose;
 };
@@ -232,6 +237,72 @@ static int64_t clock_ns(clockid_t id)
 
 static int handle_record(void *ctx, void *data, size_t size);
 
+/* Whether this kernel has kprobe.multi links (5.18): a trivial program
+ * linked to a function that does not exist, once, fails there for the
+ * name (ESRCH) and elsewhere for the link type.  (Attaching for real would
+ * cost an ftrace registration and, at detach, RCU-tasks grace periods:
+ * seconds under qemu's emulation.) */
+static bool kprobe_multi_works(void)
+{
+	static int known = -1;
+	if (known >= 0)
+		return known;
+	known = 0;
+	struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "stp_kpm", "GPL", insns, 2, &o);
+	if (fd < 0)
+		return false;
+	const char *syms[1] = {"stp_no_such_function__"};
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .kprobe_multi.syms = syms, .kprobe_multi.cnt = 1);
+	int lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &lo);
+	known = lfd < 0 && errno == ESRCH;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	return known;
+}
+
+/* The groups of kprobes one kprobe.multi program can run (kp_group): where
+ * the kernel has those links, the group's program is loaded instead of its
+ * members' kprobe programs (kf_kprobe 3), else each member keeps its own. */
+static void choose_kprobe_multi(struct bpf_session *bs)
+{
+	const struct stp_module *mod = bs->mod;
+	for (int l = 0; l < mod->nprobes; l++) {
+		const struct stp_probe *lead = &mod->probes[l];
+		if (lead->kind != STP_PROBE_KFUNC || !lead->kpm_prog)
+			continue;
+		struct bpf_program *kpm = bpf_object__find_program_by_name(bs->obj, lead->kpm_prog);
+		if (!kpm)
+			continue;
+		int n = 0;
+		for (int i = l; i < mod->nprobes; i++)
+			n += mod->probes[i].kp_group == l + 1 && bs->kf_kprobe[i] == 1;
+		/* STAP_KFUNC=kprobe-single: a kprobe per function, as where the
+		 * kernel lacks kprobe.multi (to compare them, and to test that) */
+		const char *force = getenv("STAP_KFUNC");
+		bool single = force && strcmp(force, "kprobe-single") == 0;
+		if (n < 2 || single || !kprobe_multi_works()) {
+			bpf_program__set_autoload(kpm, false);
+			continue;
+		}
+		for (int i = l; i < mod->nprobes; i++) {
+			const struct stp_probe *p = &mod->probes[i];
+			if (p->kp_group != l + 1 || bs->kf_kprobe[i] != 1)
+				continue;
+			struct bpf_program *kp =
+				bpf_object__find_program_by_name(bs->obj, p->kp_prog);
+			if (kp)
+				bpf_program__set_autoload(kp, false);
+			bs->kf_kprobe[i] = 3;
+		}
+	}
+}
+
 /* "kernel.function" of kernel.function("f").return: the probe's family. */
 static void probe_family(const char *pp, char *out, size_t n)
 {
@@ -277,7 +348,7 @@ static int choose_kfunc_programs(struct bpf_session *bs)
 		/* STAP_KFUNC=kprobe: kprobes even where fentry works (to compare
 		 * them, and to test that path on a kernel that has both) */
 		const char *force = getenv("STAP_KFUNC");
-		bool no_fentry = force && strcmp(force, "kprobe") == 0;
+		bool no_fentry = force && strncmp(force, "kprobe", 6) == 0;
 		if (fe && !no_fentry && kfunc_fentry_works(p->kf_name)) {
 			if (kp)
 				bpf_program__set_autoload(kp, false);
@@ -301,19 +372,61 @@ static int choose_kfunc_programs(struct bpf_session *bs)
 			bpf_program__set_autoload(fe, false);
 		bs->kf_kprobe[i] = 1;
 	}
+	choose_kprobe_multi(bs);
 	return 0;
 }
+
+/* One kprobe.multi link for the group led by probe l: its functions, each
+ * with its probe's index as the cookie. */
+static int attach_kprobe_multi(struct bpf_session *bs, int l)
+{
+	const struct stp_module *mod = bs->mod;
+	const struct stp_probe *lead = &mod->probes[l];
+	struct bpf_program *kpm = bpf_object__find_program_by_name(bs->obj, lead->kpm_prog);
+	const char **syms = calloc((size_t)mod->nprobes, sizeof(*syms));
+	__u64 *cookies = calloc((size_t)mod->nprobes, sizeof(*cookies));
+	size_t n = 0;
+	for (int i = l; syms && cookies && i < mod->nprobes; i++) {
+		if (mod->probes[i].kp_group != l + 1 || bs->kf_kprobe[i] != 3)
+			continue;
+		syms[n] = mod->probes[i].kf_name;
+		cookies[n++] = (__u64)i;
+	}
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms, .cookies = cookies, .cnt = n,
+		    .retprobe = lead->kf_return);
+	struct bpf_link *link =
+		kpm && n ? bpf_program__attach_kprobe_multi_opts(kpm, NULL, &o) : NULL;
+	int rc = link ? 0 : errno ? -errno : -ENOENT;
+	free(syms);
+	free(cookies);
+	if (link)
+		vec_push(&bs->links, link);
+	return rc;
+}
+
+static int attach_maxactive(struct bpf_session *bs, struct bpf_program *prog,
+			    const struct stp_probe *p, int i);
 
 static int attach_kfunc(struct bpf_session *bs, int i, const struct stp_probe *p)
 {
 	struct bpf_link *l;
 	if (bs->kf_kprobe[i] == 2)
 		return 1; /* not loaded: reported */
+	if (bs->kf_kprobe[i] == 3) {
+		/* the group's first member attaches them all */
+		int lead = p->kp_group - 1;
+		for (int j = lead; j < i; j++)
+			if (bs->mod->probes[j].kp_group == p->kp_group && bs->kf_kprobe[j] == 3)
+				return 0;
+		return attach_kprobe_multi(bs, lead);
+	}
 	if (!bs->kf_kprobe[i]) {
 		struct bpf_program *fe = bpf_object__find_program_by_name(bs->obj, p->bpf_prog);
 		l = fe ? bpf_program__attach(fe) : NULL;
 	} else {
 		struct bpf_program *kp = bpf_object__find_program_by_name(bs->obj, p->kp_prog);
+		if (kp && p->kf_return && p->maxactive > 0 && p->kf_name)
+			return attach_maxactive(bs, kp, p, i);
 		LIBBPF_OPTS(bpf_kprobe_opts, o, .retprobe = p->kf_return,
 			    .offset = p->kf_name ? 0 : (size_t)p->kf_addr);
 		l = kp ? bpf_program__attach_kprobe_opts(kp, p->kf_name, &o) : NULL;
@@ -504,14 +617,107 @@ static int attach_uprobe(struct bpf_session *bs, struct bpf_program *prog,
 	return 0;
 }
 
+/* ---- .maxactive(N): a kretprobe made through tracefs ---- */
+
+/* The misses of our tracefs kretprobes (kprobe_profile: "NAME HITS
+ * MISSES"): the returns the kernel could not catch, every instance of
+ * the probe being in use. */
+static int64_t kprobe_event_misses(const struct bpf_session *bs)
+{
+	if (!bs->kp_events.len || !tracefs_dir())
+		return 0;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/kprobe_profile", tracefs_dir());
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int64_t n = 0;
+	char line[512], name[256];
+	unsigned long long hits, misses;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s %llu %llu", name, &hits, &misses) == 3)
+			vec_foreach(&bs->kp_events, i)
+				if (strcmp(name, bs->kp_events.items[i]) == 0)
+					n += (int64_t)misses;
+	fclose(f);
+	return n;
+}
+
+static int write_kprobe_events(const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof(path), "%s/kprobe_events", tracefs_dir());
+	/* one write(2) of the whole line: tracefs parses each write alone */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = strlen(text);
+	int rc = write(fd, text, len) == (ssize_t)len ? 0 : errno ? -errno : -EIO;
+	close(fd);
+	return rc;
+}
+
+/* libbpf's kretprobes (the perf PMU) cannot say how many instances to
+ * keep: "rN:kprobes/NAME FUNC" in kprobe_events can, and its perf event
+ * (a tracepoint's) takes the program. */
+static int attach_maxactive(struct bpf_session *bs, struct bpf_program *prog,
+			    const struct stp_probe *p, int i)
+{
+	if (!tracefs_dir())
+		return -ENOENT;
+	char name[64], text[512], path[512];
+	snprintf(name, sizeof(name), "stap_%d_%d", (int)getpid(), i);
+	snprintf(text, sizeof(text), "r%lld:kprobes/%s %s\n", (long long)p->maxactive, name,
+		 p->kf_name);
+	int rc = write_kprobe_events(text);
+	if (rc)
+		return rc;
+	vec_push(&bs->kp_events, strdup(name));
+	snprintf(path, sizeof(path), "%s/events/kprobes/%s/id", tracefs_dir(), name);
+	FILE *f = fopen(path, "r");
+	unsigned long long id = 0;
+	bool ok = f && fscanf(f, "%llu", &id) == 1;
+	if (f)
+		fclose(f);
+	if (!ok)
+		return -ENOENT;
+	struct perf_event_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_TRACEPOINT;
+	attr.config = id;
+	attr.sample_period = 1;
+	int fd = (int)syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct bpf_link *l = bpf_program__attach_perf_event(prog, fd);
+	if (!l) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	vec_push(&bs->links, l);
+	vec_push(&bs->perf_fds, (void *)(intptr_t)fd);
+	return 0;
+}
+
 static void detach_all(struct bpf_session *bs)
 {
+	/* the misses, before the events go */
+	bs->kp_missed += kprobe_event_misses(bs);
 	vec_foreach(&bs->links, i)
 		bpf_link__destroy(bs->links.items[i]);
 	bs->links.len = 0;
 	vec_foreach(&bs->perf_fds, i)
 		close((int)(intptr_t)bs->perf_fds.items[i]);
 	bs->perf_fds.len = 0;
+	vec_foreach(&bs->kp_events, i) {
+		char text[128];
+		snprintf(text, sizeof(text), "-:kprobes/%s\n", (char *)bs->kp_events.items[i]);
+		write_kprobe_events(text);
+		free(bs->kp_events.items[i]);
+	}
+	bs->kp_events.len = 0;
 }
 
 int bpf_session_attach(struct bpf_session *bs)
@@ -758,6 +964,7 @@ void bpf_session_close(struct bpf_session *bs)
 	detach_all(bs);
 	vec_fini(&bs->links);
 	vec_fini(&bs->perf_fds);
+	vec_fini(&bs->kp_events);
 	free(bs->kf_kprobe);
 	if (bs->rb)
 		ring_buffer__free(bs->rb);
@@ -813,5 +1020,5 @@ int64_t bpf_session_skipped(const struct bpf_session *bs)
 		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
 			n += (int64_t)info.recursion_misses;
 	}
-	return n;
+	return n + bs->kp_missed + kprobe_event_misses(bs);
 }

@@ -1385,6 +1385,9 @@ static void bpf_program(struct emitter *em, struct strbuf *out, const struct epr
 			const char *sec, const char *name, const char *frame, const char *prologue,
 			const char *body)
 {
+	/* a kprobe.multi program runs the probe its cookie names */
+	const char *index = strstr(sec, ".multi") ? "(int)bpf_get_attach_cookie(ctx)"
+						  : fmt_str(em, "%d", p->index);
 	sb_printf(out, "SEC(\"%s\")\nint %s(void *ctx) /* %s */\n{\n", sec, name, p->pp);
 	sb_puts(out, "\tif (stp_rt.state != STP_RUNNING)\n\t\treturn 0;\n\tSTP_TIMING_START;\n");
 	if (em->uses_scratch)
@@ -1396,15 +1399,15 @@ static void bpf_program(struct emitter *em, struct strbuf *out, const struct epr
 			  "\tstruct stp_context *c = &S->h.ctx;\n"
 			  "\t*c = (struct stp_context){.last_stmt = -1, .actionremaining = "
 			  "MAXACTION, "
-			  ".probe = %d};\n"
+			  ".probe = %s};\n"
 			  "\tstruct %s_frame *F = (void *)S->frames;\n",
-			  p->index, frame);
+			  index, frame);
 	else
 		sb_printf(
 			out,
 			"\tstruct stp_context cs = {.last_stmt = -1, .actionremaining = MAXACTION, "
-			".probe = %d};\n\tstruct stp_context *c = &cs;\n",
-			p->index);
+			".probe = %s};\n\tstruct stp_context *c = &cs;\n",
+			index);
 	if (p->kind == PROBE_PERF)
 		sb_puts(out, "\tc->ip = stp_perf_ip(ctx);\n");
 	if (p->kind == PROBE_UPROBE || p->kind == PROBE_USDT)
@@ -1413,8 +1416,9 @@ static void bpf_program(struct emitter *em, struct strbuf *out, const struct epr
 	sb_puts(out, body);
 	sb_printf(out,
 		  "\tgoto out;\nout:\n\tif (STP_UNLIKELY(c->last_error))\n"
-		  "\t\t%s(c);\n\tSTP_TIMING_END(%d);\n\treturn 0;\n}\n\n",
-		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code", p->index);
+		  "\t\t%s(c);\n\tSTP_TIMING_END(%s);\n\treturn 0;\n}\n\n",
+		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code",
+		  index[0] == '(' ? "c->probe" : index);
 }
 
 /* A system call's entry handler deferred to the exit (pass 2's
@@ -1561,6 +1565,12 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 					 p->kf->name);
 		bpf_program(em, out, p, sec, fmt_str(em, "%s_kp", fi->name), fi->name, sb_str(&pro),
 			    sb_str(&body));
+		/* the group's first probe: one program for all its functions,
+		 * loaded instead of theirs where the kernel has kprobe.multi */
+		if (p->kp_group == p->index + 1)
+			bpf_program(em, out, p, p->kf_return ? "kretprobe.multi" : "kprobe.multi",
+				    fmt_str(em, "%s_kpm", fi->name), fi->name, sb_str(&pro),
+				    sb_str(&body));
 		sb_fini(&pro);
 	}
 	frame_struct(&bf->frames, fi->name, &frame);

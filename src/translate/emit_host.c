@@ -276,11 +276,15 @@ static int emit_probe_table(struct emitter *em, struct strbuf *out)
 				em->arena,
 				"%s, .kf_name = %s, .kf_module = %s, .kp_prog = \"probe%d_kp\", "
 				".kf_return = %s, .entry_args = %s, .maxactive = %lld, .kf_addr = "
-				"UINT64_C(%llu)",
+				"UINT64_C(%llu), .kp_group = %d, .kpm_prog = %s",
 				where_from, kn ? c_string(em, kn, strlen(kn)) : "NULL",
 				km ? c_string(em, km, strlen(km)) : "NULL", p->index,
 				p->kf_return ? "true" : "false", p->entry_args ? "true" : "false",
-				(long long)p->maxactive, (unsigned long long)p->kf_addr);
+				(long long)p->maxactive, (unsigned long long)p->kf_addr,
+				p->kp_group,
+				p->kp_group == p->index + 1
+					? arena_printf(em->arena, "\"probe%d_kpm\"", p->index)
+					: "NULL");
 		}
 		if (p->kind == PROBE_UPROBE || p->kind == PROBE_USDT)
 			where_from = arena_printf(

@@ -298,3 +298,71 @@ int probes_derive_kfunc(struct elab_state *st, const struct derive_ctx *dc)
 		    : "probe point mismatch (similar: trace, function, statement)");
 	return -1;
 }
+
+/* ---- one kprobe.multi program for many functions ---- */
+
+static bool reads_kf_context(const struct expr *e);
+
+static bool stmt_reads_kf_context(const struct stmt *s)
+{
+	if (!s)
+		return false;
+	if (reads_kf_context(s->expr) || reads_kf_context(s->init) || reads_kf_context(s->step) ||
+	    reads_kf_context(s->value) || reads_kf_context(s->array) ||
+	    reads_kf_context(s->limit) || stmt_reads_kf_context(s->body) ||
+	    stmt_reads_kf_context(s->other))
+		return true;
+	vec_foreach(&s->stmts, i)
+		if (stmt_reads_kf_context(s->stmts.items[i]))
+			return true;
+	return false;
+}
+
+static bool reads_kf_context(const struct expr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == EXPR_CONTEXT && e->cv &&
+	    (e->cv->kind == CV_KF_ARG || e->cv->kind == CV_KF_RETURN))
+		return true;
+	if (reads_kf_context(e->a) || reads_kf_context(e->b) || reads_kf_context(e->c))
+		return true;
+	vec_foreach(&e->list, i)
+		if (reads_kf_context(e->list.items[i]))
+			return true;
+	vec_foreach(&e->comps, i)
+		if (reads_kf_context(((const struct component *)e->comps.items[i])->index))
+			return true;
+	return false;
+}
+
+/* Probes derived from one written point (kernel.function("vfs_*")) whose
+ * handlers read no parameter and no $return are the same program but for
+ * the probe they are (pp(), ppfunc(), their statistics): on kprobes, one
+ * kprobe.multi program attached to all their functions at once, with each
+ * function's probe index as its cookie, runs them all (runtime/bpf.c).
+ * Module functions are left alone: 6.1's kprobe.multi finds vmlinux
+ * symbols only. */
+void kfunc_group_probes(struct elab_state *st)
+{
+	struct vec *probes = &st->e->probes;
+	const char **texts = arena_alloc(st->a, (probes->len + 1) * sizeof(*texts));
+	vec_foreach(probes, i) {
+		struct eprobe *p = probes->items[i];
+		if (p->kind != PROBE_KFUNC || !p->kf || p->kf->module || p->elided ||
+		    p->args_used || p->maxactive || stmt_reads_kf_context(p->body) ||
+		    reads_kf_context(p->cond))
+			continue;
+		texts[i] = arena_printf(st->a, "%s\n%s", elab_stmt_text(st->a, p->body),
+					p->cond ? elab_expr_text(st->a, p->cond) : "");
+		for (size_t j = 0; j < i; j++) {
+			struct eprobe *q = probes->items[j];
+			if (texts[j] && q->tok == p->tok && q->kf_return == p->kf_return &&
+			    q->locals.len == p->locals.len && strcmp(texts[j], texts[i]) == 0) {
+				p->kp_group = q->kp_group ? q->kp_group : (int)j + 1;
+				q->kp_group = p->kp_group;
+				break;
+			}
+		}
+	}
+}
