@@ -118,6 +118,13 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc);
  * whether one is defined (@defined) */
 void process_resolve_target(struct elab_state *st, struct expr *e);
 int process_target_defined(const struct elab_state *st, const struct expr *x);
+/* probes/dwarf.c: the DWARF context of uprobes.  $var (and $return,
+ * $$parms...) rewritten as its read, or an error reported: true; false when
+ * the name is none of the program's. */
+bool dwarf_resolve_target(struct elab_state *st, struct expr *e);
+int dwarf_target_defined(const struct elab_state *st, const struct expr *x);
+/* -L: " $name:type ..." of the variables at pc. */
+const char *dwarf_probe_vars(struct elab_state *st, const char *path, uint64_t pc, bool ret);
 
 /* resolve.c */
 void resolve_probe(struct elab_state *st, struct eprobe *p);

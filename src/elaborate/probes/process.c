@@ -46,6 +46,9 @@ struct ufunc {
 	char *name;
 	char *pretty; /* NAME@FILE:LINE, or NAME */
 	uint64_t offset;
+	uint64_t vaddr;
+	bool has_symbol;    /* else only inlined */
+	struct vec inlines; /* of uint64_t *: each inlined instance's entry */
 };
 
 struct umark {
@@ -56,6 +59,7 @@ struct umark {
 struct uelf {
 	struct vec funcs; /* of struct ufunc, by name, each name once */
 	struct vec marks; /* of struct umark, each provider:name once */
+	bool has_dwarf;
 };
 
 static void uelf_fini(struct uelf *u)
@@ -64,6 +68,9 @@ static void uelf_fini(struct uelf *u)
 		struct ufunc *f = u->funcs.items[i];
 		free(f->name);
 		free(f->pretty);
+		vec_foreach(&f->inlines, j)
+			free(f->inlines.items[j]);
+		vec_fini(&f->inlines);
 		free(f);
 	}
 	vec_foreach(&u->marks, i) {
@@ -111,6 +118,20 @@ static bool file_offset(Elf *elf, uint64_t v, uint64_t *off)
 	return false;
 }
 
+/* file_offset() of path's vaddr. */
+static bool elf_offset_of(const char *path, uint64_t vaddr, uint64_t *off)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	bool ok = elf && file_offset(elf, vaddr, off);
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ok;
+}
+
 static void read_symbols(Elf *elf, struct uelf *u)
 {
 	Elf_Scn *scn = NULL, *dyn = NULL, *sym = NULL;
@@ -144,9 +165,12 @@ static void read_symbols(Elf *elf, struct uelf *u)
 		if (!name || !*name || !file_offset(elf, s.st_value, &off))
 			continue;
 		struct ufunc *f = xmalloc(sizeof(*f));
+		memset(f, 0, sizeof(*f));
 		f->name = xstrdup(name);
 		f->pretty = NULL;
 		f->offset = off;
+		f->vaddr = s.st_value;
+		f->has_symbol = true;
 		vec_push(&u->funcs, f);
 	}
 	if (u->funcs.len > 1)
@@ -178,12 +202,66 @@ static struct ufunc *find_func(struct uelf *u, const char *name)
 	return r ? *r : NULL;
 }
 
-/* NAME@FILE:LINE of each function the DWARF describes (defined, with code). */
+static char *pretty_name(Dwarf_Die *die)
+{
+	const char *name = dwarf_diename(die);
+	const char *file = dwarf_decl_file(die);
+	int line = 0;
+	if (!name || !file || dwarf_decl_line(die, &line) != 0)
+		return NULL;
+	size_t len = strlen(name) + strlen(file) + 24;
+	char *r = xmalloc(len);
+	snprintf(r, len, "%s@%s:%d", name, file, line);
+	return r;
+}
+
+/* The inlined instances under die: each one's entry, under its origin's
+ * name (a function inlined everywhere has no symbol: added here). */
+static void read_inlines(Elf *elf, Dwarf_Die *die, struct uelf *u, struct vec *added, int depth)
+{
+	Dwarf_Die child;
+	if (depth > 32 || dwarf_child(die, &child) != 0)
+		return;
+	do {
+		Dwarf_Addr entry;
+		if (dwarf_tag(&child) == DW_TAG_inlined_subroutine && dwarf_diename(&child) &&
+		    dwarf_entrypc(&child, &entry) == 0) {
+			const char *name = dwarf_diename(&child);
+			struct ufunc *f = find_func(u, name);
+			if (!f) {
+				vec_foreach(added, i) {
+					struct ufunc *a = added->items[i];
+					if (strcmp(a->name, name) == 0)
+						f = a;
+				}
+			}
+			uint64_t off;
+			if (!f && file_offset(elf, entry, &off)) {
+				f = xmalloc(sizeof(*f));
+				memset(f, 0, sizeof(*f));
+				f->name = xstrdup(name);
+				f->pretty = pretty_name(&child);
+				vec_push(added, f);
+			}
+			if (f) {
+				uint64_t *v = xmalloc(sizeof(*v));
+				*v = entry;
+				vec_push(&f->inlines, v);
+			}
+		}
+		read_inlines(elf, &child, u, added, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/* NAME@FILE:LINE of each function the DWARF describes (defined, with code),
+ * and the functions' inlined instances. */
 static void read_dwarf(Elf *elf, struct uelf *u)
 {
+	struct vec added = {0};
 	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	if (!dw)
 		return;
+	u->has_dwarf = true;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -200,16 +278,20 @@ static void read_dwarf(Elf *elf, struct uelf *u)
 				if (!name || !file || dwarf_decl_line(&die, &line) != 0)
 					continue;
 				struct ufunc *f = find_func(u, name);
+				read_inlines(elf, &die, u, &added, 0);
 				if (!f || f->pretty)
 					continue;
-				size_t len = strlen(name) + strlen(file) + 24;
-				f->pretty = xmalloc(len);
-				snprintf(f->pretty, len, "%s@%s:%d", name, file, line);
+				f->pretty = pretty_name(&die);
 			} while (dwarf_siblingof(&die, &die) == 0);
 		}
 		off = next;
 	}
 	dwarf_end(dw);
+	vec_foreach(&added, i)
+		vec_push(&u->funcs, added.items[i]);
+	vec_fini(&added);
+	if (u->funcs.len > 1)
+		qsort(u->funcs.items, u->funcs.len, sizeof(void *), cmp_func);
 }
 
 /* The SDT notes: "stapsdt" notes of type 3, whose description is the
@@ -403,6 +485,11 @@ static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, 
 		ret = strcmp(c2->name, "return") == 0;
 	}
 	const char *pattern = c1->arg->str;
+	if (!u->has_dwarf)
+		diag_warning(st->d,
+			     "cannot find module %s debuginfo: No DWARF information found [man "
+			     "warning::debuginfo]",
+			     path);
 	if (strchr(pattern, '@') || strchr(pattern, ':'))
 		return fail(st, dc, "probe point value", c1->tok,
 			    "function(\"NAME@FILE:LINE\") needs the program's DWARF lines: not "
@@ -410,20 +497,35 @@ static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, 
 	int n = 0;
 	vec_foreach(&u->funcs, i) {
 		const struct ufunc *f = u->funcs.items[i];
-		if (fnmatch(pattern, f->name, 0) != 0)
+		if (fnmatch(pattern, f->name, 0) != 0 || (ret && !f->has_symbol))
 			continue;
-		struct eprobe *p = arena_alloc(st->a, sizeof(*p));
-		p->kind = PROBE_UPROBE;
-		p->kernel = true;
-		p->up_path = arena_strdup(st->a, path);
-		p->up_offset = f->offset;
-		p->up_return = ret;
-		p->up_pid = pid;
-		p->vars = ret ? " $return:long" : "";
-		probes_add(st, dc, p,
-			   arena_printf(st->a, "%s.function(\"%s\")%s", prefix,
-					f->pretty ? f->pretty : f->name, ret ? ".return" : ""));
-		n++;
+		const char *pp =
+			arena_printf(st->a, "%s.function(\"%s\")%s", prefix,
+				     f->pretty ? f->pretty : f->name, ret ? ".return" : "");
+		/* the function, then each inlined instance (not for .return,
+		 * as the original); -l lists the name once */
+		size_t nsites = ret ? 0 : f->inlines.len;
+		if (st->s->list_probes && nsites)
+			nsites = f->has_symbol ? 0 : 1;
+		for (size_t k = f->has_symbol ? 0 : 1; k <= nsites; k++) {
+			uint64_t vaddr = k ? *(uint64_t *)f->inlines.items[k - 1] : f->vaddr;
+			uint64_t off = f->offset;
+			if (k && !elf_offset_of(path, vaddr, &off))
+				continue;
+			struct eprobe *p = arena_alloc(st->a, sizeof(*p));
+			p->kind = PROBE_UPROBE;
+			p->kernel = true;
+			p->up_path = arena_strdup(st->a, path);
+			p->up_offset = off;
+			p->up_vaddr = vaddr;
+			p->up_return = ret;
+			p->up_pid = pid;
+			p->vars = st->s->list_with_vars ? dwarf_probe_vars(st, path, vaddr, ret)
+				  : ret                 ? " $return:long"
+							: "";
+			probes_add(st, dc, p, pp);
+			n++;
+		}
 	}
 	if (n == 0) {
 		const char **names = xmalloc((u->funcs.len + 1) * sizeof(*names));
@@ -574,7 +676,7 @@ int process_target_defined(const struct elab_state *st, const struct expr *x)
 		return 0;
 	const char *n = x->str;
 	if (p->kind == PROBE_UPROBE)
-		return p->up_return && strcmp(n, "$return") == 0;
+		return (p->up_return && strcmp(n, "$return") == 0) || dwarf_target_defined(st, x);
 	return strcmp(n, "$$name") == 0 || strcmp(n, "$$provider") == 0 ||
 	       strcmp(n, "$$parms") == 0 || strcmp(n, "$$vars") == 0 || arg_number(p, n) > 0;
 }
@@ -583,6 +685,8 @@ void process_resolve_target(struct elab_state *st, struct expr *e)
 {
 	const struct eprobe *p = st->probe;
 	const char *name = e->str;
+	if (p->kind == PROBE_UPROBE && !e->addressof && dwarf_resolve_target(st, e))
+		return;
 	if (e->comps.len || e->addressof) {
 		diag_semantic(st->d, NULL, e->tok,
 			      "user-space context variables are read as they are here: '%s' has "
