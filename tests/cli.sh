@@ -118,6 +118,12 @@ process(\"$up\").mark(\"tick\") \$arg1:long \$arg2:long" -- -L 'process("build/u
 process(\"$up\").function(\"up_local@tests/uprobes/target.c:84\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*
 process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\") \$x:int
 process(\"$up\").function(\"up_types@tests/uprobes/target.c:70\") \$c:char \$uc:unsigned char \$s:short int \$us:short unsigned int \$i:int \$ui:unsigned int \$l:long int \$ul:long unsigned int \$str:char const* \$color:enum up_color \$pt:struct up_point* \$ll:long long int" -- -L 'process("build/uptarget").function("up_[tl]*")'
+	# statements by line range, labels, inlined instances
+	expect list-process-statements 0 stdout "process(\"$up\").statement(\"up_local@tests/uprobes/target.c:90\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*
+process(\"$up\").statement(\"up_local@tests/uprobes/target.c:91\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*
+process(\"$up\").statement(\"up_local@tests/uprobes/target.c:92\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*" -- -L 'process("build/uptarget").statement("*@tests/uprobes/target.c:90-92")'
+	expect list-process-labels 0 stdout "process(\"$up\").function(\"up_local@tests/uprobes/target.c:89\").label(\"again\")" -- -l 'process("build/uptarget").function("up_*").label("*")'
+	expect list-process-inline 0 stdout "process(\"$up\").function(\"up_inl@tests/uprobes/target.c:78\").inline" -- -l 'process("build/uptarget").function("*@target.c").inline'
 	# without DWARF: the original's warning, then its error for a $variable
 	expect process-nodebug-variable 1 stderr "WARNING: cannot find module $up-nodebug debuginfo: No DWARF information found [man warning::debuginfo]
 semantic error: debuginfo scope not found for module '$up-nodebug', cannot resolve context variable [man error::dwarf]: identifier '\$a' at <input>:1:70
@@ -128,7 +134,7 @@ Pass 2: analysis failed.  [man error::pass2]" -- -p2 -e 'probe process("build/up
 	expect list-process-return-vars 0 stdout "process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\").return \$return:long int \$x:long int
 process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\").return \$return:int \$x:int" -- -L 'process("build/uptarget").function("up_[lt][ew]*").return'
 else
-	skipped=$((skipped + 6))
+	skipped=$((skipped + 9))
 	echo "SKIP cli/list-process-*: build/uptarget is not built (make check builds it)"
 fi
 

@@ -123,6 +123,19 @@ int process_target_defined(const struct elab_state *st, const struct expr *x);
  * the name is none of the program's. */
 bool dwarf_resolve_target(struct elab_state *st, struct expr *e);
 int dwarf_target_defined(const struct elab_state *st, const struct expr *x);
+/* NAME@FILE:LINE (or :FIRST-LAST) split; *last -1 when no line.  Heap
+ * strings; false when the line part is malformed. */
+bool dwarf_split_spec(const char *spec, char **name, char **file, int *first, int *last);
+/* process(...).statement("NAME@FILE:LINE"), .statement(ADDR), and
+ * .function("NAME@FILE").label("PATTERN"): the probes derived. */
+int dwarf_derive_statements(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
+			    const char *path, long pid, const char *spec);
+int dwarf_derive_address(struct elab_state *st, const struct derive_ctx *dc, const char *path,
+			 long pid, uint64_t vaddr, const char *pp);
+int dwarf_derive_labels(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
+			const char *path, long pid, const char *spec, const char *pattern);
+/* A FILE pattern against a DWARF file name (whole, or a tail after '/'). */
+bool dwarf_file_matches(const char *pattern, const char *file);
 /* -L: " $name:type ..." of the variables at pc. */
 const char *dwarf_probe_vars(struct elab_state *st, const char *path, uint64_t pc, bool ret);
 

@@ -18,6 +18,7 @@
 #include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -951,4 +952,268 @@ int dwarf_target_defined(const struct elab_state *st, const struct expr *x)
 		r = 1;
 	udw_close(&u);
 	return r;
+}
+
+/* ---- statements and labels ---- */
+
+/* A FILE pattern of NAME@FILE:LINE against a DWARF file name: the whole
+ * name, its last component, or a tail after a '/'. */
+bool dwarf_file_matches(const char *pattern, const char *file)
+{
+	if (!pattern || !*pattern)
+		return true;
+	if (!file)
+		return false;
+	if (fnmatch(pattern, file, 0) == 0)
+		return true;
+	for (const char *p = file; (p = strchr(p, '/')); p++)
+		if (fnmatch(pattern, p + 1, 0) == 0)
+			return true;
+	return false;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+	char *r = xmalloc(n + 1);
+	memcpy(r, s, n);
+	r[n] = 0;
+	return r;
+}
+
+bool dwarf_split_spec(const char *spec, char **name, char **file, int *first, int *last)
+{
+	const char *at = strchr(spec, '@');
+	const char *colon = at ? strchr(at, ':') : strchr(spec, ':');
+	size_t n = at ? (size_t)(at - spec) : colon ? (size_t)(colon - spec) : strlen(spec);
+	*name = dupn(spec, n);
+	*file = at ? dupn(at + 1, colon ? (size_t)(colon - at - 1) : strlen(at + 1)) : NULL;
+	*first = 0;
+	*last = -1; /* no line */
+	if (!colon)
+		return true;
+	char *end;
+	long a = strtol(colon + 1, &end, 10), b = a;
+	if (end == colon + 1)
+		return false;
+	if (*end == '-') {
+		b = strtol(end + 1, &end, 10);
+		if (b < a)
+			return false;
+	}
+	if (*end)
+		return false;
+	*first = (int)a;
+	*last = (int)b;
+	return true;
+}
+
+/* File offset of vaddr: through the loadable segment that holds it. */
+static bool vaddr_offset(Elf *elf, uint64_t v, uint64_t *off)
+{
+	size_t n;
+	if (elf_getphdrnum(elf, &n) != 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD && v >= ph.p_vaddr &&
+		    v < ph.p_vaddr + ph.p_filesz) {
+			*off = v - ph.p_vaddr + ph.p_offset;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int add_probe(struct elab_state *st, const struct derive_ctx *dc, Elf *elf, const char *path,
+		     long pid, uint64_t vaddr, const char *pp)
+{
+	uint64_t off;
+	if (!vaddr_offset(elf, vaddr, &off))
+		return 0;
+	struct eprobe *p = arena_alloc(st->a, sizeof(*p));
+	p->kind = PROBE_UPROBE;
+	p->kernel = true;
+	p->up_path = arena_strdup(st->a, path);
+	p->up_offset = off;
+	p->up_vaddr = vaddr;
+	p->up_pid = pid;
+	p->vars = st->s->list_with_vars ? dwarf_probe_vars(st, path, vaddr, false) : "";
+	probes_add(st, dc, p, pp);
+	return 1;
+}
+
+/* Each subprogram with code whose name and file match. */
+typedef int (*subprogram_fn)(struct elab_state *st, const struct derive_ctx *dc, struct udw *u,
+			     Dwarf_Die *cu, Dwarf_Die *fn, void *arg);
+
+static int each_subprogram(struct elab_state *st, const struct derive_ctx *dc, struct udw *u,
+			   const char *name, const char *file, subprogram_fn f, void *arg)
+{
+	int n = 0;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(u->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, die;
+		if (dwarf_offdie(u->dw, off + hsize, &cu) && dwarf_child(&cu, &die) == 0) {
+			do {
+				Dwarf_Addr lo;
+				const char *dn = dwarf_diename(&die);
+				if (dwarf_tag(&die) != DW_TAG_subprogram ||
+				    dwarf_lowpc(&die, &lo) != 0 || !dn ||
+				    fnmatch(name, dn, 0) != 0 ||
+				    !dwarf_file_matches(file, dwarf_decl_file(&die)))
+					continue;
+				n += f(st, dc, u, &cu, &die, arg);
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		off = next;
+	}
+	return n;
+}
+
+struct stmt_arg {
+	const char *path, *prefix;
+	long pid;
+	int first, last;
+};
+
+static int stmt_lines(struct elab_state *st, const struct derive_ctx *dc, struct udw *u,
+		      Dwarf_Die *cu, Dwarf_Die *fn, void *arg)
+{
+	const struct stmt_arg *a = arg;
+	Dwarf_Lines *lines;
+	size_t nlines;
+	Dwarf_Addr lo, hi;
+	const char *file = dwarf_decl_file(fn);
+	if (dwarf_getsrclines(cu, &lines, &nlines) != 0 || dwarf_lowpc(fn, &lo) != 0 ||
+	    dwarf_highpc(fn, &hi) != 0 || !file)
+		return 0;
+	int n = 0;
+	for (int line = a->first; line <= a->last; line++) {
+		/* the lowest statement address of the line in the function */
+		uint64_t best = UINT64_MAX;
+		for (size_t i = 0; i < nlines; i++) {
+			Dwarf_Line *l = dwarf_onesrcline(lines, i);
+			Dwarf_Addr addr;
+			int ln;
+			bool is_stmt = false;
+			const char *src = dwarf_linesrc(l, NULL, NULL);
+			if (dwarf_lineno(l, &ln) != 0 || ln != line ||
+			    dwarf_lineaddr(l, &addr) != 0 || addr < lo || addr >= hi || !src ||
+			    dwarf_linebeginstatement(l, &is_stmt) || !is_stmt)
+				continue;
+			/* the line must be in the function's own file */
+			size_t fl = strlen(file), sl = strlen(src);
+			if (sl < fl || strcmp(src + sl - fl, file) != 0)
+				continue;
+			if (addr < best)
+				best = addr;
+		}
+		if (best == UINT64_MAX)
+			continue;
+		n += add_probe(st, dc, u->elf, a->path, a->pid, best,
+			       arena_printf(st->a, "%s.statement(\"%s@%s:%d\")", a->prefix,
+					    dwarf_diename(fn), file, line));
+	}
+	return n;
+}
+
+struct label_arg {
+	const char *path, *prefix, *pattern;
+	long pid;
+};
+
+static int labels_under(struct elab_state *st, const struct derive_ctx *dc, struct udw *u,
+			Dwarf_Die *fn, Dwarf_Die *scope, const struct label_arg *a, int depth)
+{
+	Dwarf_Die child;
+	int n = 0;
+	if (depth > 32 || dwarf_child(scope, &child) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&child);
+		Dwarf_Addr pc;
+		const char *name = dwarf_diename(&child);
+		if (tag == DW_TAG_label && name && fnmatch(a->pattern, name, 0) == 0 &&
+		    dwarf_lowpc(&child, &pc) == 0) {
+			int line = 0;
+			dwarf_decl_line(&child, &line);
+			n += add_probe(st, dc, u->elf, a->path, a->pid, pc,
+				       arena_printf(st->a,
+						    "%s.function(\"%s@%s:%d\").label(\"%s\")",
+						    a->prefix, dwarf_diename(fn),
+						    dwarf_decl_file(fn), line, name));
+		} else if (tag == DW_TAG_lexical_block) {
+			n += labels_under(st, dc, u, fn, &child, a, depth + 1);
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return n;
+}
+
+static int fn_labels(struct elab_state *st, const struct derive_ctx *dc, struct udw *u,
+		     Dwarf_Die *cu, Dwarf_Die *fn, void *arg)
+{
+	(void)cu;
+	return labels_under(st, dc, u, fn, fn, arg, 0);
+}
+
+static int open_file(const char *path, struct udw *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (u->fd < 0)
+		return -errno;
+	elf_version(EV_CURRENT);
+	u->elf = elf_begin(u->fd, ELF_C_READ_MMAP, NULL);
+	if (!u->elf)
+		return -ENOEXEC;
+	u->dw = dwarf_begin_elf(u->elf, DWARF_C_READ, NULL);
+	return u->dw ? 0 : -ENOENT;
+}
+
+int dwarf_derive_statements(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
+			    const char *path, long pid, const char *spec)
+{
+	struct udw u;
+	int n = 0;
+	if (open_file(path, &u) == 0) {
+		char *name, *file;
+		struct stmt_arg a = {path, prefix, pid, 0, -1};
+		if (dwarf_split_spec(spec, &name, &file, &a.first, &a.last) && a.last >= 0)
+			n = each_subprogram(st, dc, &u, name, file, stmt_lines, &a);
+		free(name);
+		free(file);
+	}
+	udw_close(&u);
+	return n;
+}
+
+int dwarf_derive_address(struct elab_state *st, const struct derive_ctx *dc, const char *path,
+			 long pid, uint64_t vaddr, const char *pp)
+{
+	struct udw u;
+	int n = 0;
+	open_file(path, &u);
+	if (u.elf)
+		n = add_probe(st, dc, u.elf, path, pid, vaddr, pp);
+	udw_close(&u);
+	return n;
+}
+
+int dwarf_derive_labels(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
+			const char *path, long pid, const char *spec, const char *pattern)
+{
+	struct udw u;
+	int n = 0;
+	if (open_file(path, &u) == 0) {
+		char *name, *file;
+		int first, last;
+		struct label_arg a = {path, prefix, pattern, pid};
+		if (dwarf_split_spec(spec, &name, &file, &first, &last))
+			n = each_subprogram(st, dc, &u, name, file, fn_labels, &a);
+		free(name);
+		free(file);
+	}
+	udw_close(&u);
+	return n;
 }

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <gelf.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ struct ufunc {
 	uint64_t offset;
 	uint64_t vaddr;
 	bool has_symbol;    /* else only inlined */
+	bool global;        /* its symbol binding: .exported */
 	struct vec inlines; /* of uint64_t *: each inlined instance's entry */
 };
 
@@ -171,6 +173,7 @@ static void read_symbols(Elf *elf, struct uelf *u)
 		f->offset = off;
 		f->vaddr = s.st_value;
 		f->has_symbol = true;
+		f->global = GELF_ST_BIND(s.st_info) == STB_GLOBAL;
 		vec_push(&u->funcs, f);
 	}
 	if (u->funcs.len > 1)
@@ -469,45 +472,92 @@ static char *similar(struct elab_state *st, const char *what, const char *patter
 	return r;
 }
 
+/* FILE of NAME@FILE:LINE against a pattern. */
+static bool decl_file_matches(const char *pattern, const char *pretty)
+{
+	const char *at = pretty ? strchr(pretty, '@') : NULL;
+	const char *colon = at ? strrchr(at, ':') : NULL;
+	if (!colon)
+		return false;
+	char *file = xmalloc((size_t)(colon - at));
+	memcpy(file, at + 1, (size_t)(colon - at - 1));
+	file[colon - at - 1] = 0;
+	bool r = dwarf_file_matches(pattern, file);
+	free(file);
+	return r;
+}
+
 static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
 			    const char *path, long pid, struct uelf *u)
 {
 	const struct probe_point *pt = dc->pt;
 	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
-	bool ret = false;
-	if (c2) {
-		if (c2->arg || (strcmp(c2->name, "return") != 0 && strcmp(c2->name, "call") != 0))
-			return fail(st, dc, "probe point mismatch", c2->tok,
-				    "probe point mismatch (similar: call, return)");
-		if (comp(pt, 3))
-			return fail(st, dc, "probe point suffix", comp(pt, 3)->tok,
-				    "invalid suffix for probe");
-		ret = strcmp(c2->name, "return") == 0;
-	}
-	const char *pattern = c1->arg->str;
+	bool ret = false, inl = false, call = false, exported = false;
+	const char *suffix = "";
 	if (!u->has_dwarf)
 		diag_warning(st->d,
 			     "cannot find module %s debuginfo: No DWARF information found [man "
 			     "warning::debuginfo]",
 			     path);
-	if (strchr(pattern, '@') || strchr(pattern, ':'))
+	if (c2) {
+		bool label = strcmp(c2->name, "label") == 0;
+		if (label ? !c2->arg || c2->arg->kind != EXPR_STRING
+			  : c2->arg || (strcmp(c2->name, "return") != 0 &&
+					strcmp(c2->name, "call") != 0 &&
+					strcmp(c2->name, "inline") != 0 &&
+					strcmp(c2->name, "exported") != 0))
+			return fail(st, dc, "probe point mismatch", c2->tok,
+				    "probe point mismatch (similar: call, exported, inline, label, "
+				    "return)");
+		if (comp(pt, 3))
+			return fail(st, dc, "probe point suffix", comp(pt, 3)->tok,
+				    "invalid suffix for probe");
+		if (label) {
+			int n = dwarf_derive_labels(st, dc, prefix, path, pid, c1->arg->str,
+						    c2->arg->str);
+			if (n == 0)
+				return fail(st, dc, "no match", NULL, "no match");
+			add_input(st, path);
+			return n;
+		}
+		ret = strcmp(c2->name, "return") == 0;
+		inl = strcmp(c2->name, "inline") == 0;
+		call = strcmp(c2->name, "call") == 0;
+		exported = strcmp(c2->name, "exported") == 0;
+		if (!ret)
+			suffix = arena_printf(st->a, ".%s", c2->name);
+	}
+	/* the original's process function probes take no notice of a
+	 * NAME@FILE:LINE's line: checked, then left aside */
+	char *pattern, *file;
+	int first, last;
+	if (!dwarf_split_spec(c1->arg->str, &pattern, &file, &first, &last)) {
+		free(pattern);
+		free(file);
 		return fail(st, dc, "probe point value", c1->tok,
-			    "function(\"NAME@FILE:LINE\") needs the program's DWARF lines: not "
-			    "supported yet");
+			    "invalid function specification (expected NAME@FILE:LINE)");
+	}
+	const char *pat = arena_strdup(st->a, pattern);
+	free(pattern);
+	if (ret)
+		suffix = ".return";
 	int n = 0;
 	vec_foreach(&u->funcs, i) {
 		const struct ufunc *f = u->funcs.items[i];
-		if (fnmatch(pattern, f->name, 0) != 0 || (ret && !f->has_symbol))
+		if (fnmatch(pat, f->name, 0) != 0 ||
+		    ((ret || call || exported) && !f->has_symbol) || (inl && !f->inlines.len) ||
+		    (exported && !f->global))
 			continue;
-		const char *pp =
-			arena_printf(st->a, "%s.function(\"%s\")%s", prefix,
-				     f->pretty ? f->pretty : f->name, ret ? ".return" : "");
+		if (file && !decl_file_matches(file, f->pretty))
+			continue;
+		const char *pp = arena_printf(st->a, "%s.function(\"%s\")%s", prefix,
+					      f->pretty ? f->pretty : f->name, suffix);
 		/* the function, then each inlined instance (not for .return,
 		 * as the original); -l lists the name once */
-		size_t nsites = ret ? 0 : f->inlines.len;
+		size_t nsites = ret || call || exported ? 0 : f->inlines.len;
 		if (st->s->list_probes && nsites)
-			nsites = f->has_symbol ? 0 : 1;
-		for (size_t k = f->has_symbol ? 0 : 1; k <= nsites; k++) {
+			nsites = f->has_symbol && !inl ? 0 : 1;
+		for (size_t k = f->has_symbol && !inl ? 0 : 1; k <= nsites; k++) {
 			uint64_t vaddr = k ? *(uint64_t *)f->inlines.items[k - 1] : f->vaddr;
 			uint64_t off = f->offset;
 			if (k && !elf_offset_of(path, vaddr, &off))
@@ -531,10 +581,37 @@ static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, 
 		const char **names = xmalloc((u->funcs.len + 1) * sizeof(*names));
 		vec_foreach(&u->funcs, i)
 			names[i] = ((const struct ufunc *)u->funcs.items[i])->name;
-		char *msg = similar(st, "functions", pattern, names, u->funcs.len);
+		char *msg = similar(st, "functions", pat, names, u->funcs.len);
 		free(names);
+		free(file);
 		return fail(st, dc, "no match", NULL, msg);
 	}
+	free(file);
+	add_input(st, path);
+	return n;
+}
+
+/* process(...).statement("NAME@FILE:LINE") and .statement(ADDR)[.absolute] */
+static int derive_statements(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
+			     const char *path, long pid)
+{
+	const struct probe_point *pt = dc->pt;
+	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	bool number = c1->arg->kind == EXPR_NUMBER;
+	if ((c2 && (!number || c2->arg || strcmp(c2->name, "absolute") != 0)) || comp(pt, 3))
+		return fail(st, dc, "probe point suffix", c2 ? c2->tok : comp(pt, 3)->tok,
+			    "invalid suffix for probe");
+	int n;
+	if (number) {
+		uint64_t a = (uint64_t)c1->arg->num;
+		n = dwarf_derive_address(st, dc, path, pid, a,
+					 arena_printf(st->a, "%s.statement(%#" PRIx64 ")%s", prefix,
+						      a, c2 ? ".absolute" : ""));
+	} else {
+		n = dwarf_derive_statements(st, dc, prefix, path, pid, c1->arg->str);
+	}
+	if (n == 0)
+		return fail(st, dc, "no match", NULL, "no match");
 	add_input(st, path);
 	return n;
 }
@@ -586,10 +663,10 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 			    "probe point truncated (follow:  function(string) mark(string))");
 	bool is_func = strcmp(c1->name, "function") == 0;
 	bool is_mark = strcmp(c1->name, "mark") == 0;
-	if (!is_func && !is_mark) {
+	bool is_stmt = strcmp(c1->name, "statement") == 0;
+	if (!is_func && !is_mark && !is_stmt) {
 		const char *msg =
 			strcmp(c1->name, "begin") == 0 || strcmp(c1->name, "end") == 0 ||
-					strcmp(c1->name, "statement") == 0 ||
 					strcmp(c1->name, "plt") == 0 ||
 					strcmp(c1->name, "library") == 0 ||
 					strcmp(c1->name, "thread") == 0 ||
@@ -597,13 +674,14 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 				? arena_printf(st->a,
 					       "process(...).%s probes are not supported yet",
 					       c1->name)
-				: "probe point mismatch (similar: function, mark)";
+				: "probe point mismatch (similar: function, mark, statement)";
 		return fail(st, dc,
 			    strncmp(msg, "probe point", 11) == 0 ? "probe point mismatch"
 								 : "probe point value",
 			    c1->tok, msg);
 	}
-	if (!c1->arg || c1->arg->kind != EXPR_STRING)
+	if (!c1->arg ||
+	    (c1->arg->kind != EXPR_STRING && !(is_stmt && c1->arg->kind == EXPR_NUMBER)))
 		return fail(st, dc, "probe point mismatch", c1->tok, "probe point mismatch");
 	char *path = NULL;
 	long pid = -1;
@@ -636,8 +714,9 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 		free(path);
 		return fail(st, dc, "no match", NULL, "no match");
 	}
-	int n = is_func ? derive_functions(st, dc, prefix, path, pid, &u)
-			: derive_marks(st, dc, prefix, path, pid, &u);
+	int n = is_func   ? derive_functions(st, dc, prefix, path, pid, &u)
+		: is_stmt ? derive_statements(st, dc, prefix, path, pid)
+			  : derive_marks(st, dc, prefix, path, pid, &u);
 	uelf_fini(&u);
 	free(path);
 	return n;
