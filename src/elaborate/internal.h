@@ -134,6 +134,10 @@ int dwarf_derive_address(struct elab_state *st, const struct derive_ctx *dc, con
 			 long pid, uint64_t vaddr, const char *pp);
 int dwarf_derive_labels(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
 			const char *path, long pid, const char *spec, const char *pattern);
+/* @cast(addr, "type", "PATH") from PATH's DWARF, @var("name@file") from the
+ * uprobe's program: true when done (rewritten or reported). */
+bool dwarf_resolve_cast(struct elab_state *st, struct expr *e);
+bool dwarf_resolve_atvar(struct elab_state *st, struct expr *e);
 /* A FILE pattern against a DWARF file name (whole, or a tail after '/'). */
 bool dwarf_file_matches(const char *pattern, const char *file);
 /* -L: " $name:type ..." of the variables at pc. */

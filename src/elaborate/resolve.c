@@ -383,6 +383,9 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		}
 		/* fall through */
 	case EXPR_ATVAR:
+		if (e->kind == EXPR_ATVAR && dwarf_resolve_atvar(st, e))
+			return;
+		/* fall through */
 	case EXPR_AUTOCAST:
 		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");
 		/* the original's type checker then meets it untyped, twice */

@@ -400,7 +400,8 @@ static const char *bpf_dwarf(struct emitter *em, struct expr *e)
 	vec_foreach(&cv->uops, i) {
 		const struct uloc_op *op = cv->uops.items[i];
 		if (op->kind == ULOC_SET) {
-			emit(em, "\t%s = %s;\n", t, op->text);
+			/* no text: @cast's address */
+			emit(em, "\t%s = %s;\n", t, op->text ? op->text : ex(em, e->a));
 		} else if (op->kind == ULOC_ADD) {
 			emit(em, "\t%s += %lld;\n", t, (long long)op->num);
 		} else {

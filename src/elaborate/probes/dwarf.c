@@ -21,6 +21,7 @@
 #include <fnmatch.h>
 #include <gelf.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,9 @@ static int udw_open(const char *path, uint64_t pc, struct udw *u)
 	}
 	return u->func < 0 ? -ESRCH : 0;
 }
+
+static int open_file(const char *path, struct udw *u);
+static char *dupn(const char *s, size_t n);
 
 /* ---- types ---- */
 
@@ -1216,4 +1220,127 @@ int dwarf_derive_labels(struct elab_state *st, const struct derive_ctx *dc, cons
 	}
 	udw_close(&u);
 	return n;
+}
+
+/* ---- @cast(addr, "type", "PATH") and @var("name@file") ---- */
+
+static bool is_definition(Dwarf_Die *d)
+{
+	Dwarf_Attribute attr;
+	return !dwarf_attr(d, DW_AT_declaration, &attr);
+}
+
+/* A top-level DIE of one of the tags named name, a definition; the CU it
+ * is in must have a name file matches when file is given. */
+static bool find_global(struct udw *u, const char *name, const int *tags, int ntags,
+			const char *file, Dwarf_Die *out)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(u->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, die;
+		if (dwarf_offdie(u->dw, off + hsize, &cu) &&
+		    (!file || dwarf_file_matches(file, dwarf_diename(&cu))) &&
+		    dwarf_child(&cu, &die) == 0) {
+			do {
+				int tag = dwarf_tag(&die);
+				bool want = false;
+				for (int i = 0; i < ntags; i++)
+					want |= tag == tags[i];
+				const char *n = dwarf_diename(&die);
+				if (want && n && strcmp(n, name) == 0 && is_definition(&die)) {
+					*out = die;
+					return true;
+				}
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		off = next;
+	}
+	return false;
+}
+
+static bool walk_chain(struct elab_state *st, struct ctxvar *cv, struct walk *w,
+		       const struct expr *e)
+{
+	vec_foreach(&e->comps, i) {
+		const struct component *c = e->comps.items[i];
+		if (c->kind != COMP_PRETTY && !walk_comp(st, cv, w, c))
+			return false;
+	}
+	return walk_end(st, cv, w, last_tok(e));
+}
+
+bool dwarf_resolve_cast(struct elab_state *st, struct expr *e)
+{
+	char buf[PATH_MAX];
+	const char *path = realpath(e->module, buf) ? buf : e->module;
+	struct udw u;
+	if (open_file(path, &u) != 0) {
+		udw_close(&u);
+		return false;
+	}
+	const char *name = e->str;
+	static const int records[] = {DW_TAG_structure_type, DW_TAG_union_type};
+	static const int others[] = {DW_TAG_typedef, DW_TAG_base_type, DW_TAG_enumeration_type,
+				     DW_TAG_structure_type, DW_TAG_union_type};
+	bool found;
+	Dwarf_Die type;
+	if (strncmp(name, "struct ", 7) == 0 || strncmp(name, "union ", 6) == 0)
+		found = find_global(&u, strchr(name, ' ') + 1, records, 2, NULL, &type);
+	else
+		found = find_global(&u, name, others, 5, NULL, &type);
+	if (!found) {
+		diag_semantic(st->d, NULL, e->tok, "type definition '%s' not found in '%s'", name,
+			      e->module);
+		udw_close(&u);
+		return true;
+	}
+	struct ctxvar *cv;
+	struct expr *r = new_context(st, e->tok, &cv);
+	push_op(st, cv, ULOC_SET, NULL, 0); /* the address: r->a */
+	struct walk w = {.addr = true};
+	if (peel(&type, &w.type) && walk_chain(st, cv, &w, e)) {
+		r->a = e->a;
+		*e = *r;
+	}
+	udw_close(&u);
+	return true;
+}
+
+bool dwarf_resolve_atvar(struct elab_state *st, struct expr *e)
+{
+	const struct eprobe *p = st->probe;
+	if (!p || p->kind != PROBE_UPROBE)
+		return false;
+	const char *path = e->module ? e->module : p->up_path;
+	char buf[PATH_MAX];
+	if (e->module && realpath(e->module, buf))
+		path = buf;
+	struct udw u;
+	if (open_file(path, &u) != 0) {
+		udw_close(&u);
+		return false;
+	}
+	const char *at = strchr(e->str, '@');
+	char *name = at ? dupn(e->str, (size_t)(at - e->str)) : xstrdup(e->str);
+	static const int vars[] = {DW_TAG_variable};
+	Dwarf_Die var;
+	if (!find_global(&u, name, vars, 1, at ? at + 1 : NULL, &var)) {
+		diag_semantic(st->d, NULL, e->tok, "unable to find global '%s' in %s%s%s", name,
+			      path, at ? ", in " : "", at ? at + 1 : "");
+	} else if (p->up_return) {
+		diag_semantic(st->d, NULL, e->tok,
+			      "@var in a .return probe needs the program's load address: not "
+			      "supported yet");
+	} else {
+		struct ctxvar *cv;
+		struct expr *r = new_context(st, e->tok, &cv);
+		struct walk w;
+		if (walk_start(st, &u, p->up_vaddr, &var, cv, &w, e->tok) &&
+		    walk_chain(st, cv, &w, e))
+			*e = *r;
+	}
+	free(name);
+	udw_close(&u);
+	return true;
 }
