@@ -124,6 +124,25 @@ process(\"$up\").statement(\"up_local@tests/uprobes/target.c:91\") \$p:struct up
 process(\"$up\").statement(\"up_local@tests/uprobes/target.c:92\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*" -- -L 'process("build/uptarget").statement("*@tests/uprobes/target.c:90-92")'
 	expect list-process-labels 0 stdout "process(\"$up\").function(\"up_local@tests/uprobes/target.c:89\").label(\"again\")" -- -l 'process("build/uptarget").function("up_*").label("*")'
 	expect list-process-inline 0 stdout "process(\"$up\").function(\"up_inl@tests/uprobes/target.c:78\").inline" -- -l 'process("build/uptarget").function("*@target.c").inline'
+	# a .return's $variables are read at entry: the original's warnings
+	expect process-return-entry-warnings 0 stderr "WARNING: confusing usage, value is captured as @entry(\$a) in .return probe [man stapprobes] RETURN PROBES: identifier '\$a' at tests/uprobes/dwarf-entry.stp:6:60
+ source: 		printf(\"%d = %d + %d; @entry(\$a * 10)=%d %s\\n\", \$return, \$a, \$b, @entry(\$a * 10),
+         		                                                         ^
+WARNING: confusing usage, value is captured as @entry(\$b) in .return probe [man stapprobes] RETURN PROBES: identifier '\$b' at :6:64
+ source: 		printf(\"%d = %d + %d; @entry(\$a * 10)=%d %s\\n\", \$return, \$a, \$b, @entry(\$a * 10),
+         		                                                             ^
+WARNING: confusing usage, value is captured as @entry(\$\$parms) in .return probe [man stapprobes] RETURN PROBES: identifier '\$\$parms' at :7:10
+ source: 		       \$\$parms)
+         		       ^
+WARNING: confusing usage, value is captured as @entry(\$pt->x) in .return probe [man stapprobes] RETURN PROBES: identifier '\$pt' at :11:36
+ source: 		printf(\"%d %d %s %d\\n\", \$return, \$pt->x, user_string(\$str), \$ll)
+         		                                 ^
+WARNING: confusing usage, value is captured as @entry(\$str) in .return probe [man stapprobes] RETURN PROBES: identifier '\$str' at :11:56
+ source: 		printf(\"%d %d %s %d\\n\", \$return, \$pt->x, user_string(\$str), \$ll)
+         		                                                     ^
+WARNING: confusing usage, value is captured as @entry(\$ll) in .return probe [man stapprobes] RETURN PROBES: identifier '\$ll' at :11:63
+ source: 		printf(\"%d %d %s %d\\n\", \$return, \$pt->x, user_string(\$str), \$ll)
+         		                                                            ^" -- -p2 tests/uprobes/dwarf-entry.stp "$up"
 	# without DWARF: the original's warning, then its error for a $variable
 	expect process-nodebug-variable 1 stderr "WARNING: cannot find module $up-nodebug debuginfo: No DWARF information found [man warning::debuginfo]
 semantic error: debuginfo scope not found for module '$up-nodebug', cannot resolve context variable [man error::dwarf]: identifier '\$a' at <input>:1:70
@@ -134,7 +153,7 @@ Pass 2: analysis failed.  [man error::pass2]" -- -p2 -e 'probe process("build/up
 	expect list-process-return-vars 0 stdout "process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\").return \$return:long int \$x:long int
 process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\").return \$return:int \$x:int" -- -L 'process("build/uptarget").function("up_[lt][ew]*").return'
 else
-	skipped=$((skipped + 9))
+	skipped=$((skipped + 10))
 	echo "SKIP cli/list-process-*: build/uptarget is not built (make check builds it)"
 fi
 

@@ -210,6 +210,7 @@ struct eprobe {
 	long up_pid;         /* process(PID): that process only; -1 every one */
 	const char *usdt_provider, *usdt_name;
 	int usdt_nargs;
+	struct eprobe *up_entry; /* .return: the probe on its entry that @entry adds */
 };
 
 struct elab {
