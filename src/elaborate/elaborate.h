@@ -120,6 +120,7 @@ enum uloc_end {
 	ULOC_END_MEMORY, /* an integer of value_size bytes at address t */
 	ULOC_END_VALUE,  /* t itself, an integer of value_size bytes */
 	ULOC_END_ADDR,   /* t, an address (arrays) */
+	ULOC_END_STRING, /* the string at address t, at most value_size bytes */
 };
 
 struct uloc_op {

@@ -410,6 +410,12 @@ static const char *bpf_dwarf(struct emitter *em, struct expr *e)
 			     em->err_label);
 		}
 	}
+	if (cv->uend == ULOC_END_STRING) {
+		/* $var$ of a char array or string: its text (empty on a fault) */
+		const char *str = new_temp(em, TYPE_STRING);
+		emit(em, "\tstp_user_str(%s, %s, %d);\n", str, t, cv->value_size + 1);
+		return str;
+	}
 	if (cv->uend == ULOC_END_MEMORY) {
 		em->uses_scratch = true;
 		emit(em, "\tif (stp_uread_int(c, &%s, %d, %d, %s, %s))\n\tgoto %s;\n", t,

@@ -725,6 +725,153 @@ static bool walk_end(struct elab_state *st, struct ctxvar *cv, struct walk *w,
 	return false;
 }
 
+/* ---- $var$ and $var$$ ---- */
+
+/* The text of a value as the original's $ ($$: all) prints it: numbers
+ * in decimal, pointers in hex, strings and char arrays quoted, structs as
+ * {.m=...} one level deep ($$: every level), other arrays [...] ($$:
+ * [first, ...]).  Each value is one read from the same start (ops). */
+struct upretty {
+	struct elab_state *st;
+	const struct token *tok;
+	struct strbuf fmt;
+	struct vec args;
+	bool all;
+};
+
+static struct ctxvar *pretty_read(struct upretty *pp, const struct vec *ops, int64_t add,
+				  bool deref)
+{
+	struct ctxvar *cv;
+	struct expr *r = new_context(pp->st, pp->tok, &cv);
+	vec_foreach(ops, i)
+		vec_push_arena(pp->st->a, &cv->uops, ops->items[i]);
+	if (add)
+		push_op(pp->st, cv, ULOC_ADD, NULL, add);
+	if (deref)
+		push_op(pp->st, cv, ULOC_READ, NULL, 0);
+	vec_push_arena(pp->st->a, &pp->args, r);
+	return cv;
+}
+
+static bool is_char(Dwarf_Die *t)
+{
+	Dwarf_Die p;
+	Dwarf_Attribute attr;
+	Dwarf_Word enc;
+	return peel(t, &p) && dwarf_tag(&p) == DW_TAG_base_type &&
+	       dwarf_formudata(dwarf_attr(&p, DW_AT_encoding, &attr), &enc) == 0 &&
+	       (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char) &&
+	       dwarf_bytesize(&p) == 1;
+}
+
+/* The value of type t (peeled) at ops + add (addr) or in ops (a value). */
+static void pretty_value(struct upretty *pp, const struct vec *ops, int64_t add, bool addr,
+			 Dwarf_Die *t, int depth, bool top)
+{
+	int size;
+	bool is_signed;
+	int tag = dwarf_tag(t);
+	Dwarf_Die target;
+	if (tag == DW_TAG_pointer_type && die_type(t, &target) && is_char(&target)) {
+		/* char *: the string, quoted */
+		struct ctxvar *cv = pretty_read(pp, ops, add, addr);
+		cv->type = TYPE_STRING;
+		cv->uend = ULOC_END_STRING;
+		cv->value_size = 4095; /* clamped to MAXSTRINGLEN where read */
+		sb_puts(&pp->fmt, "\\\"%s\\\"");
+		return;
+	}
+	if (tag == DW_TAG_pointer_type && top && die_type(t, &target) && peel(&target, &target) &&
+	    (dwarf_tag(&target) == DW_TAG_structure_type ||
+	     dwarf_tag(&target) == DW_TAG_union_type)) {
+		/* $p$ of a struct pointer: the struct it points to */
+		struct vec inner = {0};
+		vec_foreach(ops, i)
+			vec_push_arena(pp->st->a, &inner, ops->items[i]);
+		if (add) {
+			struct uloc_op *op = arena_alloc(pp->st->a, sizeof(*op));
+			*op = (struct uloc_op){ULOC_ADD, NULL, add};
+			vec_push_arena(pp->st->a, &inner, op);
+		}
+		if (addr) {
+			struct uloc_op *op = arena_alloc(pp->st->a, sizeof(*op));
+			*op = (struct uloc_op){ULOC_READ, NULL, 0};
+			vec_push_arena(pp->st->a, &inner, op);
+		}
+		pretty_value(pp, &inner, 0, true, &target, depth, true);
+		return;
+	}
+	if (is_integer(t, &size, &is_signed)) {
+		struct ctxvar *cv = pretty_read(pp, ops, add, false);
+		cv->value_size = size;
+		cv->value_signed = is_signed;
+		cv->uend = addr ? ULOC_END_MEMORY : ULOC_END_VALUE;
+		/* (the original prints a char as '%#c', which BPF's
+		 * bpf_snprintf cannot: a number here, as its $$parms) */
+		sb_puts(&pp->fmt, tag == DW_TAG_pointer_type ? "0x%x" : is_signed ? "%d" : "%u");
+		return;
+	}
+	if (tag == DW_TAG_array_type && addr && die_type(t, &target)) {
+		if (is_char(&target) && (pp->all || top)) {
+			struct ctxvar *cv = pretty_read(pp, ops, add, false);
+			cv->type = TYPE_STRING;
+			cv->uend = ULOC_END_STRING;
+			int64_t n = type_size(t);
+			cv->value_size = n > 0 && n < 4096 ? (int)n : 4095;
+			sb_puts(&pp->fmt, "\\\"%s\\\"");
+			return;
+		}
+		Dwarf_Die elem;
+		if (!(pp->all || top) || !peel(&target, &elem)) {
+			sb_puts(&pp->fmt, "[...]");
+			return;
+		}
+		sb_puts(&pp->fmt, "[");
+		pretty_value(pp, ops, add, true, &elem, depth + 1, false);
+		sb_puts(&pp->fmt, ", ...]");
+		return;
+	}
+	if ((tag == DW_TAG_structure_type || tag == DW_TAG_union_type) && addr &&
+	    (top || (pp->all && depth < 8))) {
+		sb_puts(&pp->fmt, "{");
+		Dwarf_Die m;
+		bool first = true;
+		if (dwarf_child(t, &m) == 0) {
+			do {
+				Dwarf_Die mt, mp;
+				Dwarf_Attribute attr;
+				Dwarf_Word off = 0;
+				if (dwarf_tag(&m) != DW_TAG_member || !die_type(&m, &mt) ||
+				    !peel(&mt, &mp) || dwarf_attr(&m, DW_AT_bit_size, &attr))
+					continue;
+				dwarf_formudata(dwarf_attr(&m, DW_AT_data_member_location, &attr),
+						&off);
+				const char *n = dwarf_diename(&m);
+				sb_printf(&pp->fmt, "%s.%s=", first ? "" : ", ", n ? n : "");
+				first = false;
+				pretty_value(pp, ops, add + (int64_t)off, true, &mp, depth + 1,
+					     false);
+			} while (dwarf_siblingof(&m, &m) == 0);
+		}
+		sb_puts(&pp->fmt, "}");
+		return;
+	}
+	sb_puts(&pp->fmt, tag == DW_TAG_array_type ? "[...]" : "{...}");
+}
+
+static bool pretty_kind(const struct expr *e, bool *all)
+{
+	vec_foreach(&e->comps, i) {
+		const struct component *c = e->comps.items[i];
+		if (c->kind == COMP_PRETTY) {
+			*all = strcmp(c->name, "$$") == 0;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The token the chain's last component is at (for the struct error). */
 static const struct token *last_tok(const struct expr *e)
 {
@@ -752,6 +899,15 @@ static struct expr *read_var(struct elab_state *st, struct udw *u, uint64_t pc, 
 		const struct component *c = e->comps.items[i];
 		if (c->kind != COMP_PRETTY && !walk_comp(st, cv, &w, c))
 			return NULL;
+	}
+	bool all;
+	if (pretty_kind(e, &all)) {
+		struct upretty pp = {.st = st, .tok = e->tok, .all = all};
+		sb_init(&pp.fmt);
+		pretty_value(&pp, &cv->uops, 0, w.addr, &w.type, 0, true);
+		context_make_sprintf(st, r, arena_strdup(st->a, sb_str(&pp.fmt)), &pp.args);
+		sb_fini(&pp.fmt);
+		return r;
 	}
 	if (!walk_end(st, cv, &w, last_tok(e)))
 		return NULL;
@@ -786,6 +942,24 @@ static void vars_string(struct elab_state *st, struct udw *u, uint64_t pc, struc
 		if (!die_type(d, &t) || !peel(&t, &p))
 			continue;
 		int tag = dwarf_tag(&p);
+		bool all;
+		if (pretty_kind(e, &all)) {
+			struct expr name = {.kind = EXPR_TARGET, .tok = e->tok};
+			struct ctxvar *cv;
+			new_context(st, e->tok, &cv);
+			struct walk w;
+			if (!walk_start(st, u, pc, d, cv, &w, e->tok))
+				continue;
+			(void)name;
+			struct upretty pp = {.st = st, .tok = e->tok, .all = all};
+			sb_init(&pp.fmt);
+			pretty_value(&pp, &cv->uops, 0, w.addr, &w.type, 0, false);
+			sb_printf(&fmt, "%s%s=%s", sep, dwarf_diename(d), sb_str(&pp.fmt));
+			vec_foreach(&pp.args, j)
+				vec_push_arena(st->a, &args, pp.args.items[j]);
+			sb_fini(&pp.fmt);
+			continue;
+		}
 		if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type) {
 			sb_printf(&fmt, "%s%s={...}", sep, dwarf_diename(d));
 			continue;
