@@ -778,8 +778,7 @@ void elab_entry_capture(struct elab_state *st, struct expr *e, const struct expr
 	res_expr(st, e);
 }
 
-/* Used by optimize.c: parse, derive and resolve extra probes. */
-void elab_add_synthetic(struct elab_state *st, const char *text);
+/* Used by optimize.c and context.c: parse, derive and resolve extra probes. */
 void elab_add_synthetic(struct elab_state *st, const char *text)
 {
 	struct program *p = parse_synthetic(st, text);
