@@ -183,6 +183,13 @@ $(UPTARGET): tests/uprobes/target.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(BASE_CFLAGS) -o $@ $<
 
+# The process events' test program (tests/uprobes/proctarget.c): a thread,
+# a forked child, an exec.
+UPPROC := build/upproc
+$(UPPROC): tests/uprobes/proctarget.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(BASE_CFLAGS) -pthread -o $@ $<
+
 # The differential tester's script generator (tests/difftest/gen.c).
 DIFFTEST_GEN := build/difftest-gen
 $(DIFFTEST_GEN): tests/difftest/gen.c
@@ -193,11 +200,11 @@ $(DIFFTEST_GEN): tests/difftest/gen.c
 # so the differential tester's CI set (seeds 1..DIFFTEST_CI, about two
 # minutes here): what it compares is the BPF code against the user-space one.
 DIFFTEST_CI ?= 200
-check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(DIFFTEST_GEN)
+check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(DIFFTEST_GEN)
 	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1; \
 		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1;)
 
-check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET)
+check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
 
 # The qemu lane: tests/qemu/ in Debian's 6.1 kernel under qemu, modules
