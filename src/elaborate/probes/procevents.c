@@ -187,6 +187,15 @@ static int arg_number(const char *name)
 	return n >= 1 && n <= 6 ? (int)n : -1;
 }
 
+/* The original's words, then its type checker's, which meets the
+ * variable untyped, twice. */
+static void refuse(struct elab_state *st, const struct expr *e, const char *msg)
+{
+	diag_semantic(st->d, NULL, e->tok, "%s", msg);
+	for (int k = 0; k < 2; k++)
+		diag_semantic(st->d, "unresolved type", e->tok, "unresolved type ");
+}
+
 int procev_target_defined(const struct elab_state *st, const struct expr *x)
 {
 	int ev = st->probe->pe_event;
@@ -205,16 +214,16 @@ void procev_resolve_target(struct elab_state *st, struct expr *e)
 	int ev = st->probe->pe_event;
 	const char *name = e->str;
 	if (ev != PE_SYSCALL && ev != PE_SYSCALL_RETURN) {
-		diag_semantic(st->d, NULL, e->tok,
-			      "only \"process(PATH_OR_PID).syscall\" and "
-			      "\"process(PATH_OR_PID).syscall.return\" probes support target "
-			      "symbols");
+		refuse(st, e,
+		       "only \"process(PATH_OR_PID).syscall\" and "
+		       "\"process(PATH_OR_PID).syscall.return\" probes support target "
+		       "symbols");
 		return;
 	}
 	if (e->comps.len || e->addressof) {
-		diag_semantic(st->d, NULL, e->tok,
-			      "invalid target symbol for utrace probe, $syscall, $return, $argN "
-			      "or $$parms expected");
+		refuse(st, e,
+		       "invalid target symbol for utrace probe, $syscall, $return, $argN "
+		       "or $$parms expected");
 		return;
 	}
 	if (strcmp(name, "$syscall") == 0) {
@@ -227,12 +236,11 @@ void procev_resolve_target(struct elab_state *st, struct expr *e)
 	}
 	int n = arg_number(name);
 	if ((n || strcmp(name, "$$parms") == 0) && ev != PE_SYSCALL) {
-		diag_semantic(st->d, NULL, e->tok,
-			      "only \"process(PATH_OR_PID).syscall\" support $argN or $$parms.");
+		refuse(st, e, "only \"process(PATH_OR_PID).syscall\" support $argN or $$parms.");
 		return;
 	}
 	if (n < 0) {
-		diag_semantic(st->d, NULL, e->tok, "invalid syscall argument number (1-6)");
+		refuse(st, e, "invalid syscall argument number (1-6)");
 		return;
 	}
 	if (n > 0) {
@@ -248,7 +256,7 @@ void procev_resolve_target(struct elab_state *st, struct expr *e)
 				     &args);
 		return;
 	}
-	diag_semantic(st->d, NULL, e->tok,
-		      "invalid target symbol for utrace probe, $syscall, $return, $argN or "
-		      "$$parms expected");
+	refuse(st, e,
+	       "invalid target symbol for utrace probe, $syscall, $return, $argN or "
+	       "$$parms expected");
 }
