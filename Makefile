@@ -190,6 +190,12 @@ $(UPPROC): tests/uprobes/proctarget.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(BASE_CFLAGS) -pthread -o $@ $<
 
+# The same without its DWARF (symbols kept): probes by name still work,
+# $variables are refused with the original's error.
+UPNODEBUG := build/uptarget-nodebug
+$(UPNODEBUG): $(UPTARGET)
+	strip -g -o $@ $<
+
 # The differential tester's script generator (tests/difftest/gen.c).
 DIFFTEST_GEN := build/difftest-gen
 $(DIFFTEST_GEN): tests/difftest/gen.c
@@ -200,11 +206,11 @@ $(DIFFTEST_GEN): tests/difftest/gen.c
 # so the differential tester's CI set (seeds 1..DIFFTEST_CI, about two
 # minutes here): what it compares is the BPF code against the user-space one.
 DIFFTEST_CI ?= 200
-check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(DIFFTEST_GEN)
+check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(UPNODEBUG) $(DIFFTEST_GEN)
 	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1; \
 		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1;)
 
-check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC)
+check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(UPNODEBUG)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
 
 # The qemu lane: tests/qemu/ in Debian's 6.1 kernel under qemu, modules

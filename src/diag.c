@@ -254,6 +254,34 @@ void diag_token_warning(struct diag *d, const struct token *tok, const char *fmt
 	d->shown_warnings++;
 }
 
+void diag_warning(struct diag *d, const char *fmt, ...)
+{
+	d->warnings++;
+	if (!d->out || d->no_warnings)
+		return;
+	struct strbuf sb;
+	sb_init(&sb);
+	va_list ap;
+	va_start(ap, fmt);
+	sb_puts(&sb, "WARNING: ");
+	sb_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	if (!d->verbose) {
+		vec_foreach(&d->seen_warnings, i) {
+			if (strcmp(d->seen_warnings.items[i], sb_str(&sb)) == 0) {
+				d->suppressed_warnings++;
+				sb_fini(&sb);
+				return;
+			}
+		}
+		vec_push(&d->seen_warnings, xstrdup(sb_str(&sb)));
+	}
+	sb_putc(&sb, '\n');
+	fputs(sb_str(&sb), d->out);
+	sb_fini(&sb);
+	d->shown_warnings++;
+}
+
 void diag_plain(struct diag *d, const char *fmt, ...)
 {
 	d->errors++;

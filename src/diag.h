@@ -63,6 +63,9 @@ bool diag_semantic_open(struct diag *d, const char *key, const struct token *tok
 void diag_semantic_part(struct diag *d, bool prefix, bool blank, const struct token *tok,
 			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* "WARNING: MSG" with no location, once per text unless -v; -w silences it. */
+void diag_warning(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A message with no location: "KIND: MSG". */
 void diag_plain(struct diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -88,7 +88,7 @@ expect dump-probe-types 0 stdout-head "begin" -- --dump-probe-types
 # process(...) points listed from the test program's symbols, DWARF and SDT
 # notes (build/uptarget, built by make check); the expected lists are the
 # original's (reference-stap -l / -L on the same binary), its path put back.
-if [ -x build/uptarget ]; then
+if [ -x build/uptarget ] && [ -x build/uptarget-nodebug ]; then
 	up=$PWD/build/uptarget
 	expect list-process-functions 0 stdout "process(\"$up\").function(\"__do_global_dtors_aux\")
 process(\"$up\").function(\"_fini\")
@@ -99,15 +99,61 @@ process(\"$up\").function(\"frame_dummy\")
 process(\"$up\").function(\"main@tests/uprobes/target.c:34\")
 process(\"$up\").function(\"register_tm_clones\")
 process(\"$up\").function(\"up_add@tests/uprobes/target.c:24\")
+process(\"$up\").function(\"up_extra@tests/uprobes/target.c:100\")
+process(\"$up\").function(\"up_inl@tests/uprobes/target.c:78\")
 process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\")
-process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\")" -- -l 'process("build/uptarget").function("*")'
+process(\"$up\").function(\"up_local@tests/uprobes/target.c:84\")
+process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\")
+process(\"$up\").function(\"up_types@tests/uprobes/target.c:70\")" -- -l 'process("build/uptarget").function("*")'
 	expect list-process-returns 0 stdout "process(\"$up\").function(\"up_add@tests/uprobes/target.c:24\").return
+process(\"$up\").function(\"up_extra@tests/uprobes/target.c:100\").return
 process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\").return
-process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\").return" -- -l 'process("build/uptarget").function("up_*").return'
+process(\"$up\").function(\"up_local@tests/uprobes/target.c:84\").return
+process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\").return
+process(\"$up\").function(\"up_types@tests/uprobes/target.c:70\").return" -- -l 'process("build/uptarget").function("up_*").return'
 	expect list-process-marks 0 stdout "process(\"$up\").mark(\"done\") \$arg1:long \$arg2:long \$arg3:long
 process(\"$up\").mark(\"tick\") \$arg1:long \$arg2:long" -- -L 'process("build/uptarget").mark("*")'
+	# each function's parameters and locals at its entry, typed from DWARF
+	expect list-process-vars 0 stdout "process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\") \$x:long int
+process(\"$up\").function(\"up_local@tests/uprobes/target.c:84\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*
+process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\") \$x:int
+process(\"$up\").function(\"up_types@tests/uprobes/target.c:70\") \$c:char \$uc:unsigned char \$s:short int \$us:short unsigned int \$i:int \$ui:unsigned int \$l:long int \$ul:long unsigned int \$str:char const* \$color:enum up_color \$pt:struct up_point* \$ll:long long int" -- -L 'process("build/uptarget").function("up_[tl]*")'
+	# statements by line range, labels, inlined instances
+	expect list-process-statements 0 stdout "process(\"$up\").statement(\"up_local@tests/uprobes/target.c:90\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*
+process(\"$up\").statement(\"up_local@tests/uprobes/target.c:91\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*
+process(\"$up\").statement(\"up_local@tests/uprobes/target.c:92\") \$p:struct up_point \$k:int \$sum:int \$arr:long int[] \$q:struct up_point*" -- -L 'process("build/uptarget").statement("*@tests/uprobes/target.c:90-92")'
+	expect list-process-labels 0 stdout "process(\"$up\").function(\"up_local@tests/uprobes/target.c:89\").label(\"again\")" -- -l 'process("build/uptarget").function("up_*").label("*")'
+	expect list-process-inline 0 stdout "process(\"$up\").function(\"up_inl@tests/uprobes/target.c:78\").inline" -- -l 'process("build/uptarget").function("*@target.c").inline'
+	# a .return's $variables are read at entry: the original's warnings
+	expect process-return-entry-warnings 0 stderr "WARNING: confusing usage, value is captured as @entry(\$a) in .return probe [man stapprobes] RETURN PROBES: identifier '\$a' at tests/uprobes/dwarf-entry.stp:6:60
+ source: 		printf(\"%d = %d + %d; @entry(\$a * 10)=%d %s\\n\", \$return, \$a, \$b, @entry(\$a * 10),
+         		                                                         ^
+WARNING: confusing usage, value is captured as @entry(\$b) in .return probe [man stapprobes] RETURN PROBES: identifier '\$b' at :6:64
+ source: 		printf(\"%d = %d + %d; @entry(\$a * 10)=%d %s\\n\", \$return, \$a, \$b, @entry(\$a * 10),
+         		                                                             ^
+WARNING: confusing usage, value is captured as @entry(\$\$parms) in .return probe [man stapprobes] RETURN PROBES: identifier '\$\$parms' at :7:10
+ source: 		       \$\$parms)
+         		       ^
+WARNING: confusing usage, value is captured as @entry(\$pt->x) in .return probe [man stapprobes] RETURN PROBES: identifier '\$pt' at :11:36
+ source: 		printf(\"%d %d %s %d\\n\", \$return, \$pt->x, user_string(\$str), \$ll)
+         		                                 ^
+WARNING: confusing usage, value is captured as @entry(\$str) in .return probe [man stapprobes] RETURN PROBES: identifier '\$str' at :11:56
+ source: 		printf(\"%d %d %s %d\\n\", \$return, \$pt->x, user_string(\$str), \$ll)
+         		                                                     ^
+WARNING: confusing usage, value is captured as @entry(\$ll) in .return probe [man stapprobes] RETURN PROBES: identifier '\$ll' at :11:63
+ source: 		printf(\"%d %d %s %d\\n\", \$return, \$pt->x, user_string(\$str), \$ll)
+         		                                                            ^" -- -p2 tests/uprobes/dwarf-entry.stp "$up"
+	# without DWARF: the original's warning, then its error for a $variable
+	expect process-nodebug-variable 1 stderr "WARNING: cannot find module $up-nodebug debuginfo: No DWARF information found [man warning::debuginfo]
+semantic error: debuginfo scope not found for module '$up-nodebug', cannot resolve context variable [man error::dwarf]: identifier '\$a' at <input>:1:70
+        source: probe process(\"build/uptarget-nodebug\").function(\"up_add\") { println(\$a) }
+                                                                                     ^
+
+Pass 2: analysis failed.  [man error::pass2]" -- -p2 -e 'probe process("build/uptarget-nodebug").function("up_add") { println($a) }'
+	expect list-process-return-vars 0 stdout "process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\").return \$return:long int \$x:long int
+process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\").return \$return:int \$x:int" -- -L 'process("build/uptarget").function("up_[lt][ew]*").return'
 else
-	skipped=$((skipped + 3))
+	skipped=$((skipped + 10))
 	echo "SKIP cli/list-process-*: build/uptarget is not built (make check builds it)"
 fi
 

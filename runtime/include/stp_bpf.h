@@ -1071,6 +1071,37 @@ STP_INLINE int stp_kread_chars(struct stp_context *c, char *dst, uint32_t n, con
 	return rc;
 }
 
+/* ---- user-space variables by their DWARF location (probes/dwarf.c) ---- */
+
+/* size bytes of user memory at addr: 0, or -1 after the original's fault. */
+STP_INLINE int stp_uread(struct stp_context *c, void *dst, uint32_t size, int64_t addr,
+			 int32_t stmt)
+{
+	if (bpf_probe_read_user(dst, size, (const void *)addr) == 0)
+		return 0;
+	uint64_t a[1] = {(uint64_t)addr};
+	bpf_snprintf(STP_SCRATCH(c)->errbuf, MAXSTRINGLEN, stp_read_fault_fmt, a, 8);
+	stp_fail(c, STP_E_FAULT, stmt);
+	return -1;
+}
+
+/* An integer of size bytes at addr, extended as its type says. */
+STP_INLINE int stp_uread_int(struct stp_context *c, int64_t *out, int size, bool is_signed,
+			     int64_t addr, int32_t stmt)
+{
+	uint64_t v = 0;
+	int rc = stp_uread(c, &v, (uint32_t)size & 15, addr, stmt);
+	*out = stp_tp_arg_extend(v, size, is_signed);
+	return rc;
+}
+
+/* A register of the probed thread, by its offset in x86-64's pt_regs. */
+#define stp_ureg(ctx, off) ((int64_t)stp_kp_reg(ctx, off))
+
+/* Where the probed file was loaded: the probe's address less its address
+ * in the file (a uprobe's ip is the probed instruction's). */
+#define stp_ubias(ctx, vaddr) ((int64_t)PT_REGS_IP((struct pt_regs *)(ctx)) - (int64_t)(vaddr))
+
 /* ---- symbols and stacks: deferred strings (src/runtime/symbols.h) ---- */
 
 #define STP_PROG_CTX ctx

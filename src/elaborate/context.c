@@ -455,6 +455,8 @@ void context_resolve_cast(struct elab_state *st, struct expr *e)
 	const char *err = NULL;
 	if (e->module && strcmp(e->module, "kernel") != 0 &&
 	    strncmp(e->module, "kernel<", 7) != 0) {
+		if (dwarf_resolve_cast(st, e))
+			return;
 		diag_semantic(st->d, NULL, e->tok,
 			      "@cast of a type in module '%s': only kernel types are known here",
 			      e->module);
@@ -1126,7 +1128,7 @@ static bool needs_kernel_expr(const struct expr *e, int guard)
 {
 	if (!e || guard > 32)
 		return false;
-	if (e->kind == EXPR_CONTEXT && e->cv->kind == CV_CAST)
+	if (e->kind == EXPR_CONTEXT && (e->cv->kind == CV_CAST || e->cv->kind == CV_DWARF))
 		return true;
 	if (e->kind == EXPR_CALL && e->func) {
 		const struct function *d = e->func->decl;

@@ -104,6 +104,30 @@ enum ctxvar_kind {
 	CV_TP_ARG,        /* $arg: a C argument of a tracepoint (raw_tp context) */
 	CV_UPROBE_RETURN, /* $return of process(...).function(...).return */
 	CV_USDT_ARG,      /* $argN of process(...).mark(...): arg_index N-1 */
+	CV_DWARF,         /* $var of a user-space function, by its DWARF location: uops */
+};
+
+/* One step of a CV_DWARF read (probes/dwarf.c writes them, emit_bpf.c
+ * turns them into C): the value t starts as a C expression of the probe's
+ * registers (ctx), then is read through and offset along the member chain. */
+enum uloc_kind {
+	ULOC_SET,  /* t = text */
+	ULOC_READ, /* t = the 8 bytes of user memory at t (a fault is an error) */
+	ULOC_ADD,  /* t += num */
+};
+
+/* How a CV_DWARF's value ends. */
+enum uloc_end {
+	ULOC_END_MEMORY, /* an integer of value_size bytes at address t */
+	ULOC_END_VALUE,  /* t itself, an integer of value_size bytes */
+	ULOC_END_ADDR,   /* t, an address (arrays) */
+	ULOC_END_STRING, /* the string at address t, at most value_size bytes */
+};
+
+struct uloc_op {
+	enum uloc_kind kind;
+	const char *text;
+	int64_t num;
 };
 
 struct tp_field;
@@ -131,6 +155,8 @@ struct ctxvar {
 	 * address (kernel_string() reads it); where a string is wanted, ours
 	 * is its text.  The typer decides (type TYPE_UNKNOWN until then). */
 	bool chars;
+	struct vec uops; /* CV_DWARF: of struct uloc_op */
+	enum uloc_end uend;
 };
 
 struct eprobe {
@@ -181,6 +207,7 @@ struct eprobe {
 	/* PROBE_UPROBE, PROBE_USDT (probes/process.c) */
 	const char *up_path; /* the executable, absolute */
 	uint64_t up_offset;  /* the function's file offset */
+	uint64_t up_vaddr;   /* its address in the file (the DWARF's pc) */
 	bool up_return;      /* .return */
 	long up_pid;         /* process(PID): that process only; -1 every one */
 	const char *usdt_provider, *usdt_name;
@@ -195,6 +222,7 @@ struct eprobe {
 	uint32_t pe_dev;
 	const char *pe_comm;
 	bool pe_target;
+	struct eprobe *up_entry; /* .return: the probe on its entry that @entry adds */
 };
 
 enum procev_event {

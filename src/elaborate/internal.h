@@ -128,12 +128,40 @@ bool procev_is_event(const char *name);
 int probes_derive_procevents(struct elab_state *st, const struct derive_ctx *dc);
 void procev_resolve_target(struct elab_state *st, struct expr *e);
 int procev_target_defined(const struct elab_state *st, const struct expr *x);
+/* probes/dwarf.c: the DWARF context of uprobes.  $var (and $return,
+ * $$parms...) rewritten as its read, or an error reported: true; false when
+ * the name is none of the program's. */
+bool dwarf_resolve_target(struct elab_state *st, struct expr *e);
+int dwarf_target_defined(const struct elab_state *st, const struct expr *x);
+/* NAME@FILE:LINE (or :FIRST-LAST) split; *last -1 when no line.  Heap
+ * strings; false when the line part is malformed. */
+bool dwarf_split_spec(const char *spec, char **name, char **file, int *first, int *last);
+/* process(...).statement("NAME@FILE:LINE"), .statement(ADDR), and
+ * .function("NAME@FILE").label("PATTERN"): the probes derived. */
+int dwarf_derive_statements(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
+			    const char *path, long pid, const char *spec);
+int dwarf_derive_address(struct elab_state *st, const struct derive_ctx *dc, const char *path,
+			 long pid, uint64_t vaddr, const char *pp);
+int dwarf_derive_labels(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
+			const char *path, long pid, const char *spec, const char *pattern);
+/* @cast(addr, "type", "PATH") from PATH's DWARF, @var("name@file") from the
+ * uprobe's program: true when done (rewritten or reported). */
+bool dwarf_resolve_cast(struct elab_state *st, struct expr *e);
+bool dwarf_resolve_atvar(struct elab_state *st, struct expr *e);
+/* A FILE pattern against a DWARF file name (whole, or a tail after '/'). */
+bool dwarf_file_matches(const char *pattern, const char *file);
+/* -L: " $name:type ..." of the variables at pc. */
+const char *dwarf_probe_vars(struct elab_state *st, const char *path, uint64_t pc, bool ret);
 
 /* resolve.c */
 void resolve_probe(struct elab_state *st, struct eprobe *p);
 void resolve_functions(struct elab_state *st);
 struct stmt *copy_stmt(struct arena *a, const struct stmt *s);
 struct expr *copy_expr(struct arena *a, const struct expr *e);
+
+/* resolve.c: @entry(value) in a uprobe's .return, e rewritten as the
+ * read of the value its entry stored. */
+void elab_entry_capture(struct elab_state *st, struct expr *e, const struct expr *value);
 
 /* print.c: an expression as -p2 prints it */
 const char *elab_expr_text(struct arena *a, const struct expr *e);

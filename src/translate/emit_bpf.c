@@ -390,8 +390,47 @@ static void core_decls(struct emitter *em, struct strbuf *out)
 	vec_fini(&names);
 }
 
+/* A user-space variable: its location's registers, then the reads and
+ * offsets along its member chain, each read checked for a fault. */
+static const char *bpf_dwarf(struct emitter *em, struct expr *e)
+{
+	const struct ctxvar *cv = e->cv;
+	const char *where_s = where(em, e->tok);
+	const char *t = new_temp(em, TYPE_LONG);
+	vec_foreach(&cv->uops, i) {
+		const struct uloc_op *op = cv->uops.items[i];
+		if (op->kind == ULOC_SET) {
+			/* no text: @cast's address */
+			emit(em, "\t%s = %s;\n", t, op->text ? op->text : ex(em, e->a));
+		} else if (op->kind == ULOC_ADD) {
+			emit(em, "\t%s += %lld;\n", t, (long long)op->num);
+		} else {
+			em->uses_scratch = true;
+			emit(em, "\tif (stp_uread(c, &%s, 8, %s, %s))\n\tgoto %s;\n", t, t, where_s,
+			     em->err_label);
+		}
+	}
+	if (cv->uend == ULOC_END_STRING) {
+		/* $var$ of a char array or string: its text (empty on a fault) */
+		const char *str = new_temp(em, TYPE_STRING);
+		emit(em, "\tstp_user_str(%s, %s, %d);\n", str, t, cv->value_size + 1);
+		return str;
+	}
+	if (cv->uend == ULOC_END_MEMORY) {
+		em->uses_scratch = true;
+		emit(em, "\tif (stp_uread_int(c, &%s, %d, %d, %s, %s))\n\tgoto %s;\n", t,
+		     cv->value_size, cv->value_signed, t, where_s, em->err_label);
+	} else if (cv->uend == ULOC_END_VALUE) {
+		emit(em, "\t%s = stp_tp_arg_extend((uint64_t)%s, %d, %d);\n", t, t, cv->value_size,
+		     cv->value_signed);
+	}
+	return t;
+}
+
 const char *bpf_context(struct emitter *em, struct expr *e)
 {
+	if (e->cv->kind == CV_DWARF)
+		return bpf_dwarf(em, e);
 	const struct ctxvar *cv = e->cv;
 	if (cv->kind == CV_CAST)
 		return bpf_cast(em, e);
@@ -1360,6 +1399,7 @@ static bool names_scratch_helper(const char *body)
 		"STP_SCRATCH", "F->",           "stp_send_text",   "stp_report_error",
 		"stp_catch",   "stp_error_msg", "stp_user_fault",  "stp_kernel_fault",
 		"stp_kread",   "stp_backtrace", "stp_print_stack", "stp_exit",
+		"stp_uread",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strstr(body, names[i]))

@@ -78,7 +78,8 @@ static long maxlen(struct widths *w, const struct expr *e)
 	case EXPR_CONTEXT:
 		if (e->cv->kind == CV_TP_FIELD && e->cv->field->kind == TPF_CHAR_ARRAY)
 			return e->cv->field->size;
-		if (e->cv->kind == CV_CAST && e->cv->type == TYPE_STRING)
+		if ((e->cv->kind == CV_CAST || e->cv->kind == CV_DWARF) &&
+		    e->cv->type == TYPE_STRING)
 			return e->cv->value_size;
 		return UNBOUNDED;
 	case EXPR_CONCAT:

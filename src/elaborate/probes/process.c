@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <gelf.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,10 @@ struct ufunc {
 	char *name;
 	char *pretty; /* NAME@FILE:LINE, or NAME */
 	uint64_t offset;
+	uint64_t vaddr;
+	bool has_symbol;    /* else only inlined */
+	bool global;        /* its symbol binding: .exported */
+	struct vec inlines; /* of uint64_t *: each inlined instance's entry */
 };
 
 struct umark {
@@ -56,6 +61,7 @@ struct umark {
 struct uelf {
 	struct vec funcs; /* of struct ufunc, by name, each name once */
 	struct vec marks; /* of struct umark, each provider:name once */
+	bool has_dwarf;
 };
 
 static void uelf_fini(struct uelf *u)
@@ -64,6 +70,9 @@ static void uelf_fini(struct uelf *u)
 		struct ufunc *f = u->funcs.items[i];
 		free(f->name);
 		free(f->pretty);
+		vec_foreach(&f->inlines, j)
+			free(f->inlines.items[j]);
+		vec_fini(&f->inlines);
 		free(f);
 	}
 	vec_foreach(&u->marks, i) {
@@ -111,6 +120,20 @@ static bool file_offset(Elf *elf, uint64_t v, uint64_t *off)
 	return false;
 }
 
+/* file_offset() of path's vaddr. */
+static bool elf_offset_of(const char *path, uint64_t vaddr, uint64_t *off)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	bool ok = elf && file_offset(elf, vaddr, off);
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ok;
+}
+
 static void read_symbols(Elf *elf, struct uelf *u)
 {
 	Elf_Scn *scn = NULL, *dyn = NULL, *sym = NULL;
@@ -144,9 +167,13 @@ static void read_symbols(Elf *elf, struct uelf *u)
 		if (!name || !*name || !file_offset(elf, s.st_value, &off))
 			continue;
 		struct ufunc *f = xmalloc(sizeof(*f));
+		memset(f, 0, sizeof(*f));
 		f->name = xstrdup(name);
 		f->pretty = NULL;
 		f->offset = off;
+		f->vaddr = s.st_value;
+		f->has_symbol = true;
+		f->global = GELF_ST_BIND(s.st_info) == STB_GLOBAL;
 		vec_push(&u->funcs, f);
 	}
 	if (u->funcs.len > 1)
@@ -178,12 +205,66 @@ static struct ufunc *find_func(struct uelf *u, const char *name)
 	return r ? *r : NULL;
 }
 
-/* NAME@FILE:LINE of each function the DWARF describes (defined, with code). */
+static char *pretty_name(Dwarf_Die *die)
+{
+	const char *name = dwarf_diename(die);
+	const char *file = dwarf_decl_file(die);
+	int line = 0;
+	if (!name || !file || dwarf_decl_line(die, &line) != 0)
+		return NULL;
+	size_t len = strlen(name) + strlen(file) + 24;
+	char *r = xmalloc(len);
+	snprintf(r, len, "%s@%s:%d", name, file, line);
+	return r;
+}
+
+/* The inlined instances under die: each one's entry, under its origin's
+ * name (a function inlined everywhere has no symbol: added here). */
+static void read_inlines(Elf *elf, Dwarf_Die *die, struct uelf *u, struct vec *added, int depth)
+{
+	Dwarf_Die child;
+	if (depth > 32 || dwarf_child(die, &child) != 0)
+		return;
+	do {
+		Dwarf_Addr entry;
+		if (dwarf_tag(&child) == DW_TAG_inlined_subroutine && dwarf_diename(&child) &&
+		    dwarf_entrypc(&child, &entry) == 0) {
+			const char *name = dwarf_diename(&child);
+			struct ufunc *f = find_func(u, name);
+			if (!f) {
+				vec_foreach(added, i) {
+					struct ufunc *a = added->items[i];
+					if (strcmp(a->name, name) == 0)
+						f = a;
+				}
+			}
+			uint64_t off;
+			if (!f && file_offset(elf, entry, &off)) {
+				f = xmalloc(sizeof(*f));
+				memset(f, 0, sizeof(*f));
+				f->name = xstrdup(name);
+				f->pretty = pretty_name(&child);
+				vec_push(added, f);
+			}
+			if (f) {
+				uint64_t *v = xmalloc(sizeof(*v));
+				*v = entry;
+				vec_push(&f->inlines, v);
+			}
+		}
+		read_inlines(elf, &child, u, added, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/* NAME@FILE:LINE of each function the DWARF describes (defined, with code),
+ * and the functions' inlined instances. */
 static void read_dwarf(Elf *elf, struct uelf *u)
 {
+	struct vec added = {0};
 	Dwarf *dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 	if (!dw)
 		return;
+	u->has_dwarf = true;
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -200,16 +281,20 @@ static void read_dwarf(Elf *elf, struct uelf *u)
 				if (!name || !file || dwarf_decl_line(&die, &line) != 0)
 					continue;
 				struct ufunc *f = find_func(u, name);
+				read_inlines(elf, &die, u, &added, 0);
 				if (!f || f->pretty)
 					continue;
-				size_t len = strlen(name) + strlen(file) + 24;
-				f->pretty = xmalloc(len);
-				snprintf(f->pretty, len, "%s@%s:%d", name, file, line);
+				f->pretty = pretty_name(&die);
 			} while (dwarf_siblingof(&die, &die) == 0);
 		}
 		off = next;
 	}
 	dwarf_end(dw);
+	vec_foreach(&added, i)
+		vec_push(&u->funcs, added.items[i]);
+	vec_fini(&added);
+	if (u->funcs.len > 1)
+		qsort(u->funcs.items, u->funcs.len, sizeof(void *), cmp_func);
 }
 
 /* The SDT notes: "stapsdt" notes of type 3, whose description is the
@@ -387,52 +472,146 @@ static char *similar(struct elab_state *st, const char *what, const char *patter
 	return r;
 }
 
+/* FILE of NAME@FILE:LINE against a pattern. */
+static bool decl_file_matches(const char *pattern, const char *pretty)
+{
+	const char *at = pretty ? strchr(pretty, '@') : NULL;
+	const char *colon = at ? strrchr(at, ':') : NULL;
+	if (!colon)
+		return false;
+	char *file = xmalloc((size_t)(colon - at));
+	memcpy(file, at + 1, (size_t)(colon - at - 1));
+	file[colon - at - 1] = 0;
+	bool r = dwarf_file_matches(pattern, file);
+	free(file);
+	return r;
+}
+
 static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
 			    const char *path, long pid, struct uelf *u)
 {
 	const struct probe_point *pt = dc->pt;
 	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
-	bool ret = false;
+	bool ret = false, inl = false, call = false, exported = false;
+	const char *suffix = "";
+	if (!u->has_dwarf)
+		diag_warning(st->d,
+			     "cannot find module %s debuginfo: No DWARF information found [man "
+			     "warning::debuginfo]",
+			     path);
 	if (c2) {
-		if (c2->arg || (strcmp(c2->name, "return") != 0 && strcmp(c2->name, "call") != 0))
+		bool label = strcmp(c2->name, "label") == 0;
+		if (label ? !c2->arg || c2->arg->kind != EXPR_STRING
+			  : c2->arg || (strcmp(c2->name, "return") != 0 &&
+					strcmp(c2->name, "call") != 0 &&
+					strcmp(c2->name, "inline") != 0 &&
+					strcmp(c2->name, "exported") != 0))
 			return fail(st, dc, "probe point mismatch", c2->tok,
-				    "probe point mismatch (similar: call, return)");
+				    "probe point mismatch (similar: call, exported, inline, label, "
+				    "return)");
 		if (comp(pt, 3))
 			return fail(st, dc, "probe point suffix", comp(pt, 3)->tok,
 				    "invalid suffix for probe");
+		if (label) {
+			int n = dwarf_derive_labels(st, dc, prefix, path, pid, c1->arg->str,
+						    c2->arg->str);
+			if (n == 0)
+				return fail(st, dc, "no match", NULL, "no match");
+			add_input(st, path);
+			return n;
+		}
 		ret = strcmp(c2->name, "return") == 0;
+		inl = strcmp(c2->name, "inline") == 0;
+		call = strcmp(c2->name, "call") == 0;
+		exported = strcmp(c2->name, "exported") == 0;
+		if (!ret)
+			suffix = arena_printf(st->a, ".%s", c2->name);
 	}
-	const char *pattern = c1->arg->str;
-	if (strchr(pattern, '@') || strchr(pattern, ':'))
+	/* the original's process function probes take no notice of a
+	 * NAME@FILE:LINE's line: checked, then left aside */
+	char *pattern, *file;
+	int first, last;
+	if (!dwarf_split_spec(c1->arg->str, &pattern, &file, &first, &last)) {
+		free(pattern);
+		free(file);
 		return fail(st, dc, "probe point value", c1->tok,
-			    "function(\"NAME@FILE:LINE\") needs the program's DWARF lines: not "
-			    "supported yet");
+			    "invalid function specification (expected NAME@FILE:LINE)");
+	}
+	const char *pat = arena_strdup(st->a, pattern);
+	free(pattern);
+	if (ret)
+		suffix = ".return";
 	int n = 0;
 	vec_foreach(&u->funcs, i) {
 		const struct ufunc *f = u->funcs.items[i];
-		if (fnmatch(pattern, f->name, 0) != 0)
+		if (fnmatch(pat, f->name, 0) != 0 ||
+		    ((ret || call || exported) && !f->has_symbol) || (inl && !f->inlines.len) ||
+		    (exported && !f->global))
 			continue;
-		struct eprobe *p = arena_alloc(st->a, sizeof(*p));
-		p->kind = PROBE_UPROBE;
-		p->kernel = true;
-		p->up_path = arena_strdup(st->a, path);
-		p->up_offset = f->offset;
-		p->up_return = ret;
-		p->up_pid = pid;
-		p->vars = ret ? " $return:long" : "";
-		probes_add(st, dc, p,
-			   arena_printf(st->a, "%s.function(\"%s\")%s", prefix,
-					f->pretty ? f->pretty : f->name, ret ? ".return" : ""));
-		n++;
+		if (file && !decl_file_matches(file, f->pretty))
+			continue;
+		const char *pp = arena_printf(st->a, "%s.function(\"%s\")%s", prefix,
+					      f->pretty ? f->pretty : f->name, suffix);
+		/* the function, then each inlined instance (not for .return,
+		 * as the original); -l lists the name once */
+		size_t nsites = ret || call || exported ? 0 : f->inlines.len;
+		if (st->s->list_probes && nsites)
+			nsites = f->has_symbol && !inl ? 0 : 1;
+		for (size_t k = f->has_symbol && !inl ? 0 : 1; k <= nsites; k++) {
+			uint64_t vaddr = k ? *(uint64_t *)f->inlines.items[k - 1] : f->vaddr;
+			uint64_t off = f->offset;
+			if (k && !elf_offset_of(path, vaddr, &off))
+				continue;
+			struct eprobe *p = arena_alloc(st->a, sizeof(*p));
+			p->kind = PROBE_UPROBE;
+			p->kernel = true;
+			p->up_path = arena_strdup(st->a, path);
+			p->up_offset = off;
+			p->up_vaddr = vaddr;
+			p->up_return = ret;
+			p->up_pid = pid;
+			p->vars = st->s->list_with_vars ? dwarf_probe_vars(st, path, vaddr, ret)
+				  : ret                 ? " $return:long"
+							: "";
+			probes_add(st, dc, p, pp);
+			n++;
+		}
 	}
 	if (n == 0) {
 		const char **names = xmalloc((u->funcs.len + 1) * sizeof(*names));
 		vec_foreach(&u->funcs, i)
 			names[i] = ((const struct ufunc *)u->funcs.items[i])->name;
-		char *msg = similar(st, "functions", pattern, names, u->funcs.len);
+		char *msg = similar(st, "functions", pat, names, u->funcs.len);
 		free(names);
+		free(file);
 		return fail(st, dc, "no match", NULL, msg);
 	}
+	free(file);
+	add_input(st, path);
+	return n;
+}
+
+/* process(...).statement("NAME@FILE:LINE") and .statement(ADDR)[.absolute] */
+static int derive_statements(struct elab_state *st, const struct derive_ctx *dc, const char *prefix,
+			     const char *path, long pid)
+{
+	const struct probe_point *pt = dc->pt;
+	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	bool number = c1->arg->kind == EXPR_NUMBER;
+	if ((c2 && (!number || c2->arg || strcmp(c2->name, "absolute") != 0)) || comp(pt, 3))
+		return fail(st, dc, "probe point suffix", c2 ? c2->tok : comp(pt, 3)->tok,
+			    "invalid suffix for probe");
+	int n;
+	if (number) {
+		uint64_t a = (uint64_t)c1->arg->num;
+		n = dwarf_derive_address(st, dc, path, pid, a,
+					 arena_printf(st->a, "%s.statement(%#" PRIx64 ")%s", prefix,
+						      a, c2 ? ".absolute" : ""));
+	} else {
+		n = dwarf_derive_statements(st, dc, prefix, path, pid, c1->arg->str);
+	}
+	if (n == 0)
+		return fail(st, dc, "no match", NULL, "no match");
 	add_input(st, path);
 	return n;
 }
@@ -486,10 +665,10 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 		return probes_derive_procevents(st, dc);
 	bool is_func = strcmp(c1->name, "function") == 0;
 	bool is_mark = strcmp(c1->name, "mark") == 0;
-	if (!is_func && !is_mark) {
+	bool is_stmt = strcmp(c1->name, "statement") == 0;
+	if (!is_func && !is_mark && !is_stmt) {
 		const char *msg =
 			strcmp(c1->name, "begin") == 0 || strcmp(c1->name, "end") == 0 ||
-					strcmp(c1->name, "statement") == 0 ||
 					strcmp(c1->name, "plt") == 0 ||
 					strcmp(c1->name, "library") == 0 ||
 					strcmp(c1->name, "thread") == 0 ||
@@ -497,13 +676,14 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 				? arena_printf(st->a,
 					       "process(...).%s probes are not supported yet",
 					       c1->name)
-				: "probe point mismatch (similar: function, mark)";
+				: "probe point mismatch (similar: function, mark, statement)";
 		return fail(st, dc,
 			    strncmp(msg, "probe point", 11) == 0 ? "probe point mismatch"
 								 : "probe point value",
 			    c1->tok, msg);
 	}
-	if (!c1->arg || c1->arg->kind != EXPR_STRING)
+	if (!c1->arg ||
+	    (c1->arg->kind != EXPR_STRING && !(is_stmt && c1->arg->kind == EXPR_NUMBER)))
 		return fail(st, dc, "probe point mismatch", c1->tok, "probe point mismatch");
 	char *path = NULL;
 	long pid = -1;
@@ -536,8 +716,9 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 		free(path);
 		return fail(st, dc, "no match", NULL, "no match");
 	}
-	int n = is_func ? derive_functions(st, dc, prefix, path, pid, &u)
-			: derive_marks(st, dc, prefix, path, pid, &u);
+	int n = is_func   ? derive_functions(st, dc, prefix, path, pid, &u)
+		: is_stmt ? derive_statements(st, dc, prefix, path, pid)
+			  : derive_marks(st, dc, prefix, path, pid, &u);
 	uelf_fini(&u);
 	free(path);
 	return n;
@@ -586,7 +767,7 @@ int process_target_defined(const struct elab_state *st, const struct expr *x)
 		return 0;
 	const char *n = x->str;
 	if (p->kind == PROBE_UPROBE)
-		return p->up_return && strcmp(n, "$return") == 0;
+		return (p->up_return && strcmp(n, "$return") == 0) || dwarf_target_defined(st, x);
 	return strcmp(n, "$$name") == 0 || strcmp(n, "$$provider") == 0 ||
 	       strcmp(n, "$$parms") == 0 || strcmp(n, "$$vars") == 0 || arg_number(p, n) > 0;
 }
@@ -595,6 +776,8 @@ void process_resolve_target(struct elab_state *st, struct expr *e)
 {
 	const struct eprobe *p = st->probe;
 	const char *name = e->str;
+	if (p->kind == PROBE_UPROBE && !e->addressof && dwarf_resolve_target(st, e))
+		return;
 	if (e->comps.len || e->addressof) {
 		diag_semantic(st->d, NULL, e->tok,
 			      "user-space context variables are read as they are here: '%s' has "
