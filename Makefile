@@ -211,6 +211,13 @@ $(UPTARGET): tests/uprobes/target.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(BASE_CFLAGS) -o $@ $<
 
+# The process events' test program (tests/uprobes/proctarget.c): a thread,
+# a forked child, an exec.
+UPPROC := build/upproc
+$(UPPROC): tests/uprobes/proctarget.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(BASE_CFLAGS) -pthread -o $@ $<
+
 # The same without its DWARF (symbols kept): probes by name still work,
 # $variables are refused with the original's error.
 UPNODEBUG := build/uptarget-nodebug
@@ -229,12 +236,12 @@ $(DIFFTEST_GEN): tests/difftest/gen.c
 # differential tester's CI set (seeds 1..DIFFTEST_CI, about two
 # minutes here): what it compares is the BPF code against the user-space one.
 DIFFTEST_CI ?= 200
-check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(UPNODEBUG) $(DIFFTEST_GEN) $(MAN_STAMP)
+check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(UPNODEBUG) $(DIFFTEST_GEN) $(MAN_STAMP)
 	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1; \
 		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1; \
 		bash tests/install.sh || rc=1;)
 
-check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET) $(UPNODEBUG)
+check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(UPNODEBUG)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
 
 # The qemu lane: tests/qemu/ in Debian's 6.1 kernel under qemu, modules

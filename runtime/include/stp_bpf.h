@@ -102,7 +102,7 @@ struct stp_rt_shared {
 	int64_t target;       /* target() */
 	int64_t skipped; /* handlers that could not run (no scratch area) */
 	int64_t nr_cpus;
-	int64_t unused2;
+	int64_t start_ns; /* CLOCK_MONOTONIC when the probes were attached */
 	int64_t hz; /* the kernel's HZ */
 	int64_t reserved[7];
 };
@@ -1363,4 +1363,7 @@ STP_INLINE void stp_pexecname(struct stp_context *c, char *dst)
 }
 
 #include "stp_bpf_string.h"
+#ifdef STP_PROCEV
+#include "stp_bpf_proc.h"
+#endif
 #endif

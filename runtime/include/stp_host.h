@@ -400,6 +400,7 @@ enum stp_probe_kind {
 	STP_PROBE_KFUNC,      /* BPF programs on a kernel function: fentry/fexit or kprobe */
 	STP_PROBE_UPROBE,     /* a BPF program on a uprobe or uretprobe */
 	STP_PROBE_USDT,       /* a BPF program on a USDT mark (libbpf's usdt) */
+	STP_PROBE_PROCESS,    /* BPF programs bpf_prog_pe0...: process.begin, .syscall... */
 };
 
 struct stp_probe {

@@ -237,6 +237,7 @@ char *build_hash_for(const struct session *s, const struct vec *texts, bool bpf,
 	if (bpf) {
 		hash_file(&h, "stp_bpf.h");
 		hash_file(&h, "stp_bpf_string.h");
+		hash_file(&h, "stp_bpf_proc.h");
 		hash_str(&h, bpf_compiler_version());
 	}
 	char *out = xmalloc(33);

@@ -815,6 +815,10 @@ bool context_resolve_target(struct elab_state *st, struct expr *e)
 		process_resolve_target(st, e);
 		return true;
 	}
+	if (st->probe && st->probe->kind == PROBE_PROCESS && e->kind == EXPR_TARGET) {
+		procev_resolve_target(st, e);
+		return true;
+	}
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || e->kind != EXPR_TARGET)
 		return false;
 	resolve_trace_target(st, e);
@@ -877,6 +881,8 @@ int context_defined(const struct elab_state *st, const struct expr *x)
 	if (st->probe && (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT) &&
 	    x->kind == EXPR_TARGET)
 		return process_target_defined(st, x);
+	if (st->probe && st->probe->kind == PROBE_PROCESS && x->kind == EXPR_TARGET)
+		return procev_target_defined(st, x);
 	if (!st->probe || st->probe->kind != PROBE_TRACEPOINT || x->kind != EXPR_TARGET)
 		return -1;
 	int arg = x->str[0] == '$' && x->str[1] != '$' ? find_arg(st->probe, x->str + 1) : -1;

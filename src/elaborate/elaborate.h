@@ -88,6 +88,7 @@ enum probe_kind {
 	PROBE_KFUNC,      /* kernel.function, module().function, kprobe.*: fentry or kprobe */
 	PROBE_UPROBE,     /* process("PATH").function("NAME")[.return] */
 	PROBE_USDT,       /* process("PATH").mark("NAME") */
+	PROBE_PROCESS,    /* process.begin, .end, .thread.begin/end, .syscall[.return] */
 };
 
 /* A context variable resolved in a kernel probe ($field, $$vars...): what
@@ -221,7 +222,26 @@ struct eprobe {
 	long up_pid;         /* process(PID): that process only; -1 every one */
 	const char *usdt_provider, *usdt_name;
 	int usdt_nargs;
+	/* PROBE_PROCESS (probes/procevents.c): the event, and which tasks:
+	 * those running the executable of inode pe_ino on device pe_dev (the
+	 * kernel's dev_t; 0: any), whose comm is pe_comm (once the task has no
+	 * memory map left to say), of process up_pid (> 0), or of the
+	 * target's process hierarchy (pe_target: -c/-x without a path) */
+	int pe_event; /* enum procev_event */
+	uint64_t pe_ino;
+	uint32_t pe_dev;
+	const char *pe_comm;
+	bool pe_target;
 	struct eprobe *up_entry; /* .return: the probe on its entry that @entry adds */
+};
+
+enum procev_event {
+	PE_BEGIN = 1,
+	PE_END,
+	PE_THREAD_BEGIN,
+	PE_THREAD_END,
+	PE_SYSCALL,
+	PE_SYSCALL_RETURN,
 };
 
 struct elab {

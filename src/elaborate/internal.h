@@ -122,6 +122,16 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc);
  * whether one is defined (@defined) */
 void process_resolve_target(struct elab_state *st, struct expr *e);
 int process_target_defined(const struct elab_state *st, const struct expr *x);
+/* The executable NAME names (through PATH without a slash), of process
+ * PID: absolute heap strings, NULL when there is none. */
+char *process_resolve_path(const char *name);
+char *process_pid_path(long pid);
+/* probes/procevents.c: process.begin/.end/.thread.begin/.thread.end/
+ * .syscall/.syscall.return (NAME: the component after process) */
+bool procev_is_event(const char *name);
+int probes_derive_procevents(struct elab_state *st, const struct derive_ctx *dc);
+void procev_resolve_target(struct elab_state *st, struct expr *e);
+int procev_target_defined(const struct elab_state *st, const struct expr *x);
 /* probes/dwarf.c: the DWARF context of uprobes.  $var (and $return,
  * $$parms...) rewritten as its read, or an error reported: true; false when
  * the name is none of the program's. */

@@ -290,7 +290,8 @@ static void res_lvalue(struct elab_state *st, struct expr *e, bool also_read)
 		return;
 	}
 	if (e->kind == EXPR_TARGET && st->probe &&
-	    (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT)) {
+	    (st->probe->kind == PROBE_UPROBE || st->probe->kind == PROBE_USDT ||
+	     st->probe->kind == PROBE_PROCESS)) {
 		diag_semantic(st->d, NULL, e->tok,
 			      "user-space context variables cannot be modified yet");
 		return;

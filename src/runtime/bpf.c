@@ -701,6 +701,32 @@ static int attach_maxactive(struct bpf_session *bs, struct bpf_program *prog,
 	return 0;
 }
 
+/* A process event's programs: NAME_pe0, NAME_pe1..., each on the
+ * tracepoint its section names; with exec_end, only NAME_pex, an end
+ * probe's program on exec, which runs before any begin's on exec (programs
+ * on one tracepoint run in the order they were attached). */
+static int attach_procev(struct bpf_session *bs, const struct stp_probe *p, bool exec_end)
+{
+	size_t len = strlen(p->bpf_prog);
+	struct bpf_program *prog;
+	int n = 0;
+	bpf_object__for_each_program(prog, bs->obj) {
+		const char *name = bpf_program__name(prog);
+		if (strncmp(name, p->bpf_prog, len) != 0 || strncmp(name + len, "_pe", 3) != 0)
+			continue;
+		if ((strcmp(name + len + 3, "x") == 0) != exec_end) {
+			n++;
+			continue;
+		}
+		struct bpf_link *l = bpf_program__attach(prog);
+		if (!l)
+			return -errno;
+		vec_push(&bs->links, l);
+		n++;
+	}
+	return n ? 0 : -ENOENT;
+}
+
 static void detach_all(struct bpf_session *bs)
 {
 	/* the misses, before the events go */
@@ -723,6 +749,19 @@ static void detach_all(struct bpf_session *bs)
 int bpf_session_attach(struct bpf_session *bs)
 {
 	int attached = 0, kf_failed = 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	bs->rt->start_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	for (int i = 0; i < bs->mod->nprobes; i++) {
+		const struct stp_probe *p = &bs->mod->probes[i];
+		int rc = p->kind == STP_PROBE_PROCESS ? attach_procev(bs, p, true) : 0;
+		if (rc < 0) {
+			fprintf(stderr, "ERROR: cannot attach probe %s: %s\n", p->pp,
+				strerror(-rc));
+			detach_all(bs);
+			return -1;
+		}
+	}
 	/* the probes marked first (a deferred syscall entry handler, replayed
 	 * at the exit: it must run before the script's own exit handlers),
 	 * then the others; programs on one event run in attach order */
@@ -733,7 +772,9 @@ int bpf_session_attach(struct bpf_session *bs)
 			continue;
 		struct bpf_program *prog = bpf_object__find_program_by_name(bs->obj, p->bpf_prog);
 		int rc = 0;
-		if (p->kind == STP_PROBE_KFUNC) {
+		if (p->kind == STP_PROBE_PROCESS) {
+			rc = attach_procev(bs, p, false);
+		} else if (p->kind == STP_PROBE_KFUNC) {
 			rc = attach_kfunc(bs, i, p);
 			if (rc == 1) {
 				kf_failed++;

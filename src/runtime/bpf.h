@@ -26,7 +26,7 @@ struct bpf_shared {
 	int64_t target;
 	volatile int64_t skipped;
 	int64_t nr_cpus;
-	int64_t unused2;
+	int64_t start_ns; /* CLOCK_MONOTONIC at attach: tasks started later are new */
 	int64_t hz;
 	int64_t reserved[7];
 };

@@ -245,6 +245,7 @@ static const char *const probe_kinds[] = {
 	[PROBE_KFUNC] = "STP_PROBE_KFUNC",
 	[PROBE_UPROBE] = "STP_PROBE_UPROBE",
 	[PROBE_USDT] = "STP_PROBE_USDT",
+	[PROBE_PROCESS] = "STP_PROBE_PROCESS",
 };
 
 static int emit_probe_table(struct emitter *em, struct strbuf *out)

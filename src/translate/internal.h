@@ -85,6 +85,16 @@ char *bpf_shared_decls(const struct elab *e);
 /* widths.c: sets the key_width of shared arrays' string columns */
 void translate_key_widths(const struct session *s, const struct elab *e);
 
+/* emit_bpf.c: one BPF program of probe p: its section, name, the frame
+ * struct it uses, what fills the context, the body */
+void bpf_program(struct emitter *em, struct strbuf *out, const struct eprobe *p, const char *sec,
+		 const char *name, const char *frame, const char *prologue, const char *body);
+/* emit_procev.c: the programs of a process event (PROBE_PROCESS), named
+ * NAME_pe0...; how many such probes there are */
+void bpf_procev_programs(struct emitter *em, struct strbuf *out, const struct eprobe *p,
+			 const char *name, const char *body);
+int bpf_procev_count(const struct elab *e);
+
 /* emit_bpf.c: the BPF forms of what emit.c writes */
 const char *bpf_literal(struct emitter *em, const char *c_literal);
 const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *sym,

@@ -661,6 +661,8 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 	if (!c1)
 		return fail(st, dc, "probe point mismatch", c0->tok,
 			    "probe point truncated (follow:  function(string) mark(string))");
+	if (procev_is_event(c1->name))
+		return probes_derive_procevents(st, dc);
 	bool is_func = strcmp(c1->name, "function") == 0;
 	bool is_mark = strcmp(c1->name, "mark") == 0;
 	bool is_stmt = strcmp(c1->name, "statement") == 0;
@@ -720,6 +722,16 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 	uelf_fini(&u);
 	free(path);
 	return n;
+}
+
+char *process_resolve_path(const char *name)
+{
+	return resolve_path(name);
+}
+
+char *process_pid_path(long pid)
+{
+	return pid_path(pid);
 }
 
 /* ---- context variables ---- */
