@@ -354,6 +354,23 @@ static void core_decls(struct emitter *em, struct strbuf *out)
 		const struct kbtf_step *k = core->items[i];
 		sb_printf(out, "%s %s;\n", k->owner_union ? "union" : "struct", k->owner);
 	}
+	/* the enums of enum members, each once, with one constant (a C enum
+	 * cannot be declared without) */
+	vec_foreach(core, i) {
+		const struct kbtf_step *k = core->items[i];
+		if (strncmp(k->decl, "enum ", 5) != 0)
+			continue;
+		size_t len = strcspn(k->decl + 5, " ");
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct kbtf_step *e = core->items[j];
+			seen = strncmp(e->decl, "enum ", 5) == 0 &&
+			       strncmp(e->decl + 5, k->decl + 5, len + 1) == 0;
+		}
+		if (!seen)
+			sb_printf(out, "enum %.*s { %.*s___stp_ };\n", (int)len, k->decl + 5,
+				  (int)len, k->decl + 5);
+	}
 	/* a struct embedded whole whose members nothing reads (the chain only
 	 * takes its address, &$sk->__sk_common->skc_v6_daddr): complete, and
 	 * empty, so that the member holding it can be declared */
