@@ -13,6 +13,10 @@
 #   make check-qemu    the kernel-probe tests of tests/qemu/ in a 6.1 kernel under qemu
 #   make fuzz-run      fuzz the parser for FUZZ_SECONDS (default 60)
 #   make format        clang-format every C file under src/ and tests/
+#   make install       stap, staprun, tapset/, runtime headers, man pages and
+#                      bash completion under $(DESTDIR)$(PREFIX) (/usr/local)
+#   make uninstall     removes what install put there
+#   make installcheck  the golden tests against the installed stap
 #
 # WERROR=1 (CI) turns warnings into errors; VERBOSE=1 and UPDATE=1 are passed
 # on to the test runner.
@@ -77,13 +81,37 @@ FUZZ_LOG       := build/fuzz.log
 # reference-emu/ is glue for the original's runtime (an oracle, in its style)
 FORMAT_FILES = $(sort $(shell find src tests -name '*.[ch]' -type f -not -path '*/reference-emu/*' 2>/dev/null))
 
+# ---- installing ----
+#
+# The binaries find the library relative to themselves (src/session.c,
+# src/build/build.c): BINDIR/../share/stap-ebpf/{tapset,runtime/include}, so
+# BINDIR and DATADIR keep that relation; an install can be moved as a whole.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      := $(PREFIX)/bin
+DATADIR     := $(PREFIX)/share/stap-ebpf
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL     ?= install
+
+TAPSET_FILES := $(sort $(wildcard tapset/*.stp tapset/*.stpm tapset/*/*.stp tapset/*/*.stpm))
+RUNTIME_HEADERS := $(sort $(wildcard runtime/include/*.h))
+# The tapset reference (function::NAME.3stap...) is generated from the doc
+# comments of tapset/*.stp (scripts/tapset-man.pl) into build/man/3stap/;
+# the pages have '::' in their names, which make cannot name as targets, so
+# one stamp stands for them all (tapset/ itself among its prerequisites: a
+# file removed takes its pages with it).
+MAN_STAMP := build/man/.stamp
+MAN_PAGES := man/stap.1 man/staprun.8 man/stapprobes.3stap
+
 export ASAN_OPTIONS  ?= detect_leaks=1
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
-.PHONY: all asan check check-asan check-qemu fuzz fuzz-run format format-check clean difftest FORCE
+.PHONY: all asan check check-asan check-qemu fuzz fuzz-run format format-check clean difftest FORCE \
+	install uninstall installcheck man
 .DELETE_ON_ERROR:
 
-all: $(STAP) $(STAPRUN)
+all: $(STAP) $(STAPRUN) $(MAN_STAMP)
 
 asan: $(ASAN_STAP) $(ASAN_STAPRUN)
 
@@ -190,12 +218,15 @@ $(DIFFTEST_GEN): tests/difftest/gen.c
 	$(CC) -O2 $(BASE_CFLAGS) -o $@ $<
 
 # bpf-lint.sh in the plain build only: the sanitizers do not change the C;
-# so the differential tester's CI set (seeds 1..DIFFTEST_CI, about two
+# so tests/install.sh (make install into a temporary DESTDIR, the man pages,
+# completion and the Debian package: it installs the plain build); so the
+# differential tester's CI set (seeds 1..DIFFTEST_CI, about two
 # minutes here): what it compares is the BPF code against the user-space one.
 DIFFTEST_CI ?= 200
-check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(DIFFTEST_GEN)
+check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(DIFFTEST_GEN) $(MAN_STAMP)
 	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1; \
-		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1;)
+		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1; \
+		bash tests/install.sh || rc=1;)
 
 check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
@@ -245,6 +276,49 @@ format-check:
 
 clean:
 	rm -rf build build-asan
+
+# ---- man pages, install, uninstall ----
+
+man: $(MAN_STAMP)
+
+$(MAN_STAMP): scripts/tapset-man.pl $(TAPSET_FILES) tapset
+	@rm -rf build/man/3stap
+	@mkdir -p build/man/3stap
+	perl scripts/tapset-man.pl build/man/3stap $(filter %.stp,$(TAPSET_FILES))
+	@touch $@
+
+# Directories first, then files with their modes; the tapset keeps its
+# subfolders (tapset/linux/... as the original's search path has them).
+install: $(STAP) $(STAPRUN) $(MAN_STAMP)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/runtime/include \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man3 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 755 $(STAP) $(STAPRUN) $(DESTDIR)$(BINDIR)/
+	@set -e; for f in $(TAPSET_FILES); do \
+		$(INSTALL) -d $(DESTDIR)$(DATADIR)/$$(dirname $$f); \
+		$(INSTALL) -m 644 $$f $(DESTDIR)$(DATADIR)/$$f; \
+	done
+	$(INSTALL) -m 644 $(RUNTIME_HEADERS) $(DESTDIR)$(DATADIR)/runtime/include/
+	$(INSTALL) -m 644 man/stap.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 man/staprun.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 644 man/stapprobes.3stap build/man/3stap/*.3stap $(DESTDIR)$(MANDIR)/man3/
+	$(INSTALL) -m 644 completion/stap.bash $(DESTDIR)$(BASHCOMPDIR)/stap
+	ln -sf stap $(DESTDIR)$(BASHCOMPDIR)/staprun
+
+# Removes exactly what install writes (the reference pages by the names
+# generated now); the standard folders (bin/, man/man1/...) stay.
+uninstall: $(MAN_STAMP)
+	rm -f $(DESTDIR)$(BINDIR)/stap $(DESTDIR)$(BINDIR)/staprun
+	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/stap.1 $(DESTDIR)$(MANDIR)/man8/staprun.8 \
+		$(DESTDIR)$(MANDIR)/man3/stapprobes.3stap
+	@for f in build/man/3stap/*.3stap; do rm -f "$(DESTDIR)$(MANDIR)/man3/$${f##*/}"; done
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/stap $(DESTDIR)$(BASHCOMPDIR)/staprun
+
+# The golden tests against the installed stap (make install first, with the
+# same PREFIX and DESTDIR); the trigger and target programs come from build/.
+installcheck: $(TRIGGER) $(UPTARGET)
+	bash tests/run-tests.sh $(DESTDIR)$(BINDIR)/stap
 
 # ---- the differential tester (tests/difftest.sh) ----
 

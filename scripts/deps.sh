@@ -9,12 +9,13 @@ set -euo pipefail
 # `clang -target bpf`, libbpf, libelf, zlib, libdw (DWARF).  Tests: clang's
 # libFuzzer runtime (libclang_rt.fuzzer is in libclang-rt-14-dev on Debian
 # 12), clang-format, sys/sdt.h (systemtap-sdt-dev) for the USDT marks of the
-# user-space probes' test program.
+# user-space probes' test program; groff-base and man-db to render the man
+# pages (tests/install.sh).
 packages=(
 	build-essential gcc make pkg-config
 	clang llvm clang-format libclang-rt-14-dev
 	libbpf-dev libelf-dev zlib1g-dev libdw-dev
-	systemtap-sdt-dev
+	systemtap-sdt-dev groff-base man-db
 )
 # Only some releases package bpftool on its own; take it where they do.
 optional=(bpftool)

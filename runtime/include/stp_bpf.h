@@ -1276,6 +1276,25 @@ STP_INLINE struct task_struct___stp *stp_current_task(void)
 	return (struct task_struct___stp *)bpf_get_current_task();
 }
 
+/* pid2task: the kernel's bpf_task_from_pid (6.2 on), a kfunc the verifier
+ * allows in tracepoint, perf-event and fentry programs but not in raw_tp
+ * ones; weak, so 0 where the kernel lacks it.  The address outlives the
+ * reference as the original's (an RCU-protected pointer) does. */
+extern struct task_struct___stp *bpf_task_from_pid(int32_t pid) __ksym __weak;
+extern void bpf_task_release(struct task_struct___stp *p) __ksym __weak;
+
+STP_INLINE int64_t stp_pid2task(int64_t pid)
+{
+	if (!bpf_task_from_pid)
+		return 0;
+	struct task_struct___stp *t = bpf_task_from_pid((int32_t)pid);
+	if (!t)
+		return 0;
+	int64_t addr = (int64_t)t;
+	bpf_task_release(t);
+	return addr;
+}
+
 STP_INLINE int64_t stp_addr(struct stp_context *c)
 {
 	return c->ip;

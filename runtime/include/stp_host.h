@@ -416,6 +416,7 @@ struct stp_probe {
 	uint64_t perf_config, sample_period, sample_freq;
 	int index;    /* the probe's number in the BPF code */
 	bool one_cpu; /* a perf event on the first online CPU only (kernel timers) */
+	bool first;   /* attached before the others: runs first on its event */
 	/* -t's report: where the probe is written (NULL: added by pass 2, not
 	 * reported), " from: ..." its derivation */
 	const char *location, *derivation;

@@ -1305,8 +1305,92 @@ static void tracepoint_contexts(struct elab_state *st)
 	}
 }
 
+/* The user-string fields (char pointers) of a syscall entry record that an
+ * expression reads: bit i for the field at offset 8*i. */
+static uint32_t user_string_fields_stmt(const struct stmt *s);
+
+static uint32_t user_string_fields_expr(const struct expr *e)
+{
+	if (!e)
+		return 0;
+	uint32_t m = 0;
+	if (e->kind == EXPR_CONTEXT && e->cv->kind == CV_TP_FIELD && e->cv->field) {
+		const struct tp_field *f = e->cv->field;
+		if ((strcmp(f->type, "const char *") == 0 || strcmp(f->type, "char *") == 0) &&
+		    f->offset % 8 == 0 && f->offset < 64)
+			m |= 1u << (f->offset / 8);
+	}
+	m |= user_string_fields_expr(e->a) | user_string_fields_expr(e->b) |
+	     user_string_fields_expr(e->c);
+	vec_foreach(&e->list, i)
+		m |= user_string_fields_expr(e->list.items[i]);
+	return m;
+}
+
+static uint32_t user_string_fields_stmt(const struct stmt *s)
+{
+	if (!s)
+		return 0;
+	uint32_t m = 0;
+	const struct expr *es[] = {s->expr, s->init, s->step, s->value, s->array, s->limit};
+	for (size_t i = 0; i < sizeof(es) / sizeof(es[0]); i++)
+		m |= user_string_fields_expr(es[i]);
+	vec_foreach(&s->keys, i)
+		m |= user_string_fields_expr(s->keys.items[i]);
+	m |= user_string_fields_stmt(s->body) | user_string_fields_stmt(s->other);
+	vec_foreach(&s->stmts, i)
+		m |= user_string_fields_stmt(s->stmts.items[i]);
+	return m;
+}
+
+/* A system call's entry handler that reads a user string (syscall.open's
+ * filename): a BPF program cannot fault a page in, so a string in a page
+ * the process has not touched yet (the dynamic loader's paths, a fresh
+ * mapping) cannot be read at the entry.  By the exit the kernel has
+ * copied it, so the page is there: such a handler is deferred when a
+ * string it reads faults (stp_bpf.h's stp_defer_*), and run from a
+ * probe on the call's exit that pass 2 adds here, with the entry's record
+ * and before the script's own exit handlers; not execve's, whose memory
+ * is the new program's at its exit.  STAP_NO_DEFER=1 turns it
+ * off (to measure what it gains). */
+static void syscall_replays(struct elab_state *st)
+{
+	const char *off = getenv("STAP_NO_DEFER");
+	if (off && strcmp(off, "1") == 0)
+		return;
+	size_t n = st->e->probes.len;
+	for (size_t i = 0; i < n; i++) {
+		struct eprobe *p = st->e->probes.items[i];
+		if (p->elided || p->synthetic || p->kind != PROBE_TRACEPOINT || p->tp_raw ||
+		    !p->tp_group || strcmp(p->tp_group, "syscalls") != 0 ||
+		    strncmp(p->tp_event, "sys_enter_", 10) != 0 ||
+		    /* at a successful exec's exit the strings' memory is the new
+		     * program's: no reading it then */
+		    strncmp(p->tp_event + 10, "execve", 6) == 0)
+			continue;
+		uint32_t m = user_string_fields_stmt(p->body) | user_string_fields_expr(p->cond);
+		if (!m)
+			continue;
+		const char *exit_event = arena_printf(st->a, "sys_exit_%s", p->tp_event + 10);
+		struct tp_format fmt;
+		if (tracefs_format(st->a, "syscalls", exit_event, &fmt) != 0)
+			continue;
+		size_t first = st->e->probes.len;
+		elab_add_synthetic(st,
+				   arena_printf(st->a, "probe kernel.trace(\"syscalls:%s\") { }\n",
+						exit_event));
+		if (st->e->probes.len != first + 1)
+			continue;
+		struct eprobe *r = st->e->probes.items[first];
+		r->replays = p;
+		r->kernel = true;
+		p->defer_mask = m;
+	}
+}
+
 void context_place(struct elab_state *st)
 {
+	syscall_replays(st);
 	tracepoint_contexts(st);
 	timers_to_kernel(st);
 	vec_foreach(&st->e->probes, i) {

@@ -162,6 +162,12 @@ struct eprobe {
 	const struct kbtf_param *tp_args;
 	int tp_nargs;
 	bool tp_raw;
+	/* a syscalls:sys_enter_* handler reading user strings (bit i: the
+	 * field at offset 8*i) runs later, at the call's exit, when one of
+	 * them cannot be read yet (a page not faulted in); replays: the exit
+	 * probe pass 2 adds to run that entry probe's deferred handler */
+	uint32_t defer_mask;
+	const struct eprobe *replays;
 	uint32_t perf_type; /* PROBE_PERF */
 	uint64_t perf_config;
 	uint64_t sample_period; /* or */

@@ -55,6 +55,7 @@ struct elab_state {
 	const struct token *probe_tok;  /* of the script probe being derived */
 	const struct token *point_tok;  /* the written point being derived */
 	const char *alias_pp;           /* -l/-L: the alias the written point matched */
+	bool fallback_follows;          /* the point being derived has alternatives after it */
 	bool syscalls_loaded;           /* the generated syscall tapset (syscalls.c) */
 	struct vec sc_vars;             /* syscalls.c: the family's variable names */
 	struct vec sc_calls;            /* syscalls.c: its calls */
@@ -138,6 +139,8 @@ void context_resolve_cast(struct elab_state *st, struct expr *e);
 /* @defined(x) of a context variable: 1, 0, or -1 when not one. */
 int context_defined(const struct elab_state *st, const struct expr *x);
 void context_place(struct elab_state *st);
+/* resolve.c: parse, derive and resolve probes written as text. */
+void elab_add_synthetic(struct elab_state *st, const char *text);
 /* Rewrite e in place as a string literal, or as sprintf(fmt, args...). */
 void context_make_string(struct expr *e, const char *str);
 void context_make_sprintf(struct elab_state *st, struct expr *e, const char *fmt, struct vec *args);

@@ -11,8 +11,6 @@
 
 #include "internal.h"
 
-void elab_add_synthetic(struct elab_state *st, const char *text);
-
 static const char *conv(enum vtype t)
 {
 	return t == TYPE_STRING ? "\\\"%#s\\\"" : "%#d";

@@ -100,7 +100,8 @@ void elab_print(FILE *out, const struct elab *e, bool verbose)
 	fputs("# probes\n", out);
 	vec_foreach(&e->probes, i) {
 		const struct eprobe *p = e->probes.items[i];
-		if (p->elided)
+		/* a deferred syscall entry's replay is ours, not the script's */
+		if (p->elided || p->replays)
 			continue;
 		fprintf(out, "%s%s", p->pp, p->marks ? p->marks : "");
 		if (p->cond_text)

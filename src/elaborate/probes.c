@@ -523,11 +523,21 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 			st->alias_pp = arena_strdup(st->a, sb_str(&sb));
 			sb_fini(&sb);
 		}
+		/* -l/-L over a wildcard: an alias this kernel cannot give is left
+		 * out of the list quietly, as the original's listing mode does */
+		bool quiet = depth == 0 && st->s->list_probes && has_wildcard(pt);
+		FILE *out = st->d->out;
+		int errors = st->d->errors;
+		size_t nprobes = st->e->probes.len;
+		int subtotal = 0;
+		if (quiet)
+			st->d->out = NULL;
 		vec_foreach(&al->points, j) {
 			const struct probe_point *ap = al->points.items[j];
+			st->fallback_follows = j + 1 < al->points.len;
 			int n = derive_point(st, ap, nb, cond, nchain, nfrom, depth + 1, stack);
 			if (n > 0) {
-				total += n;
+				subtotal += n;
 				if (ap->sufficient)
 					break;
 			} else if (n < 0 && !ap->optional) {
@@ -535,6 +545,16 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 				break;
 			}
 		}
+		if (quiet) {
+			st->d->out = out;
+			if (failed) {
+				st->d->errors = errors;
+				st->e->probes.len = nprobes;
+				subtotal = 0;
+				failed = false;
+			}
+		}
+		total += subtotal;
 		if (depth == 0)
 			st->alias_pp = NULL;
 		if (failed)
@@ -581,6 +601,7 @@ void probes_derive(struct elab_state *st)
 			sb_puts(&from, " from: ");
 			point_text(&from, pt, false);
 			st->point_tok = ((const struct pp_comp *)pt->comps.items[0])->tok;
+			st->fallback_follows = j + 1 < pr->points.len;
 			int n = derive_point(st, pt, pr->body, NULL, chain,
 					     arena_strdup(st->a, sb_str(&from)), 0, stack);
 			sb_fini(&from);

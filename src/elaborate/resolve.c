@@ -726,8 +726,7 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	return e;
 }
 
-/* Used by optimize.c: parse, derive and resolve extra probes. */
-void elab_add_synthetic(struct elab_state *st, const char *text);
+/* Used by optimize.c and context.c: parse, derive and resolve extra probes. */
 void elab_add_synthetic(struct elab_state *st, const char *text)
 {
 	struct program *p = parse_synthetic(st, text);

@@ -48,7 +48,9 @@ static const struct sc_decoder {
 	 "flags_str"},
 	{"flag", "unlinkat", "_at_flag_str", "flag_str"},
 	{"prot", "*", "_mprotect_prot_str", "prot_str"},
-	{"sig", "*", "_signal_name", "sig_name"},
+	/* the original names it sig_name in these two, sig_str elsewhere */
+	{"sig", "kill rt_sigqueueinfo", "_signal_name", "sig_name"},
+	{"sig", "*", "_signal_name", "sig_str"},
 	{"whence", "*", "_seek_whence_str", "whence_str"},
 	{"mode", "access faccessat faccessat2", "_access_mode_str", "mode_str"},
 	{"how", "rt_sigprocmask sigprocmask", "_sigprocmask_how_str", "how_str"},
@@ -62,7 +64,8 @@ static const struct sc_decoder {
  * in its order as "var[=field][:form]" (field: the tracepoint's, when it
  * names it otherwise), and the base of retstr (1 decimal, 2 hex).
  * Forms: d int, ld long, u unsigned, p address (%p), s user string (with
- * var_unquoted), o octal, oc octal shown only with O_CREAT; none: a
+ * var_unquoted; S without), o octal, oc octal shown only with O_CREAT, v a user
+ * array of strings (execve's argv: ["a", "b"]); none: a
  * decoder of the var, else by the field's type. */
 static const struct sc_spec {
 	const char *kname, *name, *vars;
@@ -86,6 +89,7 @@ static const struct sc_spec {
 	{"kill", "kill", "pid:d sig", 1},
 	{"tkill", "tkill", "pid:d sig", 1},
 	{"tgkill", "tgkill", "tgid:d pid:d sig", 1},
+	{"execve", "execve", "filename:S args=argv:v env_str=envp:v", 1},
 	{"exit", "exit", "status=error_code:d", 1},
 	{"exit_group", "exit_group", "status=error_code:d", 1},
 	{"access", "access", "pathname=filename:s mode", 1},
@@ -244,10 +248,13 @@ static void entry_body(struct elab_state *st, struct strbuf *sb, const char *nam
 			note_var(st, v->dec->shown);
 		const char *form = v->form ? v->form : "";
 		bool narrow = !v->f->is_signed && strcmp(form, "d") == 0;
-		if (strcmp(form, "s") == 0) {
+		if (strcmp(form, "v") == 0) {
+			sb_printf(sb, "\t%s = __get_argv($%s, 0)\n", v->var, v->field);
+		} else if (strcmp(form, "s") == 0 || strcmp(form, "S") == 0) {
 			sb_printf(sb, "\t%s = user_string_quoted($%s)\n", v->var, v->field);
-			sb_printf(sb, "\t%s_unquoted = user_string_nofault($%s)\n", v->var,
-				  v->field);
+			if (form[0] == 's')
+				sb_printf(sb, "\t%s_unquoted = user_string_nofault($%s)\n", v->var,
+					  v->field);
 		} else {
 			sb_printf(sb, narrow ? "\t%s = __int32($%s)\n" : "\t%s = $%s\n", v->var,
 				  v->field);
@@ -256,7 +263,8 @@ static void entry_body(struct elab_state *st, struct strbuf *sb, const char *nam
 			sb_printf(sb, "\t%s = %s(%s)\n", v->dec->shown, v->dec->func, v->var);
 			sb_printf(&fmt, "%s%%s", sep);
 			sb_printf(&args, ", %s", v->dec->shown);
-		} else if (strcmp(form, "s") == 0) {
+		} else if (strcmp(form, "s") == 0 || strcmp(form, "S") == 0 ||
+			   strcmp(form, "v") == 0) {
 			sb_printf(&fmt, "%s%%s", sep);
 			sb_printf(&args, ", %s", v->var);
 		} else if (strcmp(form, "p") == 0) {

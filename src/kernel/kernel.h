@@ -154,6 +154,10 @@ int kfunc_list(struct arena *a, const char *module, const char *pattern, bool ex
  * traced (available_filter_functions, when readable): for a module
  * compiled against another kernel. */
 bool kfunc_probeable(const char *name, const char *module);
+/* Whether this kernel attaches fentry programs (tried once, on func or
+ * vfs_read), and whether it has kprobes: how kernel function probes run. */
+bool kfunc_fentry_works(const char *func);
+bool kfunc_kprobes_work(void);
 /* 0 when the kernel's exported symbols can be known, -ENOENT otherwise. */
 int kfunc_exported_available(void);
 /* The loaded modules' names (heap strings, sorted); 0 or -errno. */

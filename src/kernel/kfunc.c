@@ -9,12 +9,14 @@
  * from /proc/kallsyms' __ksymtab_NAME entries, the kernel's own table of
  * exported symbols.
  */
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel.h"
 
@@ -330,4 +332,41 @@ bool kfunc_probeable(const char *name, const char *module)
 		return false;
 	struct btf *btf = module ? module_btf(module) : kbtf_vmlinux();
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0;
+}
+
+/* Whether this kernel attaches fentry programs: a trivial one is loaded
+ * on func (or vfs_read) and attached, once.  Kernels without BPF
+ * trampolines refuse it (loading or attaching); then kprobes serve. */
+bool kfunc_fentry_works(const char *func)
+{
+	static int known = -1;
+	if (known >= 0)
+		return known;
+	known = 0;
+	struct btf *btf = kbtf_vmlinux();
+	int id = btf && func ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
+	if (id < 0 && btf)
+		id = btf__find_by_name_kind(btf, "vfs_read", BTF_KIND_FUNC);
+	if (id < 0)
+		return false;
+	struct bpf_insn insns[2] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = (uint32_t)id);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "stp_fentry", "GPL", insns, 2, &o);
+	if (fd < 0)
+		return false;
+	int lfd = bpf_raw_tracepoint_open(NULL, fd);
+	known = lfd >= 0;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	return known;
+}
+
+bool kfunc_kprobes_work(void)
+{
+	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
 }

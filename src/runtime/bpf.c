@@ -232,43 +232,6 @@ static int64_t clock_ns(clockid_t id)
 
 static int handle_record(void *ctx, void *data, size_t size);
 
-/* Whether this kernel attaches fentry programs: a trivial one is loaded
- * on func (or vfs_read) and attached, once.  Kernels without BPF
- * trampolines refuse it (loading or attaching); then kprobes serve. */
-static bool fentry_works(const char *func)
-{
-	static int known = -1;
-	if (known >= 0)
-		return known;
-	known = 0;
-	struct btf *btf = kbtf_vmlinux();
-	int id = btf && func ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
-	if (id < 0 && btf)
-		id = btf__find_by_name_kind(btf, "vfs_read", BTF_KIND_FUNC);
-	if (id < 0)
-		return false;
-	struct bpf_insn insns[2] = {
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
-		{.code = BPF_JMP | BPF_EXIT},
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
-		    .attach_btf_id = (uint32_t)id);
-	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "stp_fentry", "GPL", insns, 2, &o);
-	if (fd < 0)
-		return false;
-	int lfd = bpf_raw_tracepoint_open(NULL, fd);
-	known = lfd >= 0;
-	if (lfd >= 0)
-		close(lfd);
-	close(fd);
-	return known;
-}
-
-static bool kprobes_work(void)
-{
-	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
-}
-
 /* "kernel.function" of kernel.function("f").return: the probe's family. */
 static void probe_family(const char *pp, char *out, size_t n)
 {
@@ -315,12 +278,12 @@ static int choose_kfunc_programs(struct bpf_session *bs)
 		 * them, and to test that path on a kernel that has both) */
 		const char *force = getenv("STAP_KFUNC");
 		bool no_fentry = force && strcmp(force, "kprobe") == 0;
-		if (fe && !no_fentry && fentry_works(p->kf_name)) {
+		if (fe && !no_fentry && kfunc_fentry_works(p->kf_name)) {
 			if (kp)
 				bpf_program__set_autoload(kp, false);
 			continue;
 		}
-		if (!kprobes_work())
+		if (!kfunc_kprobes_work())
 			why = p->kf_name
 				      ? "probes need kprobes or BPF fentry, and this kernel gives "
 					"neither"
@@ -554,9 +517,13 @@ static void detach_all(struct bpf_session *bs)
 int bpf_session_attach(struct bpf_session *bs)
 {
 	int attached = 0, kf_failed = 0;
-	for (int i = 0; i < bs->mod->nprobes; i++) {
+	/* the probes marked first (a deferred syscall entry handler, replayed
+	 * at the exit: it must run before the script's own exit handlers),
+	 * then the others; programs on one event run in attach order */
+	for (int k = 0; k < 2 * bs->mod->nprobes; k++) {
+		int i = k % bs->mod->nprobes;
 		const struct stp_probe *p = &bs->mod->probes[i];
-		if (!p->bpf_prog)
+		if (!p->bpf_prog || p->first != (k < bs->mod->nprobes))
 			continue;
 		struct bpf_program *prog = bpf_object__find_program_by_name(bs->obj, p->bpf_prog);
 		int rc = 0;

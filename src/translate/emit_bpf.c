@@ -1453,10 +1453,81 @@ static void bpf_program(struct emitter *em, struct strbuf *out, const struct epr
 		  em->uses_scratch ? "stp_report_error" : "stp_report_error_code", p->index);
 }
 
+/* A system call's entry handler deferred to the exit (pass 2's
+ * syscall_replays, context.c): the entry keeps its record in stp_defer
+ * when a user string it reads faults; a program on the exit takes it back
+ * into a per-CPU buffer and runs the entry's body on it (ctx is that
+ * record then: the body reads the fields through it). */
+static const char defer_decls[] =
+	"/* deferred system call entries: the record, by probe and thread */\n"
+	"struct stp_tp_saved {\n\tuint64_t rec[8];\n};\n\n"
+	"struct {\n\t__uint(type, BPF_MAP_TYPE_LRU_HASH);\n\t__uint(max_entries, 4096);\n"
+	"\t__type(key, uint64_t);\n\t__type(value, struct stp_tp_saved);\n} stp_defer "
+	"SEC(\".maps\");\n\n"
+	"struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n"
+	"\t__type(key, uint32_t);\n\t__type(value, struct stp_tp_saved);\n} stp_defer_buf "
+	"SEC(\".maps\");\n\n"
+	"/* Whether a user string of the fields in mask (bit i: offset 8*i) cannot\n"
+	" * be read now; then the record is kept for the exit and the entry's\n"
+	" * handler does not run. */\n"
+	"STP_INLINE int stp_defer_entry(void *ctx, uint32_t mask, int probe, int words)\n{\n"
+	"\tint faults = 0;\n"
+	"#pragma unroll\n"
+	"\tfor (int i = 1; i < 8; i++) {\n"
+	"\t\tif (!(mask & (1u << i)))\n\t\t\tcontinue;\n"
+	"\t\tconst char *u = (const char *)((uint64_t *)ctx)[i];\n"
+	"\t\tchar b;\n"
+	"\t\tif (u && bpf_probe_read_user(&b, 1, u) < 0)\n\t\t\tfaults = 1;\n"
+	"\t}\n"
+	"\tif (!faults)\n\t\treturn 0;\n"
+	"\tstruct stp_tp_saved s = {0};\n"
+	"\t/* the first 8 bytes (common_type...) are no program's to read, nor\n"
+	"\t * what is past the record (the kernel refuses to attach it) */\n"
+	"#pragma unroll\n"
+	"\tfor (int i = 1; i < 8; i++)\n\t\tif (i < words)\n\t\t\ts.rec[i] = ((uint64_t "
+	"*)ctx)[i];\n"
+	"\tuint64_t key = ((uint64_t)probe << 32) | (uint32_t)bpf_get_current_pid_tgid();\n"
+	"\treturn bpf_map_update_elem(&stp_defer, &key, &s, BPF_ANY) == 0;\n}\n\n"
+	"/* The record an entry of probe kept, NULL if none; removed from the map. */\n"
+	"STP_INLINE void *stp_defer_take(int probe)\n{\n"
+	"\tuint64_t key = ((uint64_t)probe << 32) | (uint32_t)bpf_get_current_pid_tgid();\n"
+	"\tstruct stp_tp_saved *s = bpf_map_lookup_elem(&stp_defer, &key);\n"
+	"\tuint32_t zero = 0;\n"
+	"\tstruct stp_tp_saved *copy = bpf_map_lookup_elem(&stp_defer_buf, &zero);\n"
+	"\tif (!s || !copy)\n\t\treturn NULL;\n"
+	"\t*copy = *s;\n"
+	"\tbpf_map_delete_elem(&stp_defer, &key);\n"
+	"\treturn copy;\n}\n\n";
+
+/* The 8-byte words of a tracepoint's record (its last field's end). */
+static int record_words(const struct eprobe *p)
+{
+	int end = 0;
+	if (p->tp)
+		vec_foreach(&p->tp->fields, i) {
+			const struct tp_field *f = p->tp->fields.items[i];
+			if (f->offset + f->size > end)
+				end = f->offset + f->size;
+		}
+	return end / 8 < 8 ? end / 8 : 8;
+}
+
 static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 {
+	/* the exit probe of a deferred entry: the entry's body, on its record */
+	const struct eprobe *entry = p->replays;
+	if (entry && !entry->defer_mask) {
+		sb_printf(&bf->code,
+			  "SEC(\"%s\")\nint probe%d(void *ctx) /* %s: nothing deferred */\n{\n"
+			  "\treturn 0;\n}\n\n",
+			  section(em, p), p->index, p->pp);
+		return;
+	}
 	struct frame_info *fi = arena_alloc(em->arena, sizeof(*fi));
 	fi->name = fmt_str(em, "probe%d", p->index);
+	const char *psec = section(em, p);
+	if (entry)
+		p = (struct eprobe *)entry;
 	vec_push_arena(em->arena, &bf->probes, fi);
 	struct strbuf frame, callbacks, body, init;
 	start_frame(em, &frame, &callbacks, &fi->callees, fi->name);
@@ -1470,8 +1541,26 @@ static void bpf_probe(struct emitter *em, struct bpf_file *bf, struct eprobe *p)
 		em->uses_scratch = true;
 	struct strbuf *out = &bf->code;
 	sb_puts(out, sb_str(&callbacks));
-	if (p->kind != PROBE_KFUNC) {
-		bpf_program(em, out, p, section(em, p), fi->name, fi->name, "", sb_str(&body));
+	/* a deferred handler replays on a copy of the record, not the
+	 * program's context, which the stack helpers need: none then */
+	if (p->defer_mask && !entry &&
+	    (strstr(sb_str(&body), "stp_backtrace") ||
+	     strstr(sb_str(&callbacks), "stp_backtrace") ||
+	     strstr(sb_str(&bf->code), "stp_backtrace")))
+		p->defer_mask = 0;
+	if (entry) {
+		bpf_program(em, out, p, psec, fi->name, fi->name,
+			    fmt_str(em, "\tctx = stp_defer_take(%d);\n\tif (!ctx)\n\t\treturn 0;\n",
+				    p->index),
+			    sb_str(&body));
+	} else if (p->kind != PROBE_KFUNC) {
+		bpf_program(em, out, p, psec, fi->name, fi->name,
+			    p->defer_mask ? fmt_str(em,
+						    "\tif (stp_defer_entry(ctx, 0x%x, %d, %d))\n"
+						    "\t\treturn 0;\n",
+						    p->defer_mask, p->index, record_words(p))
+					  : "",
+			    sb_str(&body));
 	} else {
 		/* two programs, one body: the runtime loads the one this kernel
 		 * allows (fentry/fexit first), each filling c->kargs its way */
@@ -1594,6 +1683,13 @@ void translate_bpf(struct emitter *em, struct strbuf *out, const char *shared_de
 	sb_puts(out, "struct stp_shared stp_shared SEC(\".data\") = {0};\n\n");
 	core_decls(em, out);
 	sb_puts(out, sb_str(&maps));
+	bool defer = false;
+	vec_foreach(&e->probes, i) {
+		const struct eprobe *p = e->probes.items[i];
+		defer |= p->kernel && !p->elided && p->defer_mask;
+	}
+	if (defer)
+		sb_puts(out, defer_decls);
 	/* writable data, not .rodata: the string functions are BPF global
 	 * functions, whose pointer arguments the verifier wants writable */
 	sb_puts(out, "/* the strings of the program: full buffers */\n"

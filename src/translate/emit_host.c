@@ -307,11 +307,12 @@ static int emit_probe_table(struct emitter *em, struct strbuf *out)
 						 : "NULL";
 			sb_printf(out,
 				  "NULL, \"probe%d\", %s, %s, %u, UINT64_C(%llu), UINT64_C(%llu), "
-				  "UINT64_C(%llu), %d, %s, %s},\n",
+				  "UINT64_C(%llu), %d, %s, %s, %s},\n",
 				  p->index, g, ev, p->perf_type, (unsigned long long)p->perf_config,
 				  (unsigned long long)p->sample_period,
 				  (unsigned long long)p->sample_freq, p->index,
-				  p->one_cpu ? "true" : "false", where_from);
+				  p->one_cpu ? "true" : "false", p->replays ? "true" : "false",
+				  where_from);
 		}
 		n++;
 	}

@@ -6,6 +6,9 @@
  *   trigger getppid N       N getppid() system calls
  *   trigger getpgid N       N getpgid(0) system calls (the session tests' event)
  *   trigger openat PATH N   N openat(PATH) calls (failing or not)
+ *   trigger openmap PATH N  N openat(PATH) calls, PATH each time in a fresh mapping of a
+ *                           memfd that the process never touches (its page is not
+ *                           mapped in until the kernel reads the name)
  *   trigger write N         N write(2) calls of "x" to /dev/null
  *   trigger sleep MS        sleep MS milliseconds
  *   trigger spin MS         use MS milliseconds of CPU time (CPU time, so that a
@@ -13,6 +16,10 @@
  *   trigger faults N        touch N fresh pages (page faults)
  *   trigger fork N          fork N children, one after the other, each exiting at once
  *   trigger exec PATH       run PATH (no arguments) in a child, and wait for it
+ *   trigger execargs PATH   run PATH in a child with arguments "one" "two words" and the
+ *                           environment A=1 B=2, and wait for it
+ *   trigger dio PATH        write 4096 bytes to PATH with O_DIRECT, fsync, read them back
+ *                           with O_DIRECT, unlink PATH (block requests of 4096 bytes)
  *   trigger udp N           send N datagrams of 5 bytes to a socket of its own on 127.0.0.1
  *   trigger tcp N           connect to a listening socket of its own on 127.0.0.1,
  *                           setsockopt(TCP_NODELAY), send N messages of 5 bytes
@@ -27,6 +34,10 @@
  *                           MAP_PRIVATE|MAP_ANONYMOUS), mprotect(PROT_READ)
  *                           the first, munmap both
  *   trigger kill0           kill(getpid(), 0)
+ *   trigger sigops          block SIGUSR1 (sigprocmask), sigpending, sigaction(SIGUSR2) with
+ *                           a handler and SIGUSR1 in its mask, unblock SIGUSR1
+ *   trigger tkill0          tkill(gettid(), 0)
+ *   trigger tgkill0         tgkill(getpid(), gettid(), 0)
  *
  * Steps may follow one another: trigger sleep 100 getppid 3.
  */
@@ -187,6 +198,53 @@ int main(int argc, char **argv)
 			}
 			if (child > 0)
 				waitpid(child, NULL, 0);
+		} else if (strcmp(what, "openmap") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "/nonexistent";
+			long n = i + 1 < argc ? atol(argv[++i]) : 1;
+			int mfd = memfd_create("trigger-openmap", 0);
+			size_t len = strlen(path) + 1;
+			if (mfd < 0 || write(mfd, path, len) != (ssize_t)len)
+				return 1;
+			for (long k = 0; k < n; k++) {
+				char *name = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, mfd, 0);
+				if (name == MAP_FAILED)
+					return 1;
+				int fd = (int)syscall(SYS_openat, AT_FDCWD, name, O_RDONLY);
+				if (fd >= 0)
+					close(fd);
+				munmap(name, 4096);
+			}
+			close(mfd);
+		} else if (strcmp(what, "execargs") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "/bin/true";
+			/* on the stack, so that the pages are there when the kernel's
+			 * execve tracepoint reads them (a BPF read cannot fault) */
+			char one[] = "one", two[] = "two words", a[] = "A=1", b[] = "B=2";
+			char *const args[] = {(char *)path, one, two, NULL};
+			char *const env[] = {a, b, NULL};
+			pid_t child = fork();
+			if (child == 0) {
+				execve(path, args, env);
+				_exit(127);
+			}
+			if (child > 0)
+				waitpid(child, NULL, 0);
+		} else if (strcmp(what, "dio") == 0) {
+			const char *path = i + 1 < argc ? argv[++i] : "dio.tmp";
+			void *buf = NULL;
+			if (posix_memalign(&buf, 4096, 4096) != 0)
+				return 1;
+			memset(buf, 'x', 4096);
+			int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_DIRECT, 0600);
+			if (fd < 0 || pwrite(fd, buf, 4096, 0) != 4096 || fsync(fd) != 0)
+				return 1;
+			close(fd);
+			fd = open(path, O_RDONLY | O_DIRECT);
+			if (fd < 0 || pread(fd, buf, 4096, 0) != 4096)
+				return 1;
+			close(fd);
+			unlink(path);
+			free(buf);
 		} else if (strcmp(what, "files") == 0) {
 			const char *dir = i + 1 < argc ? argv[++i] : "/tmp";
 			char path[4096], missing[4096], buf[16];
@@ -219,6 +277,21 @@ int main(int argc, char **argv)
 			syscall(SYS_munmap, p, 2 * page);
 		} else if (strcmp(what, "kill0") == 0) {
 			syscall(SYS_kill, getpid(), 0);
+		} else if (strcmp(what, "sigops") == 0) {
+			sigset_t set, pending;
+			sigemptyset(&set);
+			sigaddset(&set, SIGUSR1);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+			sigpending(&pending);
+			struct sigaction sa = {.sa_handler = exit_at_signal};
+			sigemptyset(&sa.sa_mask);
+			sigaddset(&sa.sa_mask, SIGUSR1);
+			sigaction(SIGUSR2, &sa, NULL);
+			sigprocmask(SIG_UNBLOCK, &set, NULL);
+		} else if (strcmp(what, "tkill0") == 0) {
+			syscall(SYS_tkill, gettid(), 0);
+		} else if (strcmp(what, "tgkill0") == 0) {
+			syscall(SYS_tgkill, getpid(), gettid(), 0);
 		} else {
 			fprintf(stderr, "trigger: unknown step %s\n", what);
 			return 2;

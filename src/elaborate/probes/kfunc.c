@@ -178,6 +178,13 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 		     "read");
 		return -1;
 	}
+	/* "kernel.function(...) !, kernel.trace(...)": where this kernel can run
+	 * no kernel function probe (neither fentry nor kprobes), the point
+	 * has no match, so that the next alternative serves, as the original
+	 * passes over a function its kernel cannot probe */
+	if (pt->sufficient && st->fallback_follows && !kfunc_kprobes_work() &&
+	    !kfunc_fentry_works(NULL))
+		return -1;
 	const char *family = kprobe ? "kprobe." : "kernel.";
 	struct vec fns = {0}, names = {0};
 	const char *err = NULL;
