@@ -602,6 +602,24 @@ STP_INLINE int stp_key_str_tr(char *dst, uint32_t width, const char *src)
 	return n == width && src[width - 1] != 0;
 }
 
+/* Zeroes a map key before its columns are written.  clang's BPF backend
+ * inlines a memset of at most 128 stores and cannot call one, so a key over
+ * 1 KiB (two string columns at MAXSTRINGLEN 512, and two numbers) failed
+ * to compile; it is zeroed in 512-byte pieces, kept apart by a barrier so
+ * that clang does not merge them back into one memset.  n is a constant. */
+STP_INLINE void stp_key_zero(void *p, uint32_t n)
+{
+	char *z = p;
+	uint32_t o = 0;
+#pragma unroll
+	for (; o + 512 <= n; o += 512) {
+		__builtin_memset(z + o, 0, 512);
+		asm volatile("" ::: "memory");
+	}
+	if (n % 512)
+		__builtin_memset(z + n / 512 * 512, 0, n % 512);
+}
+
 /* Key columns compared (zero-padded, so as strings). */
 STP_INLINE int stp_kcmp(const char *a, const char *b, uint32_t w)
 {

@@ -52,6 +52,17 @@ static char *c_decl(struct btf *btf, int id, const char *name, const char **comp
 	*complete = NULL;
 	if (!t || btf_is_void(t)) {
 		snprintf(buf, sizeof(buf), "int64_t %s", name);
+	} else if (btf_is_any_enum(t) && t->size == 4) {
+		/* an enum member stays an enum: libbpf relocates a field only
+		 * to a field of the same kind (socket_state, an anonymous enum,
+		 * declared int32_t failed: "failed to resolve CO-RE relocation");
+		 * the emitter defines the enum, with one constant; an anonymous
+		 * one is named after its BTF id (libbpf compares no names) */
+		const char *en = btf__name_by_offset(btf, t->name_off);
+		if (en && *en)
+			snprintf(buf, sizeof(buf), "enum %s %s", en, name);
+		else
+			snprintf(buf, sizeof(buf), "enum stp_enum_%d %s", rid, name);
 	} else if (btf_is_int(t) || btf_is_any_enum(t)) {
 		int size = (int)t->size;
 		bool sign = btf_is_int(t) ? (btf_int_encoding(t) & BTF_INT_SIGNED) != 0 : true;

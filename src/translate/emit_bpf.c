@@ -95,7 +95,7 @@ const char *bpf_keys(struct emitter *em, struct vec *keys, const struct symbol *
 	const char *key = frame_member(em, fmt_str(em, "struct g%d_key k%d", sym->index, k),
 				       fmt_str(em, "k%d", k));
 	const char *tr = NULL;
-	emit(em, "\t__builtin_memset(&%s, 0, sizeof(%s));\n", key, key);
+	emit(em, "\tstp_key_zero(&%s, sizeof(%s));\n", key, key);
 	for (size_t i = 0; i < n; i++) {
 		if (sym->keys[i] != TYPE_STRING) {
 			emit(em, "\t%s.k%zu = %s;\n", key, i, vals[i]);
@@ -353,6 +353,42 @@ static void core_decls(struct emitter *em, struct strbuf *out)
 	vec_foreach(core, i) {
 		const struct kbtf_step *k = core->items[i];
 		sb_printf(out, "%s %s;\n", k->owner_union ? "union" : "struct", k->owner);
+	}
+	/* the enums of enum members, each once, with one constant (a C enum
+	 * cannot be declared without) */
+	vec_foreach(core, i) {
+		const struct kbtf_step *k = core->items[i];
+		if (strncmp(k->decl, "enum ", 5) != 0)
+			continue;
+		size_t len = strcspn(k->decl + 5, " ");
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct kbtf_step *e = core->items[j];
+			seen = strncmp(e->decl, "enum ", 5) == 0 &&
+			       strncmp(e->decl + 5, k->decl + 5, len + 1) == 0;
+		}
+		if (!seen)
+			sb_printf(out, "enum %.*s { %.*s___stp_ };\n", (int)len, k->decl + 5,
+				  (int)len, k->decl + 5);
+	}
+	/* a struct embedded whole whose members nothing reads (the chain only
+	 * takes its address, &$sk->__sk_common->skc_v6_daddr): complete, and
+	 * empty, so that the member holding it can be declared */
+	vec_foreach(core, i) {
+		const struct kbtf_step *k = core->items[i];
+		if (!k->complete)
+			continue;
+		bool seen = false;
+		vec_foreach(&names, j)
+			seen |= strcmp(names.items[j], k->complete) == 0;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct kbtf_step *e = core->items[j];
+			seen = e->complete && strcmp(e->complete, k->complete) == 0;
+		}
+		if (!seen)
+			sb_printf(out, "%s %s {\n} __attribute__((preserve_access_index));\n",
+				  strncmp(k->decl, "union ", 6) == 0 ? "union" : "struct",
+				  k->complete);
 	}
 	char *done = calloc(names.len + 1, 1);
 	for (size_t pass = 0; pass <= names.len; pass++) {

@@ -21,6 +21,9 @@
  *   trigger dio PATH        write 4096 bytes to PATH with O_DIRECT, fsync, read them back
  *                           with O_DIRECT, unlink PATH (block requests of 4096 bytes)
  *   trigger udp N           send N datagrams of 5 bytes to a socket of its own on 127.0.0.1
+ *   trigger tcp N           connect to a listening socket of its own on 127.0.0.1,
+ *                           setsockopt(TCP_NODELAY), send N messages of 5 bytes
+ *                           and receive each (MSG_WAITALL), close both ends
  *   trigger kill SIG        fork a child that waits in pause(), send it signal SIG, which
  *                           it catches with a handler that exits (status 0), and wait
  *   trigger files DIR       in DIR: openat(DIR/f, O_WRONLY|O_CREAT|O_TRUNC, 0640),
@@ -42,6 +45,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +149,31 @@ int main(int argc, char **argv)
 				if (sendto(fd, "hello", 5, 0, (struct sockaddr *)&to, len) != 5)
 					return 1;
 			close(fd);
+		} else if (strcmp(what, "tcp") == 0) {
+			long n = arg(argv, ++i, argc);
+			int ls = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+			struct sockaddr_in to = {.sin_family = AF_INET};
+			socklen_t len = sizeof(to);
+			char got[5];
+			to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+			if (ls < 0 || bind(ls, (struct sockaddr *)&to, sizeof(to)) != 0 ||
+			    listen(ls, 1) != 0 ||
+			    getsockname(ls, (struct sockaddr *)&to, &len) != 0)
+				return 1;
+			int cs = socket(AF_INET, SOCK_STREAM, 0);
+			if (cs < 0 || connect(cs, (struct sockaddr *)&to, len) != 0)
+				return 1;
+			int as = accept(ls, NULL, NULL);
+			if (as < 0 ||
+			    setsockopt(cs, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) != 0)
+				return 1;
+			for (long k = 0; k < n; k++)
+				if (send(cs, "hello", 5, 0) != 5 ||
+				    recv(as, got, 5, MSG_WAITALL) != 5)
+					return 1;
+			close(cs);
+			close(as);
+			close(ls);
 		} else if (strcmp(what, "kill") == 0) {
 			long sig = arg(argv, ++i, argc);
 			/* set before the fork, so the child has it before the signal comes */
