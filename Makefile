@@ -162,6 +162,7 @@ define run_checks
 	bash tests/roundtrip.sh $(1) || rc=1; \
 	bash tests/cli.sh $(1) || rc=1; \
 	bash tests/session.sh $(1) || rc=1; \
+	bash tests/procfs.sh $(1) || rc=1; \
 	bash tests/kernel-lang.sh $(1) || rc=1; \
 	bash tests/kernel-session.sh $(1) || rc=1; \
 	$(3) \

@@ -88,6 +88,7 @@ enum probe_kind {
 	PROBE_KFUNC,      /* kernel.function, module().function, kprobe.*: fentry or kprobe */
 	PROBE_UPROBE,     /* process("PATH").function("NAME")[.return] */
 	PROBE_USDT,       /* process("PATH").mark("NAME") */
+	PROBE_PROCFS,     /* procfs("NAME").read/.write: a file the runtime serves */
 };
 
 /* A context variable resolved in a kernel probe ($field, $$vars...): what
@@ -184,6 +185,13 @@ struct eprobe {
 	long up_pid;         /* process(PID): that process only; -1 every one */
 	const char *usdt_provider, *usdt_name;
 	int usdt_nargs;
+	/* PROBE_PROCFS (probes/procfs.c): the file's name in the session's
+	 * directory, .write (else .read), .maxsize(N) (0: MAXSTRINGLEN),
+	 * .umask(M) (-1: none given) */
+	const char *procfs_path;
+	bool procfs_write;
+	int64_t procfs_maxsize;
+	int64_t procfs_umask;
 };
 
 struct elab {

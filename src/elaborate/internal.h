@@ -118,6 +118,12 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc);
  * whether one is defined (@defined) */
 void process_resolve_target(struct elab_state *st, struct expr *e);
 int process_target_defined(const struct elab_state *st, const struct expr *x);
+/* probes/procfs.c: procfs("NAME").read/.write; $value in their bodies
+ * (true when e was $value and is now a call, or reported); the files
+ * each have one probe (after elision) */
+int probes_derive_procfs(struct elab_state *st, const struct derive_ctx *dc);
+bool procfs_resolve_value(struct elab_state *st, struct expr *e, struct expr *assign);
+void procfs_check_files(struct elab_state *st);
 
 /* resolve.c */
 void resolve_probe(struct elab_state *st, struct eprobe *p);
