@@ -43,7 +43,8 @@ DEP_FLAGS   := -MMD -MP
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 
-SRCS      := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))
+# src/exporter.c is a program of its own (build/stap-exporter)
+SRCS      := $(filter-out src/exporter.c,$(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c)))
 FUZZ_SRCS := $(filter-out src/main.c src/staprun.c,$(SRCS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -67,6 +68,7 @@ ASAN_UNITS    := $(UNIT_SRCS:tests/unit/%.c=build-asan/unit/%)
 STAP      := build/stap
 ASAN_STAP := build-asan/stap
 STAPRUN      := build/staprun
+EXPORTER     := build/stap-exporter
 ASAN_STAPRUN := build-asan/staprun
 FUZZER    := build/fuzz_parse
 
@@ -83,7 +85,7 @@ export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 .PHONY: all asan check check-asan check-qemu fuzz fuzz-run format format-check clean difftest FORCE
 .DELETE_ON_ERROR:
 
-all: $(STAP) $(STAPRUN)
+all: $(STAP) $(STAPRUN) $(EXPORTER)
 
 asan: $(ASAN_STAP) $(ASAN_STAPRUN)
 
@@ -98,6 +100,11 @@ $(ASAN_STAP): $(ASAN_OBJS)
 
 $(STAPRUN): $(LIB_OBJS) $(OBJDIR)/staprun.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
+
+# the Prometheus exporter (docs/exporter.md): no library of ours
+$(EXPORTER): src/exporter.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 $(ASAN_STAPRUN): $(ASAN_LIB_OBJS) $(ASAN_OBJDIR)/staprun.o
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
@@ -163,6 +170,7 @@ define run_checks
 	bash tests/cli.sh $(1) || rc=1; \
 	bash tests/session.sh $(1) || rc=1; \
 	bash tests/procfs.sh $(1) || rc=1; \
+	bash tests/exporter.sh $(1) || rc=1; \
 	bash tests/kernel-lang.sh $(1) || rc=1; \
 	bash tests/kernel-session.sh $(1) || rc=1; \
 	$(3) \
@@ -194,7 +202,7 @@ $(DIFFTEST_GEN): tests/difftest/gen.c
 # so the differential tester's CI set (seeds 1..DIFFTEST_CI, about two
 # minutes here): what it compares is the BPF code against the user-space one.
 DIFFTEST_CI ?= 200
-check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(DIFFTEST_GEN)
+check: $(STAP) $(STAPRUN) $(EXPORTER) $(UNITS) $(TRIGGER) $(UPTARGET) $(DIFFTEST_GEN)
 	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1; \
 		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1;)
 
