@@ -38,7 +38,7 @@ fi
 mkdir scripts
 cp "$src/prom.stp" scripts/prom.stp
 port=$((20000 + $$ % 20000))
-background_untrapped timeout -k 5 120 "$exporter" -p "$port" -s scripts --stap "$stap"
+background_untrapped timeout -k 5 120 "$exporter" -p "$port" -s scripts --stap "$stap" 2>exporter.log
 pid=$bg_pid
 for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 curl -s -D head.txt -o body.txt --max-time 100 "http://127.0.0.1:$port/prom.stp"
