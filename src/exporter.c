@@ -139,7 +139,8 @@ static void stop_session(struct session *s)
 	if (s->pid <= 0)
 		return;
 	kill(s->pid, SIGTERM);
-	for (int i = 0; i < 100 && waitpid(s->pid, NULL, WNOHANG) == 0; i++)
+	/* its end probes run and its procfs files go: give it time */
+	for (int i = 0; i < 300 && waitpid(s->pid, NULL, WNOHANG) == 0; i++)
 		usleep(100000);
 	if (waitpid(s->pid, NULL, WNOHANG) == 0) {
 		kill(s->pid, SIGKILL);

@@ -38,7 +38,7 @@ fi
 mkdir scripts
 cp "$src/prom.stp" scripts/prom.stp
 port=$((20000 + $$ % 20000))
-background_untrapped timeout -k 5 120 "$exporter" -p "$port" -s scripts --stap "$stap" 2>exporter.log
+background_untrapped timeout -k 40 300 "$exporter" -p "$port" -s scripts --stap "$stap" 2>exporter.log
 pid=$bg_pid
 for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 curl -s -D head.txt -o body.txt --max-time 100 "http://127.0.0.1:$port/prom.stp"
@@ -68,6 +68,12 @@ code() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@"; }
 [ "$(code -X POST "http://127.0.0.1:$port/prom.stp")" = 405 ] && ok post-405 || bad post-405 "not 405"
 kill -TERM "$pid"
 wait "$pid"
+# the sessions end as stap does on SIGTERM (their end probes, removing the
+# files); a loaded machine may take a while
+for _ in $(seq 1 100); do
+	[ ! -e "$base/exporter_prom" ] && ! pgrep -f "stap -m exporter_prom " >/dev/null && break
+	sleep 0.2
+done
 if [ ! -e "$base/exporter_prom" ] && ! pgrep -f "stap -m exporter_prom " >/dev/null; then
 	ok sessions-ended
 else
