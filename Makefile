@@ -47,7 +47,8 @@ DEP_FLAGS   := -MMD -MP
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 
-SRCS      := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))
+# src/exporter.c is a program of its own (build/stap-exporter)
+SRCS      := $(filter-out src/exporter.c,$(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c)))
 FUZZ_SRCS := $(filter-out src/main.c src/staprun.c,$(SRCS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -71,6 +72,7 @@ ASAN_UNITS    := $(UNIT_SRCS:tests/unit/%.c=build-asan/unit/%)
 STAP      := build/stap
 ASAN_STAP := build-asan/stap
 STAPRUN      := build/staprun
+EXPORTER     := build/stap-exporter
 ASAN_STAPRUN := build-asan/staprun
 FUZZER    := build/fuzz_parse
 
@@ -111,7 +113,7 @@ export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 	install uninstall installcheck man
 .DELETE_ON_ERROR:
 
-all: $(STAP) $(STAPRUN) $(MAN_STAMP)
+all: $(STAP) $(STAPRUN) $(EXPORTER) $(MAN_STAMP)
 
 asan: $(ASAN_STAP) $(ASAN_STAPRUN)
 
@@ -126,6 +128,11 @@ $(ASAN_STAP): $(ASAN_OBJS)
 
 $(STAPRUN): $(LIB_OBJS) $(OBJDIR)/staprun.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
+
+# the Prometheus exporter (docs/exporter.md): no library of ours
+$(EXPORTER): src/exporter.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 $(ASAN_STAPRUN): $(ASAN_LIB_OBJS) $(ASAN_OBJDIR)/staprun.o
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
@@ -190,6 +197,8 @@ define run_checks
 	bash tests/roundtrip.sh $(1) || rc=1; \
 	bash tests/cli.sh $(1) || rc=1; \
 	bash tests/session.sh $(1) || rc=1; \
+	bash tests/procfs.sh $(1) || rc=1; \
+	bash tests/exporter.sh $(1) || rc=1; \
 	bash tests/kernel-lang.sh $(1) || rc=1; \
 	bash tests/kernel-session.sh $(1) || rc=1; \
 	$(3) \
@@ -236,7 +245,7 @@ $(DIFFTEST_GEN): tests/difftest/gen.c
 # differential tester's CI set (seeds 1..DIFFTEST_CI, about two
 # minutes here): what it compares is the BPF code against the user-space one.
 DIFFTEST_CI ?= 200
-check: $(STAP) $(STAPRUN) $(UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(UPNODEBUG) $(DIFFTEST_GEN) $(MAN_STAMP)
+check: $(STAP) $(STAPRUN) $(EXPORTER) $(UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(UPNODEBUG) $(DIFFTEST_GEN) $(MAN_STAMP)
 	$(call run_checks,$(STAP),$(UNITS),bash tests/bpf-lint.sh $(STAP) || rc=1; \
 		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1; \
 		bash tests/install.sh || rc=1;)

@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define STP_ABI_VERSION 3
+#define STP_ABI_VERSION 4
 
 #ifndef MAXSTRINGLEN
 #define MAXSTRINGLEN 512
@@ -51,6 +51,9 @@
 #endif
 #ifndef MAXSKIPPED
 #define MAXSKIPPED 100
+#endif
+#ifndef STP_PROCFS_BUFSIZE
+#define STP_PROCFS_BUFSIZE MAXSTRINGLEN
 #endif
 
 #define STP_LIKELY(x)   __builtin_expect(!!(x), 1)
@@ -349,6 +352,15 @@ void stp_kernel_fault(struct stp_context *c, const char *what, int64_t addr);
 /* The same text as a warning (the _warn variants). */
 void stp_user_fault_warn(struct stp_context *c, const char *what, int64_t rc, int64_t addr);
 
+/* ---- procfs probes: $value (src/runtime/procfs.c) ---- */
+
+/* In a .read probe: set or append to the text the reader gets (maxsize - 1
+ * bytes at most: past them it fails, where: "identifier '$value' at F:L:C");
+ * in a .write probe: what was written, into dst (MAXSTRINGLEN bytes). */
+void stp_procfs_set(struct stp_context *c, const char *v, const char *where);
+void stp_procfs_append(struct stp_context *c, const char *v, const char *where);
+void stp_procfs_get(struct stp_context *c, char *dst);
+
 /* ---- symbols and stacks ---- */
 
 /* symname, symdata and the user forms; a backtrace as "0x... 0x..." (none
@@ -401,6 +413,7 @@ enum stp_probe_kind {
 	STP_PROBE_UPROBE,     /* a BPF program on a uprobe or uretprobe */
 	STP_PROBE_USDT,       /* a BPF program on a USDT mark (libbpf's usdt) */
 	STP_PROBE_PROCESS,    /* BPF programs bpf_prog_pe0...: process.begin, .syscall... */
+	STP_PROBE_PROCFS,     /* a file of the session's directory, read or written */
 };
 
 struct stp_probe {
@@ -440,6 +453,11 @@ struct stp_probe {
 	bool up_retprobe;
 	int64_t up_pid;
 	const char *usdt_provider, *usdt_name;
+	/* procfs: the file's name, .write (else .read), the most a reader
+	 * gets (bytes), the umask given (-1: the default modes) */
+	const char *procfs_path;
+	bool procfs_write;
+	int64_t procfs_maxsize, procfs_umask;
 };
 
 /* A global -G may set: name, type, address (a long, or MAXSTRINGLEN bytes);

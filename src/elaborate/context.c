@@ -805,6 +805,8 @@ static void resolve_chain(struct elab_state *st, struct expr *e, int id, struct 
 
 bool context_resolve_target(struct elab_state *st, struct expr *e)
 {
+	if (procfs_resolve_value(st, e, NULL))
+		return true;
 	if (st->probe && st->probe->kind == PROBE_KFUNC && st->probe->kf && !st->probe->kf_kprobe &&
 	    e->kind == EXPR_TARGET) {
 		resolve_kfunc_target(st, e);
@@ -850,6 +852,8 @@ static int chain_defined(const struct expr *x, int id)
 int context_defined(const struct elab_state *st, const struct expr *x)
 {
 	const char *err;
+	if (st->probe && st->probe->kind == PROBE_PROCFS && x->kind == EXPR_TARGET)
+		return strcmp(x->str, "$value") == 0 && x->comps.len == 0;
 	if (x->kind == EXPR_CAST) {
 		int id = kbtf_root(x->str, &err);
 		return id < 0 ? 0 : chain_defined(x, id);

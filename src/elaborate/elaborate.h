@@ -89,6 +89,7 @@ enum probe_kind {
 	PROBE_UPROBE,     /* process("PATH").function("NAME")[.return] */
 	PROBE_USDT,       /* process("PATH").mark("NAME") */
 	PROBE_PROCESS,    /* process.begin, .end, .thread.begin/end, .syscall[.return] */
+	PROBE_PROCFS,     /* procfs("NAME").read/.write: a file the runtime serves */
 };
 
 /* A context variable resolved in a kernel probe ($field, $$vars...): what
@@ -233,6 +234,13 @@ struct eprobe {
 	const char *pe_comm;
 	bool pe_target;
 	struct eprobe *up_entry; /* .return: the probe on its entry that @entry adds */
+	/* PROBE_PROCFS (probes/procfs.c): the file's name in the session's
+	 * directory, .write (else .read), .maxsize(N) (0: MAXSTRINGLEN),
+	 * .umask(M) (-1: none given) */
+	const char *procfs_path;
+	bool procfs_write;
+	int64_t procfs_maxsize;
+	int64_t procfs_umask;
 };
 
 enum procev_event {

@@ -160,6 +160,12 @@ const char *dwarf_probe_vars(struct elab_state *st, const char *path, uint64_t p
 /* entry.c: @entry(expr) and the parameters of .return probes, taken at
  * entry by a synthesized entry probe placed before each such probe */
 void entry_capture(struct elab_state *st);
+/* probes/procfs.c: procfs("NAME").read/.write; $value in their bodies
+ * (true when e was $value and is now a call, or reported); the files
+ * each have one probe (after elision) */
+int probes_derive_procfs(struct elab_state *st, const struct derive_ctx *dc);
+bool procfs_resolve_value(struct elab_state *st, struct expr *e, struct expr *assign);
+void procfs_check_files(struct elab_state *st);
 
 /* resolve.c */
 void resolve_probe(struct elab_state *st, struct eprobe *p);

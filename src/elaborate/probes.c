@@ -403,6 +403,8 @@ static int derive_point(struct elab_state *st, const struct probe_point *pt, str
 		return probes_derive_perf(st, &dc);
 	if (strcmp(c0->name, "process") == 0)
 		return probes_derive_process(st, &dc);
+	if (strcmp(c0->name, "procfs") == 0)
+		return probes_derive_procfs(st, &dc);
 	if (is_builtin_name(c0->name) && !is_timer_profile(pt)) {
 		struct eprobe *p = arena_alloc(st->a, sizeof(*p));
 		if (resolve_builtin(pt, p, &why)) {

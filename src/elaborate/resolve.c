@@ -378,8 +378,8 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		return;
 	case EXPR_TARGET:
 		if (context_resolve_target(st, e)) {
-			if (e->kind == EXPR_PRINT)
-				res_expr(st, e); /* $$vars became a sprintf */
+			if (e->kind == EXPR_PRINT || e->kind == EXPR_CALL)
+				res_expr(st, e); /* $$vars became a sprintf, $value a call */
 			return;
 		}
 		/* fall through */
@@ -434,6 +434,14 @@ static void res_expr(struct elab_state *st, struct expr *e)
 				"internal error: @entry is only valid in .return probes");
 		return;
 	case EXPR_ASSIGN:
+		if (e->a->kind == EXPR_TARGET && procfs_resolve_value(st, e->a, e)) {
+			/* $value = v: now a call, unless refused */
+			if (e->kind == EXPR_CALL)
+				res_expr(st, e);
+			else
+				res_expr(st, e->b);
+			return;
+		}
 		st->assign_tok = e->tok;
 		res_lvalue(st, e->a, false);
 		st->assign_tok = NULL;
@@ -717,6 +725,7 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 	types_infer(&st);
 	if (!s->unoptimized)
 		elide_empty_probes(&st);
+	procfs_check_files(&st);
 	if (diag->errors > errors0)
 		return NULL;
 	optimize(&st);

@@ -761,6 +761,7 @@ void stp_probe_type(struct stp_context *c, char *dst)
 		[STP_PROBE_UPROBE] = "uprobe",
 		[STP_PROBE_USDT] = "uprobe",
 		[STP_PROBE_PROCESS] = "utrace",
+		[STP_PROBE_PROCFS] = "procfs",
 	};
 	const char *name = c->probe ? names[c->probe->kind] : "";
 	/* the original's timers are hrtimers but for timer.jiffies */

@@ -25,6 +25,7 @@
 #include "bpf.h"
 #include "host.h"
 #include "output.h"
+#include "procfs.h"
 #include "run.h"
 #include "symbols.h"
 
@@ -45,7 +46,8 @@ struct session_state {
 	pid_t child;
 	struct bpf_session *bpf; /* the kernel probes, if any */
 	struct bpf_events events;
-	struct stat_agg **timing; /* -t: per probe of the table, NULL without */
+	struct stat_agg **timing;      /* -t: per probe of the table, NULL without */
+	struct procfs_session *procfs; /* the procfs probes' files, if any */
 };
 
 static void run_commands(void)
@@ -164,6 +166,22 @@ static bool run_handler(struct session_state *ss, const struct stp_probe *p)
 	return handler_error(ss, c->last_error, c->last_stmt);
 }
 
+static bool run_procfs_handler(void *ctx, const struct stp_probe *p)
+{
+	return run_handler(ctx, p);
+}
+
+/* The module's name, as the original names /proc/systemtap/MODNAME: the
+ * file's, without directory and extension. */
+static void module_name(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const char *dot = strrchr(base, '.');
+	size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+	snprintf(out, size, "%.*s", (int)n, base);
+}
+
 static int cmp_seq(const void *a, const void *b)
 {
 	const struct stp_probe *pa = *(const struct stp_probe *const *)a;
@@ -240,6 +258,11 @@ static void run_timers(struct session_state *ss, const struct stp_probe **timers
 		check_child(ss);
 		if (host_rt.exiting)
 			break;
+		if (ss->procfs) {
+			procfs_service(ss->procfs, run_procfs_handler, ss);
+			if (host_rt.exiting)
+				break;
+		}
 		int64_t now = now_ns();
 		size_t best = n;
 		for (size_t i = 0; i < n; i++)
@@ -259,6 +282,9 @@ static void run_timers(struct session_state *ss, const struct stp_probe **timers
 			wait = 10000000;
 		if (wait > 50000000)
 			wait = 50000000;
+		/* a reader of a procfs file waits for the next turn */
+		if (ss->procfs && wait > 10000000)
+			wait = 10000000;
 		if (ss->bpf) {
 			int ms = (int)(wait / 1000000);
 			bpf_session_poll(ss->bpf, ms > 5 ? 5 : ms, &ss->events);
@@ -448,6 +474,10 @@ int run_module(const struct run_opts *o)
 	}
 	if (set_globals(mod, o->global_inits) != 0)
 		goto done;
+	char modname[NAME_MAX + 1];
+	module_name(o->module_path, modname, sizeof(modname));
+	if (procfs_open(mod, modname, o->verbose, &ss.procfs) != 0)
+		goto done;
 	if (ss.bpf && bpf_session_attach(ss.bpf) != 0)
 		goto done;
 	size_t n = probes_of(mod, STP_PROBE_BEGIN, list);
@@ -502,6 +532,7 @@ done:
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	procfs_close(ss.procfs);
 	mod->fini();
 	host_close_iters();
 	host_free_maps();

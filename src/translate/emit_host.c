@@ -246,6 +246,7 @@ static const char *const probe_kinds[] = {
 	[PROBE_UPROBE] = "STP_PROBE_UPROBE",
 	[PROBE_USDT] = "STP_PROBE_USDT",
 	[PROBE_PROCESS] = "STP_PROBE_PROCESS",
+	[PROBE_PROCFS] = "STP_PROBE_PROCFS",
 };
 
 static int emit_probe_table(struct emitter *em, struct strbuf *out)
@@ -301,6 +302,20 @@ static int emit_probe_table(struct emitter *em, struct strbuf *out)
 					: "NULL",
 				p->usdt_name ? c_string(em, p->usdt_name, strlen(p->usdt_name))
 					     : "NULL");
+		if (p->kind == PROBE_PROCFS) {
+			const char *size = p->procfs_maxsize
+						   ? arena_printf(em->arena, "INT64_C(%lld)",
+								  (long long)p->procfs_maxsize)
+						   : "STP_PROCFS_BUFSIZE";
+			where_from = arena_printf(
+				em->arena,
+				"%s,\n\t  .procfs_path = %s, .procfs_write = %s, .procfs_maxsize = "
+				"%s, "
+				".procfs_umask = INT64_C(%lld)",
+				where_from, c_string(em, p->procfs_path, strlen(p->procfs_path)),
+				p->procfs_write ? "true" : "false", size,
+				(long long)p->procfs_umask);
+		}
 		if (!p->kernel) {
 			sb_printf(out, "probe%d, .index = %d, %s},\n", p->index, p->index,
 				  where_from);
