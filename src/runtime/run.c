@@ -530,13 +530,16 @@ done:
 		kill(ss.child, SIGTERM);
 		waitpid(ss.child, NULL, 0);
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	procfs_close(ss.procfs);
 	mod->fini();
 	host_close_iters();
 	host_free_maps();
 	bpf_session_close(ss.bpf);
+	/* only now: a second SIGINT (timeout(1) sends one to the child and one
+	 * to its process group) must not kill the session half-way through
+	 * removing its files and programs */
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	host_free_regexes();
 	symtab_fini();
 	vec_foreach(&host_rt.warned, i)
