@@ -7,6 +7,7 @@
 #   NAME.p1 NAME.p2 NAME.p3   stdout of `stap -pN`          must match, exit 0
 #   NAME.out                  stdout of a full run (no -p)  must match, exit 0
 #   NAME.err                  stderr                        must match, exit != 0
+#                             (with NAME.out beside it, stdout must match too)
 #
 # A test with only NAME.err runs in its folder's pass (parse: -p1,
 # elaborate: -p2, translate: -p3, run, kernel, qemu: none).  Optional files:
@@ -176,6 +177,11 @@ run_test() {
 		sed -E 's#^WARNING: /.*/staprun exited with status: #WARNING: /usr/bin/staprun exited with status: #' \
 			"$out.stderr" >"$out.stderr.norm"
 		actual=$out.stderr.norm
+		if [ -f "$base.out" ] && ! cmp -s "$base.out" "$out.stdout"; then
+			fail "output differs from $base.out"
+			diff -u --label "$base.out" --label "actual" "$base.out" "$out.stdout"
+			return 1
+		fi
 	else
 		expected=$base.$mode
 		if [ ! -f "$expected" ]; then

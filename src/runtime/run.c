@@ -44,6 +44,7 @@ struct session_state {
 	int skipped;
 	bool error_stop; /* too many errors: end probes are skipped */
 	pid_t child;
+	bool child_failed; /* the -c command exited non-zero or by a signal */
 	struct bpf_session *bpf; /* the kernel probes, if any */
 	struct bpf_events events;
 	struct stat_agg **timing;      /* -t: per probe of the table, NULL without */
@@ -223,6 +224,18 @@ static void check_child(struct session_state *ss)
 	int status;
 	pid_t r = waitpid(ss->child, &status, WNOHANG);
 	if (r == ss->child || (r < 0 && errno == ECHILD)) {
+		/* as the original's stapio says it (and the session fails) */
+		if (r == ss->child && (WIFSIGNALED(status) || WEXITSTATUS(status) != 0)) {
+			host_flush();
+			fflush(stdout);
+			if (WIFSIGNALED(status))
+				fprintf(stderr, "WARNING: Child process exited with signal %d (%s)\n",
+					WTERMSIG(status), strsignal(WTERMSIG(status)));
+			else
+				fprintf(stderr, "WARNING: Child process exited with status %d\n",
+					WEXITSTATUS(status));
+			ss->child_failed = true;
+		}
 		ss->child = 0;
 		host_rt.exiting = true;
 	}
@@ -524,6 +537,8 @@ int run_module(const struct run_opts *o)
 		fprintf(stderr, "WARNING: Skipped due to reentrancy: %d\n", ss.skipped);
 	status = (ss.errors || ss.skipped > mod->maxskipped) && !mod->suppress_handler_errors ? 1
 											      : 0;
+	if (ss.child_failed)
+		status = 1;
 done:
 	host_flush();
 	if (ss.child > 0) {
