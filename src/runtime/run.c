@@ -44,7 +44,7 @@ struct session_state {
 	int skipped;
 	bool error_stop; /* too many errors: end probes are skipped */
 	pid_t child;
-	bool child_failed; /* the -c command exited non-zero or by a signal */
+	bool child_failed;       /* the -c command exited non-zero or by a signal */
 	struct bpf_session *bpf; /* the kernel probes, if any */
 	struct bpf_events events;
 	struct stat_agg **timing;      /* -t: per probe of the table, NULL without */
@@ -229,7 +229,8 @@ static void check_child(struct session_state *ss)
 			host_flush();
 			fflush(stdout);
 			if (WIFSIGNALED(status))
-				fprintf(stderr, "WARNING: Child process exited with signal %d (%s)\n",
+				fprintf(stderr,
+					"WARNING: Child process exited with signal %d (%s)\n",
 					WTERMSIG(status), strsignal(WTERMSIG(status)));
 			else
 				fprintf(stderr, "WARNING: Child process exited with status %d\n",
