@@ -99,6 +99,7 @@ process(\"$up\").function(\"frame_dummy\")
 process(\"$up\").function(\"main@tests/uprobes/target.c:34\")
 process(\"$up\").function(\"register_tm_clones\")
 process(\"$up\").function(\"up_add@tests/uprobes/target.c:24\")
+process(\"$up\").function(\"up_depth@tests/uprobes/target.c:115\")
 process(\"$up\").function(\"up_extra@tests/uprobes/target.c:100\")
 process(\"$up\").function(\"up_inl@tests/uprobes/target.c:78\")
 process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\")
@@ -106,6 +107,7 @@ process(\"$up\").function(\"up_local@tests/uprobes/target.c:84\")
 process(\"$up\").function(\"up_twice@tests/uprobes/target.c:29\")
 process(\"$up\").function(\"up_types@tests/uprobes/target.c:70\")" -- -l 'process("build/uptarget").function("*")'
 	expect list-process-returns 0 stdout "process(\"$up\").function(\"up_add@tests/uprobes/target.c:24\").return
+process(\"$up\").function(\"up_depth@tests/uprobes/target.c:115\").return
 process(\"$up\").function(\"up_extra@tests/uprobes/target.c:100\").return
 process(\"$up\").function(\"up_leaf@tests/uprobes/target.c:18\").return
 process(\"$up\").function(\"up_local@tests/uprobes/target.c:84\").return

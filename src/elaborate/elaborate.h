@@ -233,7 +233,6 @@ struct eprobe {
 	uint32_t pe_dev;
 	const char *pe_comm;
 	bool pe_target;
-	struct eprobe *up_entry; /* .return: the probe on its entry that @entry adds */
 	/* PROBE_PROCFS (probes/procfs.c): the file's name in the session's
 	 * directory, .write (else .read), .maxsize(N) (0: MAXSTRINGLEN),
 	 * .umask(M) (-1: none given) */

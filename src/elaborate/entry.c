@@ -40,9 +40,15 @@ struct capture {
  * probe of the original reads at entry. */
 static bool is_entry_target(const struct eprobe *p, const struct expr *e)
 {
+	const char *name = e->str;
+	/* a program's function: every variable of it but its return value
+	 * (DWARF says in pass 2 whether it is one: read at entry, the error
+	 * is the entry's) */
+	if (p->kind == PROBE_UPROBE)
+		return name[0] == '$' && strcmp(name, "$return") != 0 &&
+		       strcmp(name, "$$return") != 0;
 	if (p->kf_kprobe || !p->kf)
 		return false;
-	const char *name = e->str;
 	if (strcmp(name, "$$parms") == 0 || strcmp(name, "$$vars") == 0 ||
 	    strcmp(name, "$$locals") == 0)
 		return true;
@@ -214,6 +220,7 @@ static struct eprobe *capture_probe(struct elab_state *st, struct eprobe *p, int
 	*ep = *p;
 	ep->pp = entry_pp(st->a, p);
 	ep->kf_return = false;
+	ep->up_return = false;
 	ep->maxactive = 0;
 	ep->body = entry_body;
 	ep->cond = NULL;
@@ -229,7 +236,8 @@ void entry_capture(struct elab_state *st)
 	int counter = 0;
 	vec_foreach(&st->e->probes, i) {
 		struct eprobe *p = st->e->probes.items[i];
-		if (p->kind == PROBE_KFUNC && p->kf_return) {
+		if ((p->kind == PROBE_KFUNC && p->kf_return) ||
+		    (p->kind == PROBE_UPROBE && p->up_return)) {
 			struct eprobe *ep = capture_probe(st, p, &counter);
 			if (ep)
 				vec_push_arena(st->a, &probes, ep);

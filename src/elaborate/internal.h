@@ -173,10 +173,6 @@ void resolve_functions(struct elab_state *st);
 struct stmt *copy_stmt(struct arena *a, const struct stmt *s);
 struct expr *copy_expr(struct arena *a, const struct expr *e);
 
-/* resolve.c: @entry(value) in a uprobe's .return, e rewritten as the
- * read of the value its entry stored. */
-void elab_entry_capture(struct elab_state *st, struct expr *e, const struct expr *value);
-
 /* print.c: an expression as -p2 prints it */
 const char *elab_expr_text(struct arena *a, const struct expr *e);
 const char *elab_stmt_text(struct arena *a, const struct stmt *s);

@@ -415,19 +415,7 @@ static void res_expr(struct elab_state *st, struct expr *e)
 		return;
 	}
 	case EXPR_ENTRY:
-		if (st->probe && st->probe->kind == PROBE_KFUNC && st->probe->kf_return) {
-			/* entry.c moved the body's @entry to an entry probe; one
-			 * left in a condition reads the parameters as fexit has
-			 * them (their values at entry) */
-			*e = *e->a;
-			res_expr(st, e);
-			return;
-		}
-		if (st->probe && st->probe->kind == PROBE_UPROBE && st->probe->up_return) {
-			elab_entry_capture(st, e, e->a);
-			return;
-		}
-		/* host probes have no .return */
+		/* entry.c moved those of .return probes to their entry probes */
 		if (diag_semantic(st->d, NULL, NULL, "while processing %s", st->scope_name))
 			diag_semantic_part(
 				st->d, true, true, e->tok,
@@ -566,6 +554,16 @@ static bool check_condition(struct elab_state *st, const struct expr *e)
 		return false;
 	case EXPR_CALL:
 		diag_semantic(st->d, NULL, e->tok, "probe condition must not reference function");
+		return false;
+	case EXPR_TARGET:
+		/* a condition is the probe's switch, read where no context is */
+		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");
+		return false;
+	case EXPR_ENTRY:
+		if (diag_semantic(st->d, NULL, NULL, "while processing %s", st->scope_name))
+			diag_semantic_part(
+				st->d, true, true, e->tok,
+				"internal error: @entry is only valid in .return probes");
 		return false;
 	case EXPR_SYMBOL:
 		if (!find_global(st, e->str, e->tok)) {
@@ -744,51 +742,6 @@ struct elab *elaborate(struct session *s, struct arena *arena, struct program *p
 		return NULL;
 	}
 	return e;
-}
-
-/* @entry(value) in a uprobe's .return: a probe on the function's entry
- * (the .return's copy) stores value in a hidden global keyed by the thread,
- * and the .return reads it there.  e is rewritten as that read, resolved. */
-void elab_entry_capture(struct elab_state *st, struct expr *e, const struct expr *value)
-{
-	static int n;
-	char text[160];
-	int k = n++;
-	snprintf(text, sizeof(text), "global __entry_%d\nprobe never { __entry_%d[tid()] = 0 }\n",
-		 k, k);
-	struct program *prog = parse_synthetic(st, text);
-	const struct probe *pr = prog->probes.items[0];
-	struct gdef *g = arena_alloc(st->a, sizeof(*g));
-	g->decl = prog->globals.items[0];
-	g->from_tapset = true; /* not the user's: no warnings of its own */
-	vec_push_arena(st->a, &st->gdefs, g);
-	struct stmt *body = copy_stmt(st->a, pr->body);
-	struct stmt *set = body->kind == STMT_BLOCK ? body->stmts.items[0] : body;
-	set->expr->b = copy_expr(st->a, value);
-	struct expr *read = copy_expr(st->a, set->expr->a);
-	/* one entry probe per .return, its statements in capture order */
-	struct eprobe *ret = (struct eprobe *)st->probe;
-	struct eprobe *entry = ret->up_entry;
-	if (!entry) {
-		entry = arena_alloc(st->a, sizeof(*entry));
-		*entry = *ret;
-		entry->up_return = false;
-		entry->body = body;
-		entry->cond = NULL;
-		entry->locals = (struct vec){0};
-		entry->synthetic = true;
-		entry->index = (int)st->e->probes.len;
-		size_t len = strlen(ret->pp);
-		entry->pp = len > 7 && strcmp(ret->pp + len - 7, ".return") == 0
-				    ? arena_printf(st->a, "%.*s.call", (int)(len - 7), ret->pp)
-				    : ret->pp;
-		ret->up_entry = entry;
-		vec_push_arena(st->a, &st->e->probes, entry); /* resolved in its turn */
-	} else if (entry->body->kind == STMT_BLOCK) {
-		vec_push_arena(st->a, &entry->body->stmts, set);
-	}
-	*e = *read;
-	res_expr(st, e);
 }
 
 /* Used by optimize.c and context.c: parse, derive and resolve extra probes. */

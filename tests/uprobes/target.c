@@ -104,5 +104,19 @@ long up_extra(long n)
 			  18000000000000000000ul, "hello", UP_BLUE, &second, -9);
 	r += up_inl((int)n);
 	r += up_local(second, 1);
+	long up_depth(long d);
+	r += up_depth(3);
 	return r;
+}
+
+/* recursion (the volatile sink between the call and the return keeps it
+ * one, not a loop): a .return's @entry per call */
+long up_depth(long d);
+__attribute__((noinline)) long up_depth(long d)
+{
+	if (d <= 0)
+		return 0;
+	long r = up_depth(d - 1);
+	sink += r;
+	return r + d;
 }

@@ -1005,30 +1005,6 @@ static void no_debuginfo(struct elab_state *st, const struct expr *e, int rc)
 			      e->str + 1, st->probe->up_vaddr, path);
 }
 
-/* The original's warning for a $variable read in a .return. */
-static void warn_entry(struct elab_state *st, const struct expr *e)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_puts(&sb, e->str);
-	vec_foreach(&e->comps, i) {
-		const struct component *c = e->comps.items[i];
-		if (c->kind == COMP_FIELD)
-			sb_printf(&sb, "->%s", c->name);
-		else if (c->kind == COMP_INDEX)
-			sb_printf(&sb, "[%lld]", c->num);
-		else if (c->kind == COMP_PRETTY)
-			sb_puts(&sb, c->name);
-		else
-			sb_puts(&sb, "[...]");
-	}
-	diag_token_warning(st->d, e->tok,
-			   "confusing usage, value is captured as @entry(%s) in .return probe [man "
-			   "stapprobes] RETURN PROBES",
-			   sb_str(&sb));
-	sb_fini(&sb);
-}
-
 bool dwarf_resolve_target(struct elab_state *st, struct expr *e)
 {
 	const struct eprobe *p = st->probe;
@@ -1080,14 +1056,8 @@ bool dwarf_resolve_target(struct elab_state *st, struct expr *e)
 		return true;
 	}
 	if (is_vars_name(name)) {
-		if (p->up_return && strcmp(name, "$$return") != 0) {
-			/* the entry's values, as text saved there */
-			warn_entry(st, e);
-			udw_close(&u);
-			struct expr *value = copy_expr(st->a, e);
-			elab_entry_capture(st, e, value);
-			return true;
-		} else if (strcmp(name, "$$return") == 0) {
+		/* a .return's other $$vars were moved to its entry (entry.c) */
+		if (strcmp(name, "$$return") == 0) {
 			if (p->up_return)
 				vars_string(st, &u, pc, e, "$$r", true);
 			else
@@ -1122,14 +1092,6 @@ bool dwarf_resolve_target(struct elab_state *st, struct expr *e)
 			      sb_str(&alt));
 		sb_fini(&alt);
 		udw_close(&u);
-		return true;
-	}
-	if (p->up_return) {
-		/* the original reads it as @entry($var), and says so */
-		warn_entry(st, e);
-		udw_close(&u);
-		struct expr *value = copy_expr(st->a, e);
-		elab_entry_capture(st, e, value);
 		return true;
 	}
 	struct expr *r = read_var(st, &u, pc, &var, e);
