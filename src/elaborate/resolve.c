@@ -556,7 +556,9 @@ static bool check_condition(struct elab_state *st, const struct expr *e)
 		diag_semantic(st->d, NULL, e->tok, "probe condition must not reference function");
 		return false;
 	case EXPR_TARGET:
-		/* a condition is the probe's switch, read where no context is */
+		/* a condition is the probe's switch, read where no context is;
+		 * the original raises it twice (one counted as suppressed) */
+		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");
 		diag_semantic(st->d, NULL, e->tok, "unresolved target-symbol expression");
 		return false;
 	case EXPR_ENTRY:
@@ -585,7 +587,11 @@ static bool check_condition(struct elab_state *st, const struct expr *e)
 
 void resolve_probe(struct elab_state *st, struct eprobe *p)
 {
-	st->scope_name = arena_printf(st->a, "probe %s", p->pp);
+	/* the point as written after the derived one, when they differ, as
+	 * the original says it */
+	st->scope_name = p->from && strcmp(p->from, arena_printf(st->a, " from: %s", p->pp)) != 0
+				 ? arena_printf(st->a, "probe %s%s", p->pp, p->from)
+				 : arena_printf(st->a, "probe %s", p->pp);
 	st->probe = p;
 	st->locals = &p->locals;
 	st->params = NULL;
