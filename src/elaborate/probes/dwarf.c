@@ -36,6 +36,7 @@ struct udw {
 	Elf *elf;
 	Dwarf *dw;
 	Dwarf_CFI *cfi;
+	bool cfi_own; /* from dwarf_getcfi_elf: ours to end (dwarf_getcfi's is the Dwarf's) */
 	Dwarf_Die *scopes; /* at the pc, innermost first */
 	int nscopes;
 	int func; /* the index of the function or inlined instance in scopes */
@@ -44,6 +45,8 @@ struct udw {
 static void udw_close(struct udw *u)
 {
 	free(u->scopes);
+	if (u->cfi && u->cfi_own)
+		dwarf_cfi_end(u->cfi);
 	if (u->dw)
 		dwarf_end(u->dw);
 	if (u->elf)
@@ -68,6 +71,7 @@ static int udw_open(const char *path, uint64_t pc, struct udw *u)
 	if (!u->dw)
 		return -ENOENT;
 	u->cfi = dwarf_getcfi_elf(u->elf);
+	u->cfi_own = u->cfi != NULL;
 	if (!u->cfi)
 		u->cfi = dwarf_getcfi(u->dw);
 	Dwarf_Die cu;
