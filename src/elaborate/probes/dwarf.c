@@ -36,7 +36,7 @@ struct udw {
 	Elf *elf;
 	Dwarf *dw;
 	Dwarf_CFI *cfi;
-	bool cfi_own; /* from dwarf_getcfi_elf: ours to end (dwarf_getcfi's is the Dwarf's) */
+	bool cfi_own;      /* from dwarf_getcfi_elf: ours to end (dwarf_getcfi's is the Dwarf's) */
 	Dwarf_Die *scopes; /* at the pc, innermost first */
 	int nscopes;
 	int func; /* the index of the function or inlined instance in scopes */
