@@ -74,6 +74,7 @@ ASAN_STAP := build-asan/stap
 STAPRUN      := build/staprun
 EXPORTER     := build/stap-exporter
 ASAN_STAPRUN := build-asan/staprun
+ASAN_EXPORTER := build-asan/stap-exporter
 FUZZER    := build/fuzz_parse
 
 FUZZ_CORPUS    := build/fuzz-corpus
@@ -115,7 +116,7 @@ export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
 
 all: $(STAP) $(STAPRUN) $(EXPORTER) $(MAN_STAMP)
 
-asan: $(ASAN_STAP) $(ASAN_STAPRUN)
+asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_EXPORTER)
 
 # ---- the three builds ----
 
@@ -133,6 +134,10 @@ $(STAPRUN): $(LIB_OBJS) $(OBJDIR)/staprun.o
 $(EXPORTER): src/exporter.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+$(ASAN_EXPORTER): src/exporter.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $<
 
 $(ASAN_STAPRUN): $(ASAN_LIB_OBJS) $(ASAN_OBJDIR)/staprun.o
 	$(CC) $(CFLAGS) $(ASAN_FLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LDLIBS)
@@ -250,7 +255,7 @@ check: $(STAP) $(STAPRUN) $(EXPORTER) $(UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) 
 		bash tests/difftest.sh $(STAP) 1 $(DIFFTEST_CI) || rc=1; \
 		bash tests/install.sh || rc=1;)
 
-check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(UPNODEBUG)
+check-asan: $(ASAN_STAP) $(ASAN_STAPRUN) $(ASAN_EXPORTER) $(ASAN_UNITS) $(TRIGGER) $(UPTARGET) $(UPPROC) $(UPNODEBUG)
 	$(call run_checks,$(ASAN_STAP),$(ASAN_UNITS))
 
 # The qemu lane: tests/qemu/ in Debian's 6.1 kernel under qemu, modules
