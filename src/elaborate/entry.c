@@ -145,18 +145,6 @@ static const char *entry_pp(struct arena *a, const struct eprobe *p)
 	return arena_printf(a, "%.*s%s", (int)len, p->pp, p->kf_kprobe ? "" : ".call");
 }
 
-/* A block parsed from text, as the user would have written it. */
-static struct program *parse_text(struct elab_state *st, const char *text)
-{
-	struct source *src = arena_alloc(st->a, sizeof(*src));
-	src->name = "<synthetic>";
-	src->text = arena_strdup(st->a, text);
-	src->len = strlen(text);
-	struct parse_opts opts = *st->popts;
-	opts.privileged = true;
-	return parse_script(st->a, src, &opts, st->d);
-}
-
 /* The entry probe of p, or NULL when p takes nothing at entry. */
 static struct eprobe *capture_probe(struct elab_state *st, struct eprobe *p, int *counter)
 {
@@ -194,7 +182,7 @@ static struct eprobe *capture_probe(struct elab_state *st, struct eprobe *p, int
 			  n, n, tid, n, tid, n, tid, n, tid, n, tid, n, tid);
 	}
 	sb_puts(&sb, "}\n");
-	struct program *prog = parse_text(st, sb_str(&sb));
+	struct program *prog = parse_synthetic(st, sb_str(&sb));
 	sb_fini(&sb);
 	if (!prog || prog->probes.len != 2 || prog->globals.len != 2 * c.exprs.len)
 		return NULL; /* cannot happen: the text is ours */

@@ -168,6 +168,8 @@ bool procfs_resolve_value(struct elab_state *st, struct expr *e, struct expr *as
 void procfs_check_files(struct elab_state *st);
 
 /* resolve.c */
+/* A probe or declarations parsed from text as if the user wrote them. */
+struct program *parse_synthetic(struct elab_state *st, const char *text);
 void resolve_probe(struct elab_state *st, struct eprobe *p);
 void resolve_functions(struct elab_state *st);
 struct stmt *copy_stmt(struct arena *a, const struct stmt *s);

@@ -639,7 +639,7 @@ void resolve_functions(struct elab_state *st)
 /* ---- the driver ---- */
 
 /* A probe the driver adds, parsed from text as if the user wrote it. */
-static struct program *parse_synthetic(struct elab_state *st, const char *text)
+struct program *parse_synthetic(struct elab_state *st, const char *text)
 {
 	struct source *src = arena_alloc(st->a, sizeof(*src));
 	src->name = "<synthetic>";
