@@ -106,6 +106,21 @@ void probes_add(struct elab_state *st, const struct derive_ctx *dc, struct eprob
 void probes_report_failure(struct elab_state *st, const struct token *at, const char *key,
 			   const struct token *why_tok, const char *why);
 
+/* Component i of a probe point, NULL past its end. */
+static inline const struct pp_comp *pp_comp_at(const struct probe_point *pt, size_t i)
+{
+	return i < pt->comps.len ? pt->comps.items[i] : NULL;
+}
+
+/* A point that cannot be derived: reported (unless optional), -1. */
+static inline int probe_fail(struct elab_state *st, const struct derive_ctx *dc, const char *key,
+			     const struct token *tok, const char *msg)
+{
+	if (!dc->pt->optional)
+		probes_report_failure(st, pp_comp_at(dc->pt, 0)->tok, key, tok, msg);
+	return -1;
+}
+
 /* probes/kernel.c: kernel.trace(...) (and the kernel.* points we cannot
  * give); probes/perf.c: perf.*.  Each returns the number of probes derived,
  * or -1 after reporting (nothing reported for an optional point). */

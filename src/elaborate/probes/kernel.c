@@ -16,11 +16,6 @@
 #include "../../kernel/kernel.h"
 #include "../internal.h"
 
-static const struct pp_comp *comp(const struct probe_point *pt, size_t i)
-{
-	return i < pt->comps.len ? pt->comps.items[i] : NULL;
-}
-
 /* What -L shows: " $name:type" for each C argument, as the original
  * lists them; for an event that has none (syscalls:*, ftrace's own
  * events) each record field but the common ones. */
@@ -49,7 +44,7 @@ static const char *vars_text(struct elab_state *st, const struct eprobe *p)
 static int derive_trace(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c0 = comp(pt, 0), *c1 = comp(pt, 1);
+	const struct pp_comp *c0 = pp_comp_at(pt, 0), *c1 = pp_comp_at(pt, 1);
 	if (!c1->arg || c1->arg->kind != EXPR_STRING) {
 		if (!pt->optional)
 			probes_report_failure(st, c0->tok, "probe point mismatch", c1->tok,
@@ -58,8 +53,8 @@ static int derive_trace(struct elab_state *st, const struct derive_ctx *dc)
 	}
 	if (pt->comps.len > 2) {
 		if (!pt->optional)
-			probes_report_failure(st, c0->tok, "probe point suffix", comp(pt, 2)->tok,
-					      "invalid suffix for probe");
+			probes_report_failure(st, c0->tok, "probe point suffix",
+					      pp_comp_at(pt, 2)->tok, "invalid suffix for probe");
 		return -1;
 	}
 	const char *pattern = c1->arg->str;
@@ -130,7 +125,7 @@ static int derive_trace(struct elab_state *st, const struct derive_ctx *dc)
 int probes_derive_kernel(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c0 = comp(pt, 0), *c1 = comp(pt, 1);
+	const struct pp_comp *c0 = pp_comp_at(pt, 0), *c1 = pp_comp_at(pt, 1);
 	if (!c1) {
 		if (!pt->optional)
 			probes_report_failure(

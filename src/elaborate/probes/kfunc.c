@@ -27,16 +27,11 @@
 #include "../../kernel/kernel.h"
 #include "../internal.h"
 
-static const struct pp_comp *comp(const struct probe_point *pt, size_t i)
-{
-	return i < pt->comps.len ? pt->comps.items[i] : NULL;
-}
-
 static void fail(struct elab_state *st, const struct probe_point *pt, const char *key,
 		 const struct token *why_tok, const char *why)
 {
 	if (!pt->optional)
-		probes_report_failure(st, comp(pt, 0)->tok, key, why_tok, why);
+		probes_report_failure(st, pp_comp_at(pt, 0)->tok, key, why_tok, why);
 }
 
 /* " $return:T $a:T ...": what -L shows. */
@@ -69,7 +64,7 @@ static bool parse_suffixes(struct elab_state *st, const struct probe_point *pt, 
 	sb_init(&sb);
 	memset(sf, 0, sizeof(*sf));
 	for (size_t i = from; i < pt->comps.len; i++) {
-		const struct pp_comp *c = comp(pt, i);
+		const struct pp_comp *c = pp_comp_at(pt, i);
 		bool ok = false;
 		if (strcmp(c->name, "call") == 0 && !c->arg && !sf->ret && !sf->call)
 			ok = sf->call = true;
@@ -157,7 +152,7 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 			   size_t at, bool kprobe)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *cf = comp(pt, at);
+	const struct pp_comp *cf = pp_comp_at(pt, at);
 	if (!cf->arg || cf->arg->kind != EXPR_STRING) {
 		fail(st, pt, "probe point mismatch", cf->tok, "probe point mismatch");
 		return -1;
@@ -173,7 +168,7 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 		return -1;
 	}
 	if (sf.exported && kfunc_exported_available() != 0) {
-		fail(st, pt, "probe point value", comp(pt, at + 1)->tok,
+		fail(st, pt, "probe point value", pp_comp_at(pt, at + 1)->tok,
 		     "the kernel's exported symbols (__ksymtab_* in /proc/kallsyms) cannot be "
 		     "read");
 		return -1;
@@ -204,8 +199,8 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 				if (kfunc_list(st->a, m, pattern, sf.exported, &fns, &names,
 					       &err) != 0 &&
 				    !strpbrk(modpat, "*?[")) {
-					fail(st, pt, "probe point value", comp(pt, at - 1)->tok,
-					     err);
+					fail(st, pt, "probe point value",
+					     pp_comp_at(pt, at - 1)->tok, err);
 					vec_foreach(&mods, j)
 						free(mods.items[j]);
 					vec_fini(&mods);
@@ -216,7 +211,7 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 		}
 		vec_fini(&mods);
 		if (!any) {
-			fail(st, pt, "probe point value", comp(pt, at - 1)->tok,
+			fail(st, pt, "probe point value", pp_comp_at(pt, at - 1)->tok,
 			     arena_printf(st->a, "no module matches '%s' (/proc/modules)", modpat));
 			return -1;
 		}
@@ -233,7 +228,7 @@ static int derive_function(struct elab_state *st, const struct derive_ctx *dc, c
 static int derive_absolute(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	const struct pp_comp *c1 = pp_comp_at(pt, 1), *c2 = pp_comp_at(pt, 2);
 	if (!c1->arg || c1->arg->kind != EXPR_NUMBER || !c2 || strcmp(c2->name, "absolute") != 0 ||
 	    c2->arg || pt->comps.len > 3) {
 		fail(st, pt, "probe point mismatch", c2 ? c2->tok : c1->tok,
@@ -260,7 +255,8 @@ static int derive_absolute(struct elab_state *st, const struct derive_ctx *dc)
 int probes_derive_kfunc(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c0 = comp(pt, 0), *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	const struct pp_comp *c0 = pp_comp_at(pt, 0), *c1 = pp_comp_at(pt, 1),
+			     *c2 = pp_comp_at(pt, 2);
 	bool kprobe = strcmp(c0->name, "kprobe") == 0;
 	bool module = strcmp(c0->name, "module") == 0;
 	if (module) {

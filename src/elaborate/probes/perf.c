@@ -16,26 +16,12 @@
 
 #define DEFAULT_SAMPLE 1000000
 
-static const struct pp_comp *comp(const struct probe_point *pt, size_t i)
-{
-	return i < pt->comps.len ? pt->comps.items[i] : NULL;
-}
-
 static bool number_arg(const struct pp_comp *c, long long *v)
 {
 	if (!c || !c->arg || c->arg->kind != EXPR_NUMBER)
 		return false;
 	*v = c->arg->num;
 	return true;
-}
-
-static int fail(struct elab_state *st, const struct derive_ctx *dc, const char *key,
-		const struct token *tok, const char *msg)
-{
-	if (!dc->pt->optional)
-		probes_report_failure(st, ((const struct pp_comp *)dc->pt->comps.items[0])->tok,
-				      key, tok, msg);
-	return -1;
 }
 
 static const char *similar(struct elab_state *st, const struct perf_event_name *names)
@@ -63,7 +49,7 @@ static bool is_pattern(const char *s)
 static int derive_wildcard(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	const struct pp_comp *c1 = pp_comp_at(pt, 1), *c2 = pp_comp_at(pt, 2);
 	int total = 0;
 	for (int hw = 0; hw < 2; hw++) {
 		const char *family = hw ? "hw" : "sw";
@@ -102,7 +88,7 @@ static int derive_wildcard(struct elab_state *st, const struct derive_ctx *dc)
 
 int probes_derive_perf(struct elab_state *st, const struct derive_ctx *dc)
 {
-	const struct pp_comp *c1 = comp(dc->pt, 1), *c2 = comp(dc->pt, 2);
+	const struct pp_comp *c1 = pp_comp_at(dc->pt, 1), *c2 = pp_comp_at(dc->pt, 2);
 	if (c1 && c2 && !c1->arg && !c2->arg && strcmp(c1->name, "type") != 0 &&
 	    (is_pattern(c1->name) || is_pattern(c2->name)))
 		return derive_wildcard(st, dc);
@@ -112,74 +98,77 @@ int probes_derive_perf(struct elab_state *st, const struct derive_ctx *dc)
 static int derive_one(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c0 = comp(pt, 0), *c1 = comp(pt, 1);
+	const struct pp_comp *c0 = pp_comp_at(pt, 0), *c1 = pp_comp_at(pt, 1);
 	struct eprobe *p = arena_alloc(st->a, sizeof(*p));
 	p->kind = PROBE_PERF;
 	p->kernel = true;
 	size_t next;
 	bool hw = false;
 	if (!c1)
-		return fail(st, dc, "probe point mismatch", c0->tok,
-			    "probe point truncated (follow:  hw sw type(number))");
+		return probe_fail(st, dc, "probe point mismatch", c0->tok,
+				  "probe point truncated (follow:  hw sw type(number))");
 	if ((strcmp(c1->name, "sw") == 0 || strcmp(c1->name, "hw") == 0) && !c1->arg) {
 		hw = c1->name[0] == 'h';
 		const struct perf_event_name *names = perf_event_names(hw);
-		const struct pp_comp *c2 = comp(pt, 2);
+		const struct pp_comp *c2 = pp_comp_at(pt, 2);
 		if (!c2)
-			return fail(st, dc, "probe point mismatch", c1->tok,
-				    "probe point truncated");
+			return probe_fail(st, dc, "probe point mismatch", c1->tok,
+					  "probe point truncated");
 		const struct perf_event_name *found = NULL;
 		for (int i = 0; names[i].name; i++)
 			if (strcmp(names[i].name, c2->name) == 0)
 				found = &names[i];
 		if (!found || c2->arg)
-			return fail(st, dc, "probe point mismatch", c2->tok, similar(st, names));
+			return probe_fail(st, dc, "probe point mismatch", c2->tok,
+					  similar(st, names));
 		p->perf_type = found->type;
 		p->perf_config = found->config;
 		next = 3;
 	} else if (strcmp(c1->name, "type") == 0) {
 		long long type, config;
-		const struct pp_comp *c2 = comp(pt, 2);
+		const struct pp_comp *c2 = pp_comp_at(pt, 2);
 		if (!number_arg(c1, &type))
-			return fail(st, dc, "probe point mismatch", c1->tok,
-				    "probe point mismatch");
+			return probe_fail(st, dc, "probe point mismatch", c1->tok,
+					  "probe point mismatch");
 		if (!c2 || strcmp(c2->name, "config") != 0 || !number_arg(c2, &config))
-			return fail(st, dc, "probe point mismatch", c2 ? c2->tok : c1->tok,
-				    "probe point mismatch (similar: config)");
+			return probe_fail(st, dc, "probe point mismatch", c2 ? c2->tok : c1->tok,
+					  "probe point mismatch (similar: config)");
 		p->perf_type = (uint32_t)type;
 		p->perf_config = (uint64_t)config;
 		hw = type == PERF_TYPE_HARDWARE || type == PERF_TYPE_HW_CACHE ||
 		     type == PERF_TYPE_RAW;
 		next = 3;
 	} else {
-		return fail(st, dc, "probe point mismatch", c1->tok,
-			    "probe point mismatch (similar: sw, hw, type)");
+		return probe_fail(st, dc, "probe point mismatch", c1->tok,
+				  "probe point mismatch (similar: sw, hw, type)");
 	}
 	p->sample_period = DEFAULT_SAMPLE;
-	const struct pp_comp *c = comp(pt, next);
+	const struct pp_comp *c = pp_comp_at(pt, next);
 	if (c) {
 		long long v;
 		if (strcmp(c->name, "sample") == 0 && number_arg(c, &v)) {
 			if (v <= 0)
-				return fail(st, dc, "probe point value", c->tok,
-					    "sample value must be greater than 0");
+				return probe_fail(st, dc, "probe point value", c->tok,
+						  "sample value must be greater than 0");
 			p->sample_period = (uint64_t)v;
 		} else if (strcmp(c->name, "hz") == 0 && number_arg(c, &v)) {
 			if (v <= 0)
-				return fail(st, dc, "probe point value", c->tok,
-					    "frequency must be greater than 0");
+				return probe_fail(st, dc, "probe point value", c->tok,
+						  "frequency must be greater than 0");
 			p->sample_period = 0;
 			p->sample_freq = (uint64_t)v;
 		} else if (strcmp(c->name, "process") == 0 || strcmp(c->name, "counter") == 0) {
-			return fail(st, dc, "probe point value", c->tok,
-				    "perf .process and .counter probes are not supported yet");
+			return probe_fail(
+				st, dc, "probe point value", c->tok,
+				"perf .process and .counter probes are not supported yet");
 		} else {
-			return fail(st, dc, "probe point suffix", c->tok,
-				    "invalid suffix for probe");
+			return probe_fail(st, dc, "probe point suffix", c->tok,
+					  "invalid suffix for probe");
 		}
-		if (comp(pt, next + 1))
-			return fail(st, dc, "probe point suffix", comp(pt, next + 1)->tok,
-				    "invalid suffix for probe");
+		if (pp_comp_at(pt, next + 1))
+			return probe_fail(st, dc, "probe point suffix",
+					  pp_comp_at(pt, next + 1)->tok,
+					  "invalid suffix for probe");
 	}
 	int rc = perf_event_probe(p->perf_type, p->perf_config);
 	if (rc < 0) {
@@ -198,7 +187,7 @@ static int derive_one(struct elab_state *st, const struct derive_ctx *dc)
 					 sb_str(&name), p->perf_type,
 					 (unsigned long long)p->perf_config, why);
 		sb_fini(&name);
-		return fail(st, dc, "probe point value", c1->tok, msg);
+		return probe_fail(st, dc, "probe point value", c1->tok, msg);
 	}
 	struct strbuf sb;
 	sb_init(&sb);

@@ -28,19 +28,6 @@
 
 #include "../internal.h"
 
-static const struct pp_comp *comp(const struct probe_point *pt, size_t i)
-{
-	return i < pt->comps.len ? pt->comps.items[i] : NULL;
-}
-
-static int fail(struct elab_state *st, const struct derive_ctx *dc, const char *key,
-		const struct token *tok, const char *msg)
-{
-	if (!dc->pt->optional)
-		probes_report_failure(st, comp(dc->pt, 0)->tok, key, tok, msg);
-	return -1;
-}
-
 /* ---- the executable ---- */
 
 struct ufunc {
@@ -491,7 +478,7 @@ static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, 
 			    const char *path, long pid, struct uelf *u)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	const struct pp_comp *c1 = pp_comp_at(pt, 1), *c2 = pp_comp_at(pt, 2);
 	bool ret = false, inl = false, call = false, exported = false;
 	const char *suffix = "";
 	if (!u->has_dwarf)
@@ -506,17 +493,18 @@ static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, 
 					strcmp(c2->name, "call") != 0 &&
 					strcmp(c2->name, "inline") != 0 &&
 					strcmp(c2->name, "exported") != 0))
-			return fail(st, dc, "probe point mismatch", c2->tok,
-				    "probe point mismatch (similar: call, exported, inline, label, "
-				    "return)");
-		if (comp(pt, 3))
-			return fail(st, dc, "probe point suffix", comp(pt, 3)->tok,
-				    "invalid suffix for probe");
+			return probe_fail(
+				st, dc, "probe point mismatch", c2->tok,
+				"probe point mismatch (similar: call, exported, inline, label, "
+				"return)");
+		if (pp_comp_at(pt, 3))
+			return probe_fail(st, dc, "probe point suffix", pp_comp_at(pt, 3)->tok,
+					  "invalid suffix for probe");
 		if (label) {
 			int n = dwarf_derive_labels(st, dc, prefix, path, pid, c1->arg->str,
 						    c2->arg->str);
 			if (n == 0)
-				return fail(st, dc, "no match", NULL, "no match");
+				return probe_fail(st, dc, "no match", NULL, "no match");
 			add_input(st, path);
 			return n;
 		}
@@ -534,8 +522,8 @@ static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, 
 	if (!dwarf_split_spec(c1->arg->str, &pattern, &file, &first, &last)) {
 		free(pattern);
 		free(file);
-		return fail(st, dc, "probe point value", c1->tok,
-			    "invalid function specification (expected NAME@FILE:LINE)");
+		return probe_fail(st, dc, "probe point value", c1->tok,
+				  "invalid function specification (expected NAME@FILE:LINE)");
 	}
 	const char *pat = arena_strdup(st->a, pattern);
 	free(pattern);
@@ -584,7 +572,7 @@ static int derive_functions(struct elab_state *st, const struct derive_ctx *dc, 
 		char *msg = similar(st, "functions", pat, names, u->funcs.len);
 		free(names);
 		free(file);
-		return fail(st, dc, "no match", NULL, msg);
+		return probe_fail(st, dc, "no match", NULL, msg);
 	}
 	free(file);
 	add_input(st, path);
@@ -596,11 +584,12 @@ static int derive_statements(struct elab_state *st, const struct derive_ctx *dc,
 			     const char *path, long pid)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	const struct pp_comp *c1 = pp_comp_at(pt, 1), *c2 = pp_comp_at(pt, 2);
 	bool number = c1->arg->kind == EXPR_NUMBER;
-	if ((c2 && (!number || c2->arg || strcmp(c2->name, "absolute") != 0)) || comp(pt, 3))
-		return fail(st, dc, "probe point suffix", c2 ? c2->tok : comp(pt, 3)->tok,
-			    "invalid suffix for probe");
+	if ((c2 && (!number || c2->arg || strcmp(c2->name, "absolute") != 0)) || pp_comp_at(pt, 3))
+		return probe_fail(st, dc, "probe point suffix",
+				  c2 ? c2->tok : pp_comp_at(pt, 3)->tok,
+				  "invalid suffix for probe");
 	int n;
 	if (number) {
 		uint64_t a = (uint64_t)c1->arg->num;
@@ -611,7 +600,7 @@ static int derive_statements(struct elab_state *st, const struct derive_ctx *dc,
 		n = dwarf_derive_statements(st, dc, prefix, path, pid, c1->arg->str);
 	}
 	if (n == 0)
-		return fail(st, dc, "no match", NULL, "no match");
+		return probe_fail(st, dc, "no match", NULL, "no match");
 	add_input(st, path);
 	return n;
 }
@@ -620,10 +609,10 @@ static int derive_marks(struct elab_state *st, const struct derive_ctx *dc, cons
 			const char *path, long pid, struct uelf *u)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c1 = comp(pt, 1);
-	if (comp(pt, 2))
-		return fail(st, dc, "probe point suffix", comp(pt, 2)->tok,
-			    "invalid suffix for probe");
+	const struct pp_comp *c1 = pp_comp_at(pt, 1);
+	if (pp_comp_at(pt, 2))
+		return probe_fail(st, dc, "probe point suffix", pp_comp_at(pt, 2)->tok,
+				  "invalid suffix for probe");
 	const char *pattern = c1->arg->str;
 	int n = 0;
 	vec_foreach(&u->marks, i) {
@@ -648,7 +637,7 @@ static int derive_marks(struct elab_state *st, const struct derive_ctx *dc, cons
 			names[i] = ((const struct umark *)u->marks.items[i])->name;
 		char *msg = similar(st, "marks", pattern, names, u->marks.len);
 		free(names);
-		return fail(st, dc, "no match", NULL, msg);
+		return probe_fail(st, dc, "no match", NULL, msg);
 	}
 	add_input(st, path);
 	return n;
@@ -657,10 +646,10 @@ static int derive_marks(struct elab_state *st, const struct derive_ctx *dc, cons
 int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c0 = comp(pt, 0), *c1 = comp(pt, 1);
+	const struct pp_comp *c0 = pp_comp_at(pt, 0), *c1 = pp_comp_at(pt, 1);
 	if (!c1)
-		return fail(st, dc, "probe point mismatch", c0->tok,
-			    "probe point truncated (follow:  function(string) mark(string))");
+		return probe_fail(st, dc, "probe point mismatch", c0->tok,
+				  "probe point truncated (follow:  function(string) mark(string))");
 	if (procev_is_event(c1->name))
 		return probes_derive_procevents(st, dc);
 	bool is_func = strcmp(c1->name, "function") == 0;
@@ -677,14 +666,14 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 					       "process(...).%s probes are not supported yet",
 					       c1->name)
 				: "probe point mismatch (similar: function, mark, statement)";
-		return fail(st, dc,
-			    strncmp(msg, "probe point", 11) == 0 ? "probe point mismatch"
-								 : "probe point value",
-			    c1->tok, msg);
+		return probe_fail(st, dc,
+				  strncmp(msg, "probe point", 11) == 0 ? "probe point mismatch"
+								       : "probe point value",
+				  c1->tok, msg);
 	}
 	if (!c1->arg ||
 	    (c1->arg->kind != EXPR_STRING && !(is_stmt && c1->arg->kind == EXPR_NUMBER)))
-		return fail(st, dc, "probe point mismatch", c1->tok, "probe point mismatch");
+		return probe_fail(st, dc, "probe point mismatch", c1->tok, "probe point mismatch");
 	char *path = NULL;
 	long pid = -1;
 	const char *prefix;
@@ -694,27 +683,28 @@ int probes_derive_process(struct elab_state *st, const struct derive_ctx *dc)
 		else if (st->s->target_pid)
 			path = pid_path(st->s->target_pid);
 		else
-			return fail(st, dc, "probe point value", c0->tok,
-				    "process probes without a path or pid need -c CMD or -x PID");
+			return probe_fail(
+				st, dc, "probe point value", c0->tok,
+				"process probes without a path or pid need -c CMD or -x PID");
 		if (!path)
-			return fail(st, dc, "no match", NULL, "no match");
+			return probe_fail(st, dc, "no match", NULL, "no match");
 		prefix = arena_printf(st->a, "process(\"%s\")", path);
 	} else if (c0->arg->kind == EXPR_NUMBER) {
 		pid = (long)c0->arg->num;
 		path = pid_path(pid);
 		if (!path)
-			return fail(st, dc, "no match", NULL, "no match");
+			return probe_fail(st, dc, "no match", NULL, "no match");
 		prefix = arena_printf(st->a, "process(%ld)", pid);
 	} else {
 		path = resolve_path(c0->arg->str);
 		if (!path)
-			return fail(st, dc, "no match", NULL, "no match");
+			return probe_fail(st, dc, "no match", NULL, "no match");
 		prefix = arena_printf(st->a, "process(\"%s\")", path);
 	}
 	struct uelf u;
 	if (uelf_read(path, &u) != 0) {
 		free(path);
-		return fail(st, dc, "no match", NULL, "no match");
+		return probe_fail(st, dc, "no match", NULL, "no match");
 	}
 	int n = is_func   ? derive_functions(st, dc, prefix, path, pid, &u)
 		: is_stmt ? derive_statements(st, dc, prefix, path, pid)

@@ -23,19 +23,6 @@
 #include "../../kernel/kernel.h"
 #include "../internal.h"
 
-static const struct pp_comp *comp(const struct probe_point *pt, size_t i)
-{
-	return i < pt->comps.len ? pt->comps.items[i] : NULL;
-}
-
-static int fail(struct elab_state *st, const struct derive_ctx *dc, const char *key,
-		const struct token *tok, const char *msg)
-{
-	if (!dc->pt->optional)
-		probes_report_failure(st, comp(dc->pt, 0)->tok, key, tok, msg);
-	return -1;
-}
-
 bool procev_is_event(const char *name)
 {
 	return strcmp(name, "begin") == 0 || strcmp(name, "end") == 0 ||
@@ -46,11 +33,11 @@ bool procev_is_event(const char *name)
 static int event_of(struct elab_state *st, const struct derive_ctx *dc, const char **suffix)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c1 = comp(pt, 1), *c2 = comp(pt, 2);
+	const struct pp_comp *c1 = pp_comp_at(pt, 1), *c2 = pp_comp_at(pt, 2);
 	size_t len = 2;
 	int ev = 0;
 	if (c1->arg) {
-		fail(st, dc, "probe point mismatch", c1->tok, "probe point mismatch");
+		probe_fail(st, dc, "probe point mismatch", c1->tok, "probe point mismatch");
 		return 0;
 	}
 	if (strcmp(c1->name, "begin") == 0 || strcmp(c1->name, "end") == 0) {
@@ -59,9 +46,9 @@ static int event_of(struct elab_state *st, const struct derive_ctx *dc, const ch
 	} else if (strcmp(c1->name, "thread") == 0) {
 		if (!c2 || c2->arg ||
 		    (strcmp(c2->name, "begin") != 0 && strcmp(c2->name, "end") != 0)) {
-			fail(st, dc, "probe point mismatch", c2 ? c2->tok : c1->tok,
-			     c2 ? "probe point mismatch (similar: end, begin)"
-				: "probe point truncated (follow:  begin end)");
+			probe_fail(st, dc, "probe point mismatch", c2 ? c2->tok : c1->tok,
+				   c2 ? "probe point mismatch (similar: end, begin)"
+				      : "probe point truncated (follow:  begin end)");
 			return 0;
 		}
 		ev = c2->name[0] == 'b' ? PE_THREAD_BEGIN : PE_THREAD_END;
@@ -75,13 +62,14 @@ static int event_of(struct elab_state *st, const struct derive_ctx *dc, const ch
 			*suffix = "syscall.return";
 			len = 3;
 		} else if (c2) {
-			fail(st, dc, "probe point mismatch", c2->tok,
-			     "probe point mismatch (similar: return)");
+			probe_fail(st, dc, "probe point mismatch", c2->tok,
+				   "probe point mismatch (similar: return)");
 			return 0;
 		}
 	}
 	if (pt->comps.len > len) {
-		fail(st, dc, "probe point suffix", comp(pt, len)->tok, "invalid suffix for probe");
+		probe_fail(st, dc, "probe point suffix", pp_comp_at(pt, len)->tok,
+			   "invalid suffix for probe");
 		return 0;
 	}
 	return ev;
@@ -100,7 +88,7 @@ static const char *vars_of(int ev)
 int probes_derive_procevents(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c0 = comp(pt, 0);
+	const struct pp_comp *c0 = pp_comp_at(pt, 0);
 	const char *suffix;
 	int ev = event_of(st, dc, &suffix);
 	if (!ev)
@@ -122,7 +110,7 @@ int probes_derive_procevents(struct elab_state *st, const struct derive_ctx *dc)
 		if (!path) {
 			char *msg = arena_printf(st->a, "cannot probe pid %ld: No such process",
 						 p->up_pid);
-			return fail(st, dc, "probe point value", NULL, msg);
+			return probe_fail(st, dc, "probe point value", NULL, msg);
 		}
 		free(path);
 		prefix = arena_printf(st->a, "process(%ld)", p->up_pid);
@@ -131,7 +119,7 @@ int probes_derive_procevents(struct elab_state *st, const struct derive_ctx *dc)
 		struct stat sb;
 		if (!path || stat(path, &sb) != 0) {
 			free(path);
-			return fail(st, dc, "no match", NULL, "no match");
+			return probe_fail(st, dc, "no match", NULL, "no match");
 		}
 		p->pe_ino = sb.st_ino;
 		p->pe_dev = (uint32_t)((major(sb.st_dev) << 20) | minor(sb.st_dev));

@@ -16,20 +16,6 @@
 
 #include "../internal.h"
 
-static const struct pp_comp *comp(const struct probe_point *pt, size_t i)
-{
-	return i < pt->comps.len ? pt->comps.items[i] : NULL;
-}
-
-static int fail(struct elab_state *st, const struct derive_ctx *dc, const char *key,
-		const struct token *tok, const char *msg)
-{
-	if (!dc->pt->optional)
-		probes_report_failure(st, ((const struct pp_comp *)dc->pt->comps.items[0])->tok,
-				      key, tok, msg);
-	return -1;
-}
-
 /* The original's checks of the name, in its words; NULL when it is good. */
 static const char *bad_path(const char *path)
 {
@@ -54,10 +40,10 @@ static const char *bad_path(const char *path)
 int probes_derive_procfs(struct elab_state *st, const struct derive_ctx *dc)
 {
 	const struct probe_point *pt = dc->pt;
-	const struct pp_comp *c0 = comp(pt, 0);
+	const struct pp_comp *c0 = pp_comp_at(pt, 0);
 	const struct token *at = c0->tok;
 	if (c0->arg && c0->arg->kind != EXPR_STRING)
-		return fail(st, dc, "probe point mismatch", at, "probe point mismatch");
+		return probe_fail(st, dc, "probe point mismatch", at, "probe point mismatch");
 	const char *path = c0->arg ? c0->arg->str : "command";
 	struct eprobe *p = arena_alloc(st->a, sizeof(*p));
 	p->kind = PROBE_PROCFS;
@@ -68,45 +54,46 @@ int probes_derive_procfs(struct elab_state *st, const struct derive_ctx *dc)
 	if (c0->arg)
 		sb_printf(&sb, "(\"%s\")", path);
 	size_t i = 1;
-	const struct pp_comp *c = comp(pt, i);
+	const struct pp_comp *c = pp_comp_at(pt, i);
 	if (c && strcmp(c->name, "umask") == 0 && c->arg && c->arg->kind == EXPR_NUMBER) {
 		p->procfs_umask = c->arg->num;
 		sb_printf(&sb, ".umask(%lld)", c->arg->num);
-		c = comp(pt, ++i);
+		c = pp_comp_at(pt, ++i);
 	}
 	if (!c) {
 		sb_fini(&sb);
-		return fail(st, dc, "probe point mismatch", at,
-			    p->procfs_umask < 0
-				    ? "probe point truncated (follow:  read umask(number) write)"
-				    : "probe point truncated (follow:  read write)");
+		return probe_fail(
+			st, dc, "probe point mismatch", at,
+			p->procfs_umask < 0
+				? "probe point truncated (follow:  read umask(number) write)"
+				: "probe point truncated (follow:  read write)");
 	}
 	if ((strcmp(c->name, "read") != 0 && strcmp(c->name, "write") != 0) || c->arg) {
 		sb_fini(&sb);
-		return fail(st, dc, "probe point suffix", c->tok, "invalid suffix for probe");
+		return probe_fail(st, dc, "probe point suffix", c->tok, "invalid suffix for probe");
 	}
 	p->procfs_write = c->name[0] == 'w';
 	sb_printf(&sb, ".%s", c->name);
-	c = comp(pt, ++i);
+	c = pp_comp_at(pt, ++i);
 	if (c && !p->procfs_write && strcmp(c->name, "maxsize") == 0 && c->arg &&
 	    c->arg->kind == EXPR_NUMBER) {
 		if (c->arg->num <= 0) {
 			sb_fini(&sb);
-			return fail(st, dc, "probe point value", NULL,
-				    "maxsize must be greater than 0");
+			return probe_fail(st, dc, "probe point value", NULL,
+					  "maxsize must be greater than 0");
 		}
 		p->procfs_maxsize = c->arg->num;
 		sb_printf(&sb, ".maxsize(%lld)", c->arg->num);
-		c = comp(pt, ++i);
+		c = pp_comp_at(pt, ++i);
 	}
 	if (c) {
 		sb_fini(&sb);
-		return fail(st, dc, "probe point suffix", c->tok, "invalid suffix for probe");
+		return probe_fail(st, dc, "probe point suffix", c->tok, "invalid suffix for probe");
 	}
 	const char *why = bad_path(path);
 	if (why) {
 		sb_fini(&sb);
-		return fail(st, dc, "probe point value", at, why);
+		return probe_fail(st, dc, "probe point value", at, why);
 	}
 	p->procfs_path = arena_strdup(st->a, path);
 	probes_add(st, dc, p, arena_strdup(st->a, sb_str(&sb)));
